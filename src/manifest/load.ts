@@ -1,0 +1,140 @@
+// Reads the manifest YAML, validates it with the zod schema and keeps the line
+// of every requirement, so a finding can point at the line that asked for it.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { InputError } from "../errors.js";
+import type { SourceLocation } from "../model.js";
+import {
+  manifestSchema,
+  type EnvRequirement,
+  type HealthRequirement,
+  type JwtRequirement,
+  type SecretRequirement,
+  type WebsocketRequirement,
+} from "./schema.js";
+
+/** A requirement plus the manifest line it was written on. */
+export type Located<T> = T & { name: string; location: SourceLocation };
+
+export interface ServiceRequirement {
+  name: string;
+  region: string | undefined;
+  location: SourceLocation;
+  env: Located<EnvRequirement>[];
+  secrets: Located<SecretRequirement>[];
+  jwt: Located<JwtRequirement> | undefined;
+  health: Located<HealthRequirement> | undefined;
+  websocket: Located<WebsocketRequirement> | undefined;
+}
+
+export interface Manifest {
+  file: string;
+  region: string | undefined;
+  projectId: string | undefined;
+  services: ServiceRequirement[];
+  consistent: { members: { service: string; env: string }[]; location: SourceLocation }[];
+}
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export function parseManifest(text: string, file: string): Manifest {
+  if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) {
+    throw new InputError(`manifest ${file} is larger than 1 MiB`, "split it or remove unused entries", "MANIFEST_INVALID");
+  }
+  const lineCounter = new LineCounter();
+  // maxAliasCount bounds "billion laughs" alias expansion.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0].line;
+    throw new InputError(
+      `manifest ${file}${line ? `:${line}` : ""} is not valid YAML: ${yamlError.code}`,
+      "check indentation and quoting at that line",
+      "MANIFEST_INVALID",
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw new InputError(`manifest ${file} expands too many YAML aliases`, "write the entries out instead of using anchors", "MANIFEST_INVALID");
+  }
+  if (data === null || data === undefined) {
+    throw new InputError(`manifest ${file} is empty`, "list at least one service under `services:`", "MANIFEST_INVALID");
+  }
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) throw new InputError(describeIssues(parsed.error, doc, lineCounter, file), "see the manifest reference in README.md", "MANIFEST_INVALID");
+
+  const locate = (path: (string | number)[]): SourceLocation => locationOf(doc, lineCounter, file, path);
+  const raw = parsed.data;
+  const services: ServiceRequirement[] = Object.entries(raw.services).map(([name, requirement]) => {
+    const spec = requirement ?? { env: {}, secrets: {} };
+    const at = (...path: string[]) => locate(["services", name, ...path]);
+    const located = <T extends object>(kind: string, entries: Record<string, T | null>) =>
+      Object.entries(entries).map(([key, value]) => ({ ...(value ?? ({} as T)), name: key, location: at(kind, key) }));
+    return {
+      name,
+      region: spec.region ?? raw.region,
+      location: at(),
+      env: located<EnvRequirement>("env", spec.env ?? {}),
+      secrets: located<SecretRequirement>("secrets", spec.secrets ?? {}),
+      jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: at("jwt") },
+      health: spec.health && { ...spec.health, name: "health", location: at("health") },
+      websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
+    };
+  });
+  if (services.length === 0) {
+    throw new InputError(`manifest ${file} lists no services`, "add at least one service under `services:`", "MANIFEST_INVALID");
+  }
+  const consistent = raw.consistent.map((group, index) => ({
+    members: group.map((member) => {
+      const dot = member.lastIndexOf(".");
+      return { service: member.slice(0, dot), env: member.slice(dot + 1) };
+    }),
+    location: locate(["consistent", index]),
+  }));
+  for (const group of consistent) {
+    for (const member of group.members) {
+      if (!services.some((service) => service.name === member.service)) {
+        throw new InputError(
+          `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${member.service}", which is not under services:`,
+          `add ${member.service} to services: or fix the name`,
+          "MANIFEST_INVALID",
+        );
+      }
+    }
+  }
+  return { file, region: raw.region, projectId: raw.project_id, services, consistent };
+}
+
+function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): string {
+  const lines = error.issues.slice(0, 5).map((issue) => {
+    const path = issue.path.filter((part): part is string | number => typeof part !== "symbol");
+    const { line } = locationOf(doc, lineCounter, file, path);
+    const where = path.length ? path.join(".") : "(top level)";
+    const message =
+      issue.code === "unrecognized_keys" ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}` : issue.message;
+    return `${file}${line ? `:${line}` : ""} ${where}: ${message}`;
+  });
+  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
+  return `manifest is invalid: ${lines.join("; ")}${more}`;
+}
+
+/** The line of the deepest node on `path` that exists. */
+function locationOf(doc: Document, lineCounter: LineCounter, file: string, path: (string | number)[]): SourceLocation {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
+  for (const key of path) {
+    if (isSeq(node) && typeof key === "number") {
+      node = node.items[key];
+      offset = (node as Node | undefined)?.range?.[0] ?? offset;
+      continue;
+    }
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+    if (!pair) break;
+    offset = (pair.key as Node).range?.[0] ?? offset;
+    node = pair.value;
+  }
+  return offset === undefined ? { file } : { file, line: lineCounter.linePos(offset).line };
+}
