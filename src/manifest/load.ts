@@ -57,13 +57,22 @@ export function parseManifest(text: string, file: string): Manifest {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    throw new InputError(`manifest ${file} expands too many YAML aliases`, "write the entries out instead of using anchors", "MANIFEST_INVALID");
+    throw new InputError(
+      `manifest ${file} expands too many YAML aliases`,
+      "write the entries out instead of using anchors",
+      "MANIFEST_INVALID",
+    );
   }
   if (data === null || data === undefined) {
     throw new InputError(`manifest ${file} is empty`, "list at least one service under `services:`", "MANIFEST_INVALID");
   }
   const parsed = manifestSchema.safeParse(data);
-  if (!parsed.success) throw new InputError(describeIssues(parsed.error, doc, lineCounter, file), "see the manifest reference in README.md", "MANIFEST_INVALID");
+  if (!parsed.success)
+    throw new InputError(
+      describeIssues(parsed.error, doc, lineCounter, file),
+      "see the manifest reference in README.md",
+      "MANIFEST_INVALID",
+    );
 
   const locate = (path: (string | number)[]): SourceLocation => locationOf(doc, lineCounter, file, path);
   const raw = parsed.data;
@@ -110,10 +119,16 @@ export function parseManifest(text: string, file: string): Manifest {
 function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): string {
   const lines = error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== "symbol");
-    const { line } = locationOf(doc, lineCounter, file, path);
+    // Point at the offending key itself, not at its parent.
+    const linePath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
+    const { line } = locationOf(doc, lineCounter, file, linePath);
     const where = path.length ? path.join(".") : "(top level)";
     const message =
-      issue.code === "unrecognized_keys" ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}` : issue.message;
+      issue.code === "unrecognized_keys"
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`
+        : issue.code === "invalid_key"
+          ? `key ${issue.issues[0]?.message ?? "is invalid"}`
+          : issue.message;
     return `${file}${line ? `:${line}` : ""} ${where}: ${message}`;
   });
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";

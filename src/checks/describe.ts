@@ -1,0 +1,19 @@
+// Words shared by every check's messages, so findings read the same everywhere.
+import type { RevisionConfig } from "../model.js";
+
+export function describeRevision(config: RevisionConfig): string {
+  const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  return config.source === "candidate" ? `${config.service} (candidate config)` : `${config.service} revision ${revision}`;
+}
+
+/** The gcloud command that fixes it, with this service's names filled in. */
+export function updateCommand(config: RevisionConfig, flag: string): string {
+  return `gcloud run services update ${config.service} --region=${config.region} --project=${config.project} ${flag}`;
+}
+
+/** Plain values may still be sensitive: show them only for ordinary names, and short. */
+export function displayValue(name: string, value: string, secretShaped: RegExp): string {
+  if (secretShaped.test(name)) return "(not shown)";
+  const flat = value.replace(/[\r\n]+/g, " ");
+  return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
+}

@@ -1,0 +1,78 @@
+// Is the JWT signing secret the revision uses strong enough, and not a
+// development fallback (incident 3's 49-char fallback was one)? Pure.
+import type { ServiceRequirement } from "../manifest/load.js";
+import type { Finding, RevisionConfig } from "../model.js";
+import { describeRevision } from "./describe.js";
+import { findEnv } from "./env.js";
+import type { SecretValueFacts } from "./facts.js";
+
+/** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
+export const MIN_HMAC_KEY_BYTES = { HS256: 32, HS384: 48, HS512: 64 } as const;
+
+const DEV_FALLBACK_PATTERNS = [
+  /^(secret|changeme|change-me|password|jwt[-_]?secret|your[-_]?secret[-_]?key|supersecret|default|test|dev|development|local)$/i,
+  // Words as whole parts of the value, so a random key that happens to contain "dev" is not flagged.
+  /(^|[-_. :])(dev|development|local|test|testing|insecure|fallback|placeholder|example|dummy|changeme|change[-_]me|do[-_]?not[-_]?use|not[-_]?for[-_]?prod(uction)?)([-_. :]|$)/i,
+  /^(.)\1+$/, // one repeated character
+  /^(x+|0+|1234567890?)+$/i,
+];
+
+/** Whether a secret value looks like a fallback or placeholder rather than a random key. */
+export function isDevFallback(value: string, extraDenylist: readonly string[] = []): boolean {
+  return extraDenylist.includes(value) || DEV_FALLBACK_PATTERNS.some((pattern) => pattern.test(value));
+}
+
+export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequirement, value: SecretValueFacts | undefined): Finding[] {
+  const jwt = requirement.jwt;
+  if (!jwt) return [];
+  const base = { subject: jwt.secret_env, location: jwt.location };
+  const entry = findEnv(config, jwt.secret_env);
+  if (!entry) {
+    return [
+      {
+        ...base,
+        id: "jwt.secret_missing",
+        status: "fail",
+        message: `${jwt.secret_env}, the JWT signing secret, is not set on ${describeRevision(config)}: the backend cannot verify any token`,
+        hint: `set ${jwt.secret_env} from Secret Manager (a random value of ${MIN_HMAC_KEY_BYTES[jwt.alg]}+ bytes)`,
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  if (!entry.secret) {
+    findings.push({
+      ...base,
+      id: "jwt.secret_plain_text",
+      status: "warn",
+      message: `${jwt.secret_env} is a plain env var; anyone who can read the service config can mint tokens`,
+      hint: "store it in Secret Manager",
+    });
+  }
+  if (!value) return findings;
+  const minimum = MIN_HMAC_KEY_BYTES[jwt.alg];
+  if (value.devFallback) {
+    findings.push({
+      ...base,
+      id: "jwt.weak_secret",
+      status: "fail",
+      message: `${jwt.secret_env} on ${describeRevision(config)} is a development fallback or placeholder value`,
+      hint: "generate a real secret: openssl rand -base64 64",
+    });
+  } else if (value.byteLength < minimum) {
+    findings.push({
+      ...base,
+      id: "jwt.weak_secret",
+      status: "fail",
+      message: `${jwt.secret_env} is shorter than ${minimum} bytes, the minimum for ${jwt.alg} (RFC 7518 §3.2)`,
+      hint: "generate a real secret: openssl rand -base64 64",
+    });
+  } else {
+    findings.push({
+      ...base,
+      id: "jwt.secret_strength",
+      status: "pass",
+      message: `${jwt.secret_env} is at least ${minimum} bytes and not a known fallback (fingerprint ${value.fingerprint})`,
+    });
+  }
+  return findings;
+}

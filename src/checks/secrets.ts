@@ -1,0 +1,167 @@
+// Env vars the manifest requires to come from Secret Manager. Pure.
+import type { Located, ServiceRequirement } from "../manifest/load.js";
+import type { SecretRequirement } from "../manifest/schema.js";
+import type { Finding, RevisionConfig, SecretRef } from "../model.js";
+import { describeRevision, updateCommand } from "./describe.js";
+import { findEnv } from "./env.js";
+import { secretKey, type SecretFacts } from "./facts.js";
+
+export function checkSecrets(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
+  return requirement.secrets.flatMap((required) => checkSecret(config, required, facts));
+}
+
+function checkSecret(config: RevisionConfig, required: Located<SecretRequirement>, facts: SecretFacts): Finding[] {
+  const base = { subject: required.name, location: required.location };
+  const failStatus = required.optional ? ("warn" as const) : ("fail" as const);
+  const secretName = required.secret ?? required.name.toLowerCase().replace(/_/g, "-");
+  const entry = findEnv(config, required.name);
+  if (!entry) {
+    return [
+      {
+        ...base,
+        id: "secret.missing",
+        status: failStatus,
+        message: `${required.name} is not set on ${describeRevision(config)}`,
+        hint: `reference it from Secret Manager: ${updateCommand(config, `--update-secrets=${required.name}=${secretName}:latest`)}; the runtime service account needs roles/secretmanager.secretAccessor on it`,
+        expected: `Secret Manager ref${required.secret ? ` to ${required.secret}` : ""}`,
+        found: "missing",
+      },
+    ];
+  }
+  if (!entry.secret) {
+    return [
+      {
+        ...base,
+        id: "secret.plain_text",
+        status: failStatus,
+        message: `${required.name} on ${describeRevision(config)} is a plain env var; it must come from Secret Manager`,
+        hint: `store it as a secret and ${updateCommand(config, `--update-secrets=${required.name}=${secretName}:latest`)}`,
+        expected: "Secret Manager ref",
+        found: "plain text value (not shown)",
+      },
+    ];
+  }
+  const ref = entry.secret;
+  const findings: Finding[] = [];
+  if (
+    required.secret !== undefined &&
+    (ref.secret !== required.secret || (required.project !== undefined && ref.project !== required.project))
+  ) {
+    findings.push({
+      ...base,
+      id: "secret.wrong_secret",
+      status: failStatus,
+      message: `${required.name} on ${describeRevision(config)} references secret ${refText(ref)}, not ${required.secret}`,
+      hint: updateCommand(config, `--update-secrets=${required.name}=${required.secret}:latest`),
+      expected: required.secret,
+      found: refText(ref),
+    });
+  }
+  if (required.pinned && !/^\d+$/.test(ref.version)) {
+    findings.push({
+      ...base,
+      id: "secret.unpinned",
+      status: "warn",
+      message: `${required.name} uses version "${ref.version}" of ${ref.secret}; the manifest asks for a pinned version number`,
+      hint: "pin a version (SECRET:3) so a new secret version cannot change a running revision's behaviour on restart",
+    });
+  }
+  findings.push(...stateFindings(config, required, ref, facts, failStatus));
+  return findings;
+}
+
+function stateFindings(
+  config: RevisionConfig,
+  required: Located<SecretRequirement>,
+  ref: SecretRef,
+  facts: SecretFacts,
+  failStatus: "warn" | "fail",
+): Finding[] {
+  const base = { subject: required.name, location: required.location };
+  const fact = facts.get(secretKey(ref, config.project));
+  const where = `${refText(ref)} (for ${required.name})`;
+  if (!fact) return [{ ...base, id: "secret.unchecked", status: "skip", message: `${where} was not inspected` }];
+  switch (fact.state.status) {
+    case "not_found":
+      return [
+        {
+          ...base,
+          id: "secret.not_found",
+          status: failStatus,
+          message: `secret ${where} does not exist in project ${ref.project ?? config.project}`,
+          hint: `create it: gcloud secrets create ${ref.secret} --project=${ref.project ?? config.project} --data-file=-`,
+        },
+      ];
+    case "version_not_found":
+      return [
+        {
+          ...base,
+          id: "secret.version_not_found",
+          status: failStatus,
+          message: `secret ${where} has no version ${ref.version}`,
+          hint: `add one: gcloud secrets versions add ${ref.secret} --data-file=-`,
+        },
+      ];
+    case "access_denied":
+      // The gate's own identity cannot look: that is "cannot verify", not a bad deploy.
+      return [
+        {
+          ...base,
+          id: "secret.access_denied",
+          status: "error",
+          message: `cannot verify secret ${where}: the gate's identity was denied access`,
+          hint: "grant the gate's service account roles/secretmanager.viewer (and secretAccessor for value checks) on the secret or project",
+        },
+      ];
+    case "version_disabled":
+      return [
+        {
+          ...base,
+          id: "secret.version_disabled",
+          status: failStatus,
+          message: `secret ${where}: version ${ref.version} is disabled${ref.version === "latest" ? " (the newest version is disabled, so latest cannot be read)" : ""}`,
+          hint: `enable it or point ${required.name} at an enabled version: gcloud secrets versions enable VERSION --secret=${ref.secret}`,
+        },
+      ];
+    case "version_destroyed":
+      return [
+        {
+          ...base,
+          id: "secret.version_destroyed",
+          status: failStatus,
+          message: `secret ${where}: version ${ref.version} is destroyed`,
+          hint: `add a new version and reference it: gcloud secrets versions add ${ref.secret} --data-file=-`,
+        },
+      ];
+    case "ok":
+      break;
+  }
+  const findings: Finding[] = [];
+  if (fact.value && required.min_bytes !== undefined && fact.value.byteLength < required.min_bytes) {
+    findings.push({
+      ...base,
+      id: "secret.too_short",
+      status: failStatus,
+      message: `secret ${where} is shorter than the required ${required.min_bytes} bytes`,
+      hint: "generate a longer random value: openssl rand -base64 48",
+    });
+  }
+  if (fact.valueError)
+    findings.push({
+      ...base,
+      id: "secret.value_unreadable",
+      status: "error",
+      message: `cannot verify the value of ${where}: ${fact.valueError}`,
+    });
+  findings.push({
+    ...base,
+    id: "secret.ok",
+    status: "pass",
+    message: `${required.name} references ${refText(ref)}, which exists and is enabled`,
+  });
+  return findings;
+}
+
+export function refText(ref: SecretRef): string {
+  return `${ref.project ? `projects/${ref.project}/secrets/` : ""}${ref.secret}:${ref.version}`;
+}

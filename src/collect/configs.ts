@@ -1,0 +1,32 @@
+// Read the revision config each target will be judged on: live from Cloud Run,
+// or, before a deploy, the candidate the deploy step is about to apply.
+import type { AuthClient } from "google-auth-library";
+import { InputError } from "../errors.js";
+import { cloudRun } from "../gcp/cloud-run.js";
+import type { Inputs } from "../inputs.js";
+import type { ServiceRequirement } from "../manifest/load.js";
+import type { RevisionConfig } from "../model.js";
+import type { Target } from "./targets.js";
+
+export interface ConfigUnderTest {
+  requirement: ServiceRequirement;
+  config: RevisionConfig;
+}
+
+export async function readConfigs(
+  inputs: Inputs,
+  targets: Target[],
+  auth: AuthClient,
+  _readFile: (path: string) => Promise<string>,
+  signal: AbortSignal,
+): Promise<ConfigUnderTest[]> {
+  if (inputs.mode === "candidate") throw new InputError("mode: candidate is not available in this build", "use mode: live");
+  const api = cloudRun(auth, inputs.endpoints.cloudRun);
+  const perTarget = await Promise.all(
+    targets.map(async (target) => {
+      const configs = await api.readRevisions(target, inputs.revision, signal);
+      return configs.map((config) => ({ requirement: target.requirement, config }));
+    }),
+  );
+  return perTarget.flat();
+}

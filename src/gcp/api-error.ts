@@ -1,0 +1,40 @@
+// gaxios errors carry the request (with its Authorization header) and the
+// response body. We keep only the HTTP status and Google's status word, so no
+// token or payload can ride an error message out of the gate.
+import { GateError } from "../errors.js";
+
+export interface ApiFailure {
+  status: number | undefined;
+  /** Google's canonical status (`NOT_FOUND`, `PERMISSION_DENIED`, ...) when the body had one. */
+  reason: string | undefined;
+  timedOut: boolean;
+}
+
+export function apiFailure(error: unknown): ApiFailure {
+  const e = error as { status?: unknown; code?: unknown; name?: unknown; response?: { status?: unknown; data?: unknown } };
+  const status = typeof e?.response?.status === "number" ? e.response.status : typeof e?.status === "number" ? e.status : undefined;
+  const data = e?.response?.data as { error?: { status?: unknown } } | undefined;
+  const reason = typeof data?.error?.status === "string" && /^[A-Z_]{1,40}$/.test(data.error.status) ? data.error.status : undefined;
+  const timedOut = e?.name === "AbortError" || e?.code === "ETIMEDOUT" || e?.code === "ABORT_ERR";
+  return { status, reason, timedOut };
+}
+
+/** Wrap a failed call as the gate's own error, naming what was being read. */
+export function apiError(error: unknown, what: string, principalHint?: string): GateError {
+  if (error instanceof GateError) return error;
+  const { status, reason, timedOut } = apiFailure(error);
+  const detail = status ? `HTTP ${status}${reason ? ` ${reason}` : ""}` : timedOut ? "timed out" : networkCode(error);
+  if (status === 404)
+    return new GateError("GCP_NOT_FOUND", `${what}: not found (${detail})`, { hint: "check the name, project and region" });
+  if (status === 401 || status === 403) {
+    return new GateError("GCP_PERMISSION_DENIED", `${what}: permission denied (${detail})`, {
+      hint: principalHint ?? "grant the gate's identity read access (roles/run.viewer, roles/secretmanager.viewer)",
+    });
+  }
+  return new GateError("GCP_UNAVAILABLE", `${what}: ${detail}`, { hint: "retry; if it persists check the endpoint and network" });
+}
+
+function networkCode(error: unknown): string {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === "string" && /^[A-Z_]{2,30}$/.test(code) ? `network error ${code}` : "request failed";
+}

@@ -1,0 +1,153 @@
+// Reads what a Cloud Run service runs: the service, the revision(s) that
+// matter, and every container's env vars and secret refs (env and volumes).
+import type { AuthClient } from "google-auth-library";
+import { run_v2 } from "@googleapis/run/build/v2.js";
+import { GateError } from "../errors.js";
+import type { RevisionSelector } from "../inputs.js";
+import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
+import { apiError } from "./api-error.js";
+import { clientOptions, requestOptions } from "./request.js";
+
+type Service = run_v2.Schema$GoogleCloudRunV2Service;
+type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
+
+export interface ServiceTarget {
+  project: string;
+  region: string;
+  service: string;
+}
+
+export interface CloudRun {
+  /** The revisions the selector picks (several for `serving` with split traffic). */
+  readRevisions(target: ServiceTarget, selector: RevisionSelector, signal: AbortSignal): Promise<RevisionConfig[]>;
+}
+
+export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudRun {
+  const api = new run_v2.Run(clientOptions(auth, endpoint));
+  return {
+    async readRevisions(target, selector, signal) {
+      const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
+      const service = await call(`Cloud Run service ${target.service} (${target.region})`, () =>
+        api.projects.locations.services.get({ name: serviceName }, requestOptions(signal)),
+      );
+      const picked = pickRevisions(service, selector, target);
+      return Promise.all(
+        picked.map(async ({ name, url }) => {
+          const revision = await call(`Cloud Run revision ${shortName(name)}`, () =>
+            api.projects.locations.services.revisions.get({ name }, requestOptions(signal)),
+          );
+          return revisionConfig(target, revision, url);
+        }),
+      );
+    },
+  };
+}
+
+async function call<T>(what: string, request: () => Promise<{ data: T }>): Promise<T> {
+  try {
+    return (await request()).data;
+  } catch (error) {
+    throw apiError(error, what);
+  }
+}
+
+/** Which revision(s) to read, and the URL that serves each. */
+export function pickRevisions(
+  service: Service,
+  selector: RevisionSelector,
+  target: ServiceTarget,
+): { name: string; url: string | undefined }[] {
+  const base = `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/`;
+  const full = (revision: string) => (revision.includes("/") ? revision : `${base}${revision}`);
+  const serviceUrl = service.uri ?? service.urls?.[0] ?? undefined;
+  switch (selector.kind) {
+    case "latest-ready": {
+      if (!service.latestReadyRevision) {
+        throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no ready revision (the first deploy may have failed)`, {
+          hint: "check the revision's logs; use revision: latest-created to check the failed one",
+        });
+      }
+      return [{ name: full(service.latestReadyRevision), url: serviceUrl }];
+    }
+    case "latest-created":
+      if (!service.latestCreatedRevision) throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no revision yet`);
+      return [{ name: full(service.latestCreatedRevision), url: serviceUrl }];
+    case "named":
+      return [{ name: full(selector.name), url: serviceUrl }];
+    case "serving": {
+      const serving = (service.trafficStatuses ?? []).filter((status) => (status.percent ?? 0) > 0);
+      const names = serving.map((status) => status.revision || service.latestReadyRevision).filter((name): name is string => Boolean(name));
+      if (names.length === 0)
+        throw new GateError("GCP_NOT_FOUND", `service ${target.service} serves no traffic`, { hint: "use revision: latest-ready" });
+      return [...new Set(names)].map((name) => ({ name: full(name), url: serviceUrl }));
+    }
+    case "tag": {
+      const tagged = (service.trafficStatuses ?? []).find((status) => status.tag === selector.tag);
+      const revision = tagged?.revision ?? (service.traffic ?? []).find((traffic) => traffic.tag === selector.tag)?.revision;
+      if (!tagged || !revision) {
+        throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no traffic tag "${selector.tag}"`, {
+          hint: "deploy with --no-traffic --tag=<tag> first, or check the tag input",
+        });
+      }
+      return [{ name: full(revision), url: tagged.uri ?? undefined }];
+    }
+  }
+}
+
+/** Flatten a v2 Revision into the gate's facts. */
+export function revisionConfig(target: ServiceTarget, revision: Revision, url: string | undefined): RevisionConfig {
+  const containers = revision.containers ?? [];
+  const env: EnvEntry[] = [];
+  containers.forEach((container, index) => {
+    const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
+    for (const variable of container.env ?? []) {
+      if (!variable.name) continue;
+      const ref = variable.valueSource?.secretKeyRef;
+      if (ref?.secret) env.push({ name: variable.name, container: containerName, secret: secretRef(ref.secret, ref.version) });
+      else env.push({ name: variable.name, container: containerName, value: variable.value ?? "" });
+    }
+  });
+  const secretVolumes: SecretVolume[] = [];
+  for (const volume of revision.volumes ?? []) {
+    const secret = volume.secret;
+    if (!volume.name || !secret?.secret) continue;
+    const mounts = containers.flatMap((container, index) =>
+      (container.volumeMounts ?? [])
+        .filter((mount) => mount.name === volume.name)
+        .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
+    );
+    const items = secret.items?.length ? secret.items : [{ version: "latest", path: undefined }];
+    for (const item of items) {
+      secretVolumes.push({
+        volume: volume.name,
+        mounts,
+        ref: secretRef(secret.secret, item.version),
+        ...(item.path ? { path: item.path } : {}),
+      });
+    }
+  }
+  return {
+    source: "live",
+    project: target.project,
+    region: target.region,
+    service: target.service,
+    revision: revision.name ?? "",
+    ...(revision.serviceAccount ? { serviceAccount: revision.serviceAccount } : {}),
+    ...(url ? { url } : {}),
+    containers: containers.map((container, index) => container.name || `#${index}`),
+    env,
+    secretVolumes,
+  };
+}
+
+/** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it. */
+export function secretRef(secret: string, version: string | null | undefined): SecretRef {
+  const match = /^projects\/([^/]+)\/secrets\/([^/]+)$/.exec(secret);
+  const resolvedVersion = version || "latest";
+  if (match) return { project: match[1] ?? "", secret: match[2] ?? "", version: resolvedVersion };
+  return { secret, version: resolvedVersion };
+}
+
+export function shortName(resource: string): string {
+  return resource.slice(resource.lastIndexOf("/") + 1);
+}

@@ -1,0 +1,187 @@
+// Every action input, read once into one typed, validated object. Nothing else
+// in the gate reads the environment for inputs (as in actions/checkout).
+import { InputError } from "./errors.js";
+
+export type RevisionSelector =
+  | { kind: "latest-ready" }
+  | { kind: "latest-created" }
+  | { kind: "serving" }
+  | { kind: "named"; name: string }
+  | { kind: "tag"; tag: string };
+
+export interface ServiceSelector {
+  name: string;
+  region: string | undefined;
+  project: string | undefined;
+}
+
+export interface Endpoints {
+  cloudRun: string | undefined;
+  secretManager: string | undefined;
+  resourceManager: string | undefined;
+  iamCredentials: string | undefined;
+  sts: string | undefined;
+  oauth: string | undefined;
+}
+
+export interface Inputs {
+  manifest: string;
+  projectId: string | undefined;
+  region: string | undefined;
+  services: ServiceSelector[];
+  revision: RevisionSelector;
+  mode: "live" | "candidate";
+  serviceYaml: string | undefined;
+  envVars: string | undefined;
+  secrets: string | undefined;
+  envVarsUpdateStrategy: "merge" | "overwrite";
+  secretsUpdateStrategy: "merge" | "overwrite";
+  flags: string | undefined;
+  accessToken: string | undefined;
+  credentialsJson: string | undefined;
+  workloadIdentityProvider: string | undefined;
+  serviceAccount: string | undefined;
+  url: string | undefined;
+  githubToken: string | undefined;
+  comment: "always" | "on-failure" | "never";
+  reportId: string | undefined;
+  checkName: string | undefined;
+  failOn: "error" | "warning" | "never";
+  timeoutSeconds: number;
+  endpoints: Endpoints;
+}
+
+const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+const PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$|^[0-9]{1,20}$/;
+const FULL_SERVICE = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
+
+/** Reads inputs the way @actions/core does: INPUT_<NAME> with spaces as `_`, upper-cased, trimmed. */
+export function inputReader(env: Readonly<Record<string, string | undefined>>): (name: string) => string {
+  return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+
+export function parseInputs(read: (name: string) => string, env: Readonly<Record<string, string | undefined>>): Inputs {
+  const optional = (name: string) => read(name) || undefined;
+  const projectId = optional("project_id") ?? env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT ?? undefined;
+  if (projectId !== undefined) validate("project_id", projectId, PROJECT, "a project id like my-project-123 or a project number");
+  const region = optional("region");
+  if (region !== undefined) validate("region", region, REGION, "a region like us-central1");
+  const serviceAccount = optional("service_account");
+  const workloadIdentityProvider = optional("workload_identity_provider");
+  if ((serviceAccount === undefined) !== (workloadIdentityProvider === undefined) && optional("credentials_json") === undefined) {
+    throw new InputError(
+      "workload_identity_provider and service_account go together",
+      "set both (as for google-github-actions/auth), or neither to use Application Default Credentials",
+    );
+  }
+  return {
+    manifest: read("manifest") || ".github/deploy-gate.yml",
+    projectId,
+    region,
+    services: parseServices(read("services")),
+    revision: parseRevision(read("revision"), read("tag")),
+    mode: oneOf("mode", read("mode") || "live", ["live", "candidate"] as const),
+    serviceYaml: optional("service_yaml"),
+    envVars: optional("env_vars"),
+    secrets: optional("secrets"),
+    envVarsUpdateStrategy: oneOf("env_vars_update_strategy", read("env_vars_update_strategy") || "merge", ["merge", "overwrite"] as const),
+    secretsUpdateStrategy: oneOf("secrets_update_strategy", read("secrets_update_strategy") || "merge", ["merge", "overwrite"] as const),
+    flags: optional("flags"),
+    accessToken: optional("access_token"),
+    credentialsJson: optional("credentials_json"),
+    workloadIdentityProvider,
+    serviceAccount,
+    url: optionalUrl("url", optional("url")),
+    githubToken: optional("github_token"),
+    comment: oneOf("comment", read("comment") || "always", ["always", "on-failure", "never"] as const),
+    reportId: optional("report_id"),
+    checkName: optional("check_name"),
+    failOn: oneOf("fail_on", read("fail_on") || "error", ["error", "warning", "never"] as const),
+    timeoutSeconds: parseTimeout(read("timeout")),
+    endpoints: {
+      cloudRun: optionalUrl("cloud_run_endpoint", optional("cloud_run_endpoint")),
+      secretManager: optionalUrl("secret_manager_endpoint", optional("secret_manager_endpoint")),
+      resourceManager: optionalUrl("resource_manager_endpoint", optional("resource_manager_endpoint")),
+      iamCredentials: optionalUrl("iam_credentials_endpoint", optional("iam_credentials_endpoint")),
+      sts: optionalUrl("sts_endpoint", optional("sts_endpoint")),
+      oauth: optionalUrl("oauth_endpoint", optional("oauth_endpoint")),
+    },
+  };
+}
+
+function parseServices(text: string): ServiceSelector[] {
+  return text
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const full = FULL_SERVICE.exec(item);
+      if (full) {
+        const [, project = "", region = "", name = ""] = full;
+        validate("services", project, PROJECT, "a project id in projects/PROJECT/locations/REGION/services/NAME");
+        validate("services", region, REGION, "a region in projects/PROJECT/locations/REGION/services/NAME");
+        validate("services", name, NAME, "a Cloud Run service name");
+        return { name, region, project };
+      }
+      const [name = "", region, ...rest] = item.split("@");
+      if (rest.length > 0)
+        throw new InputError(`services: "${clip(item)}" has more than one @`, "write name, name@region or a full resource name");
+      validate("services", name, NAME, "a Cloud Run service name (lowercase letters, digits, -)");
+      if (region !== undefined) validate("services", region, REGION, "name@region with a region like us-central1");
+      return { name, region, project: undefined };
+    });
+}
+
+function parseRevision(revision: string, tag: string): RevisionSelector {
+  if (tag) {
+    validate("tag", tag, /^[a-z]([-a-z0-9]{0,44}[a-z0-9])?$/, "a traffic tag (lowercase letters, digits, -)");
+    if (revision && revision !== "latest-ready") {
+      throw new InputError("revision and tag both select a revision", "set only tag to verify a --no-traffic revision, or only revision");
+    }
+    return { kind: "tag", tag };
+  }
+  if (!revision || revision === "latest-ready") return { kind: "latest-ready" };
+  if (revision === "latest-created" || revision === "serving") return { kind: revision };
+  validate("revision", revision, NAME, "latest-ready, latest-created, serving, or a revision name like backend-00042-abc");
+  return { kind: "named", name: revision };
+}
+
+function parseTimeout(text: string): number {
+  if (!text) return 120;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
+  }
+  return seconds;
+}
+
+function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${clip(value)}"`, `set ${name}: ${allowed[0]}`);
+}
+
+function optionalUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${name} must be an absolute URL, got "${clip(value)}"`, "for example https://run.googleapis.com");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InputError(`${name} must be an http(s) URL, got scheme ${url.protocol}`, "use https://");
+  }
+  if (url.username || url.password) throw new InputError(`${name} must not carry credentials in the URL`, "remove user:password@");
+  return value.replace(/\/+$/, "");
+}
+
+function validate(name: string, value: string, pattern: RegExp, expected: string): void {
+  if (!pattern.test(value)) throw new InputError(`${name}: "${clip(value)}" is not ${expected}`, `fix the ${name} input`);
+}
+
+/** Inputs are user text: cap what we echo so an error stays one readable line. */
+function clip(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, " ");
+  return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
+}

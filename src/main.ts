@@ -1,0 +1,103 @@
+// The gate as a pipeline: inputs → manifest → credentials → revision configs →
+// checks and probes → report → outputs. Each stage takes plain values; the
+// runner (or a test, or the CLI) supplies the I/O through `deps`.
+import { assess } from "./gate.js";
+import { readConfigs } from "./collect/configs.js";
+import { resolveTargets } from "./collect/targets.js";
+import { describeError, GateError } from "./errors.js";
+import { authenticate } from "./gcp/auth.js";
+import { secretManager } from "./gcp/secret-manager.js";
+import { inputReader, parseInputs, type Inputs } from "./inputs.js";
+import { parseManifest } from "./manifest/load.js";
+import type { GateResult, Report } from "./model.js";
+import { publish, type Publisher } from "./publish.js";
+import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
+
+export interface Deps extends Publisher {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile: (path: string) => Promise<string>;
+  mask: (value: string) => void;
+  setFailed: (message: string) => void;
+}
+
+export async function run(deps: Deps): Promise<GateResult> {
+  const startedAt = new Date();
+  let inputs: Inputs | undefined;
+  let report: Report;
+  try {
+    inputs = parseInputs(inputReader(deps.env), deps.env);
+    for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
+    report = await withDeadline(inputs.timeoutSeconds, (signal) => gate(inputs as Inputs, deps, signal, startedAt));
+  } catch (error) {
+    report = errorReport(error, startedAt);
+  }
+  await publish(report, inputs, deps);
+  const failOn = inputs?.failOn ?? "error";
+  if (shouldFailJob(report.result, failOn)) {
+    const failed = failedChecks(allFindings(report), failOn);
+    deps.setFailed(
+      report.result === "error"
+        ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
+        : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
+    );
+  }
+  return report.result;
+}
+
+async function gate(inputs: Inputs, deps: Deps, signal: AbortSignal, startedAt: Date): Promise<Report> {
+  const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
+  const credentials = await authenticate({ ...inputs, endpoints: inputs.endpoints, env: deps.env }, signal);
+  const targets = resolveTargets(inputs, manifest, credentials.projectId);
+  const configs = await readConfigs(inputs, targets, credentials.client, deps.readFile, signal);
+  const assessment = await assess(configs, {
+    manifest,
+    secretManager: secretManager(credentials.client, inputs.endpoints.secretManager),
+    mask: deps.mask,
+    urlOverride: inputs.url,
+    probe: inputs.mode === "live",
+    signal,
+  });
+  const result = verdict(allFindings(assessment), inputs.failOn);
+  return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
+}
+
+async function readManifest(path: string, deps: Deps): Promise<string> {
+  try {
+    return await deps.readFile(path);
+  } catch {
+    throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}`, {
+      hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
+    });
+  }
+}
+
+/** The whole run is bounded: past the deadline every pending call is aborted and an error report is written. */
+async function withDeadline<T>(seconds: number, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new GateError("DEADLINE_EXCEEDED", `the gate did not finish within timeout (${seconds} s)`, {
+        hint: "raise timeout, or check which call hangs in the log",
+      });
+      controller.abort(error);
+      reject(error);
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([body(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorReport(error: unknown, startedAt: Date): Report {
+  const code = error instanceof GateError ? error.code : "INTERNAL";
+  return {
+    result: "error",
+    services: [],
+    checks: [{ id: `error.${code.toLowerCase()}`, status: "error", message: describeError(error) }],
+    started_at: startedAt.toISOString(),
+    duration_ms: Date.now() - startedAt.getTime(),
+  };
+}

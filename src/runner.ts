@@ -1,0 +1,24 @@
+// The GitHub Actions runner as the gate's I/O: inputs from INPUT_*, outputs
+// to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, masking via ::add-mask::.
+import { readFile } from "node:fs/promises";
+import * as core from "@actions/core";
+import type { Deps } from "./main.js";
+import { redactor } from "./redact.js";
+
+export function runnerDeps(): Deps {
+  const secrets = redactor();
+  return {
+    env: process.env,
+    readFile: (path) => readFile(path, "utf8"),
+    mask: (value) => {
+      if (secrets.add(value)) core.setSecret(value);
+    },
+    redact: secrets.redact,
+    setFailed: (message) => core.setFailed(secrets.redact(message)),
+    setOutput: (name, value) => core.setOutput(name, value),
+    writeSummary: async (markdown) => {
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+    },
+    log: { info: core.info, warning: (line) => core.warning(line), error: (line) => core.error(line) },
+  };
+}

@@ -1,0 +1,115 @@
+// The state of a pretend GCP project: Cloud Run services with their revisions,
+// Secret Manager secrets with their versions. Tests deploy, break and fix it
+// between runs, exactly as the team did by hand in the incidents.
+import type { run_v2 } from "@googleapis/run/build/v2.js";
+
+export type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
+export type Service = run_v2.Schema$GoogleCloudRunV2Service;
+
+export interface SecretVersionState {
+  state: "ENABLED" | "DISABLED" | "DESTROYED";
+  data: string;
+}
+
+export interface Scenario {
+  project: string;
+  projectNumber: string;
+  region: string;
+  /** Access tokens the APIs accept. */
+  accessTokens: Set<string>;
+  services: Map<string, { service: Service; revisions: Map<string, Revision> }>;
+  /** Keyed by `project/secretId`; version numbers are 1-based positions. */
+  secrets: Map<string, SecretVersionState[]>;
+  /** Secrets the gate's identity may not read (403). */
+  deniedSecrets: Set<string>;
+}
+
+export function newScenario(overrides: Partial<Pick<Scenario, "project" | "projectNumber" | "region">> = {}): Scenario {
+  return {
+    project: overrides.project ?? "chat-staging",
+    projectNumber: overrides.projectNumber ?? "123456789012",
+    region: overrides.region ?? "us-central1",
+    accessTokens: new Set(["ya29.test-access-token"]),
+    services: new Map(),
+    secrets: new Map(),
+    deniedSecrets: new Set(),
+  };
+}
+
+export interface DeploySpec {
+  env?: Record<string, string>;
+  /** ENV_NAME → "secret-id:version" (or "projects/P/secrets/S:version"). */
+  secrets?: Record<string, string>;
+  url?: string;
+  serviceAccount?: string;
+  /** Leave the new revision not ready (a failed rollout). */
+  notReady?: boolean;
+  /** Deploy with --no-traffic --tag=<tag>. */
+  tag?: string;
+}
+
+/** Deploy a new revision, as `gcloud run deploy` would: it becomes latest created, and (if ready) latest ready and serving. */
+export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec): string {
+  const base = `projects/${scenario.project}/locations/${scenario.region}/services/${serviceName}`;
+  const existing = scenario.services.get(serviceName);
+  const generation = (existing?.revisions.size ?? 0) + 1;
+  const revisionId = `${serviceName}-${String(generation).padStart(5, "0")}-${"abcdefghij"[generation % 10]}x${generation}`;
+  const env: run_v2.Schema$GoogleCloudRunV2EnvVar[] = [
+    ...Object.entries(spec.env ?? {}).map(([name, value]) => ({ name, value })),
+    ...Object.entries(spec.secrets ?? {}).map(([name, ref]) => {
+      const colon = ref.lastIndexOf(":");
+      return { name, valueSource: { secretKeyRef: { secret: ref.slice(0, colon), version: ref.slice(colon + 1) } } };
+    }),
+  ];
+  const revision: Revision = {
+    name: `${base}/revisions/${revisionId}`,
+    uid: `uid-${revisionId}`,
+    service: base,
+    serviceAccount: spec.serviceAccount ?? `${scenario.projectNumber}-compute@developer.gserviceaccount.com`,
+    containers: [
+      {
+        name: "backend-1",
+        image: `us-docker.pkg.dev/${scenario.project}/app/${serviceName}:v${generation}`,
+        env,
+        ports: [{ containerPort: 8080 }],
+      },
+    ],
+    conditions: [{ type: "Ready", state: spec.notReady ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED" }],
+  };
+  const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
+  const previous = existing?.service;
+  const ready = !spec.notReady;
+  const taggedUri = spec.tag ? `${url.replace("://", `://${spec.tag}---`)}` : undefined;
+  const servingRevision = spec.tag || !ready ? previous?.latestReadyRevision : revision.name;
+  const service: Service = {
+    name: base,
+    uri: url,
+    urls: [url],
+    generation: String(generation),
+    latestCreatedRevision: revision.name ?? null,
+    latestReadyRevision: ready ? (revision.name ?? null) : (previous?.latestReadyRevision ?? null),
+    reconciling: false,
+    template: { containers: revision.containers ?? [], serviceAccount: revision.serviceAccount ?? null },
+    trafficStatuses: [
+      ...(servingRevision ? [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: shortName(servingRevision), percent: 100 }] : []),
+      ...(spec.tag
+        ? [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: revisionId, percent: 0, tag: spec.tag, uri: taggedUri ?? null }]
+        : []),
+    ],
+  };
+  const revisions = existing?.revisions ?? new Map<string, Revision>();
+  revisions.set(revisionId, revision);
+  scenario.services.set(serviceName, { service, revisions });
+  return revisionId;
+}
+
+export function addSecret(scenario: Scenario, secretId: string, ...versions: (string | SecretVersionState)[]): void {
+  const key = `${scenario.project}/${secretId}`;
+  const list = scenario.secrets.get(key) ?? [];
+  for (const version of versions) list.push(typeof version === "string" ? { state: "ENABLED", data: version } : version);
+  scenario.secrets.set(key, list);
+}
+
+function shortName(name: string): string {
+  return name.slice(name.lastIndexOf("/") + 1);
+}

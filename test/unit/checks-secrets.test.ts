@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { checkConsistency } from "../../src/checks/consistency.js";
+import type { SecretFact } from "../../src/checks/facts.js";
+import { checkJwtSecret, isDevFallback } from "../../src/checks/jwt-secret.js";
+import { checkSecrets } from "../../src/checks/secrets.js";
+import type { SecretStatus } from "../../src/gcp/secret-manager.js";
+import { parseManifest } from "../../src/manifest/load.js";
+import { requirementOf, revision } from "./fixtures.js";
+
+const ref = (secret: string, version = "latest") => ({ secret, version });
+const facts = (entries: Record<string, SecretStatus | SecretFact>) =>
+  new Map(Object.entries(entries).map(([key, value]) => [key, typeof value === "string" ? { state: { status: value } } : value]));
+
+describe("checkSecrets", () => {
+  const requirement = requirementOf(
+    `secrets:\n  JWT_SECRET_KEY: { secret: jwt-key, min_bytes: 32 }\n  SERVICE_SECRET: {}\n  SERVICE_ID: { pinned: true }`,
+  );
+  const table: {
+    name: string;
+    env: Parameters<typeof revision>[0];
+    facts: Record<string, SecretStatus | SecretFact>;
+    expected: string[];
+  }[] = [
+    {
+      name: "incident 2: all missing",
+      env: [],
+      facts: {},
+      expected: ["JWT_SECRET_KEY secret.missing fail", "SERVICE_SECRET secret.missing fail", "SERVICE_ID secret.missing fail"],
+    },
+    {
+      name: "plain text where a secret is required",
+      env: [{ name: "JWT_SECRET_KEY", value: "hunter2-but-longer-than-32-bytes-really" }],
+      facts: {},
+      expected: ["JWT_SECRET_KEY secret.plain_text fail", "SERVICE_SECRET secret.missing fail", "SERVICE_ID secret.missing fail"],
+    },
+    {
+      name: "wrong secret, not found, denied, unpinned",
+      env: [
+        { name: "JWT_SECRET_KEY", secret: ref("jwt-key-old") },
+        { name: "SERVICE_SECRET", secret: ref("service-secret") },
+        { name: "SERVICE_ID", secret: ref("service-id") },
+      ],
+      facts: {
+        "chat-staging/jwt-key-old@latest": "ok",
+        "chat-staging/service-secret@latest": "not_found",
+        "chat-staging/service-id@latest": "access_denied",
+      },
+      expected: [
+        "JWT_SECRET_KEY secret.wrong_secret fail",
+        "JWT_SECRET_KEY secret.ok pass",
+        "SERVICE_SECRET secret.not_found fail",
+        "SERVICE_ID secret.unpinned warn",
+        "SERVICE_ID secret.access_denied error",
+      ],
+    },
+    {
+      name: "disabled, destroyed, missing version, too short",
+      env: [
+        { name: "JWT_SECRET_KEY", secret: ref("jwt-key") },
+        { name: "SERVICE_SECRET", secret: ref("service-secret", "3") },
+        { name: "SERVICE_ID", secret: ref("service-id", "9") },
+      ],
+      facts: {
+        "chat-staging/jwt-key@latest": { state: { status: "ok" }, value: { byteLength: 16, fingerprint: "hmac:x", devFallback: false } },
+        "chat-staging/service-secret@3": "version_destroyed",
+        "chat-staging/service-id@9": "version_not_found",
+      },
+      expected: [
+        "JWT_SECRET_KEY secret.too_short fail",
+        "JWT_SECRET_KEY secret.ok pass",
+        "SERVICE_SECRET secret.version_destroyed fail",
+        "SERVICE_ID secret.version_not_found fail",
+      ],
+    },
+    {
+      name: "latest whose newest version is disabled",
+      env: [
+        { name: "JWT_SECRET_KEY", secret: ref("jwt-key") },
+        { name: "SERVICE_SECRET", secret: ref("s") },
+        { name: "SERVICE_ID", secret: ref("i", "2") },
+      ],
+      facts: { "chat-staging/jwt-key@latest": "version_disabled", "chat-staging/s@latest": "ok", "chat-staging/i@2": "ok" },
+      expected: ["JWT_SECRET_KEY secret.version_disabled fail", "SERVICE_SECRET secret.ok pass", "SERVICE_ID secret.ok pass"],
+    },
+  ];
+  it.each(table)("$name", ({ env, facts: given, expected }) => {
+    const findings = checkSecrets(revision(env), requirement, facts(given));
+    expect(findings.map((finding) => `${finding.subject} ${finding.id} ${finding.status}`)).toEqual(expected);
+  });
+
+  it("says how to fix a missing secret with the service's own names", () => {
+    const [finding] = checkSecrets(revision([]), requirement, facts({}));
+    expect(finding?.hint).toContain("--update-secrets=JWT_SECRET_KEY=jwt-key:latest");
+    expect(finding?.hint).toContain("roles/secretmanager.secretAccessor");
+  });
+
+  it("reads a cross-project ref against that project", () => {
+    const findings = checkSecrets(
+      revision([{ name: "SERVICE_SECRET", secret: { project: "shared-secrets", secret: "svc", version: "1" } }]),
+      requirementOf("secrets:\n  SERVICE_SECRET: {}"),
+      facts({ "shared-secrets/svc@1": "ok" }),
+    );
+    expect(findings.map((finding) => finding.id)).toEqual(["secret.ok"]);
+  });
+});
+
+describe("checkJwtSecret", () => {
+  const requirement = requirementOf(`jwt: { secret_env: JWT_SECRET, alg: HS512 }`);
+  const withSecret = revision([{ name: "JWT_SECRET", secret: ref("jwt") }]);
+  it.each([
+    [{ byteLength: 86, fingerprint: "hmac:a", devFallback: false }, "jwt.secret_strength", "pass"],
+    [{ byteLength: 49, fingerprint: "hmac:a", devFallback: false }, "jwt.weak_secret", "fail"], // under 64 bytes for HS512
+    [{ byteLength: 90, fingerprint: "hmac:a", devFallback: true }, "jwt.weak_secret", "fail"],
+  ])("%o → %s", (value, id, status) => {
+    const findings = checkJwtSecret(withSecret, requirement, value);
+    expect(findings.map((finding) => [finding.id, finding.status])).toEqual([[id, status]]);
+  });
+  it("a missing signing secret means no token can verify", () => {
+    expect(checkJwtSecret(revision([]), requirement, undefined).map((finding) => finding.id)).toEqual(["jwt.secret_missing"]);
+  });
+  it("a plain-text signing secret is a warning on top of the strength check", () => {
+    const findings = checkJwtSecret(revision([{ name: "JWT_SECRET", value: "x" }]), requirement, {
+      byteLength: 70,
+      fingerprint: "f",
+      devFallback: false,
+    });
+    expect(findings.map((finding) => finding.id)).toEqual(["jwt.secret_plain_text", "jwt.secret_strength"]);
+  });
+});
+
+describe("isDevFallback", () => {
+  it.each([
+    "secret",
+    "changeme",
+    "dev-secret-key-do-not-use-in-production-0123456789",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "my-local-fallback",
+  ])("flags %s", (value) => {
+    expect(isDevFallback(value)).toBe(true);
+  });
+  it.each(["q8Vd9X2mNcE7rT1uYpLk0aZsWx4bH6jGf3oI5nMvBe", "Zdevq8Vd9X2mNcE7rT1uYpLk0aZsWx4bH6jGf3oI5n"])("accepts random %s", (value) => {
+    expect(isDevFallback(value)).toBe(false);
+  });
+});
+
+describe("checkConsistency", () => {
+  const manifest = parseManifest(
+    "region: r\nservices:\n  backend: {}\n  auth: {}\nconsistent:\n  - [backend.JWT_SECRET_KEY, auth.JWT_SECRET_KEY]\n",
+    "gate.yml",
+  );
+  it.each([
+    [{ "backend.JWT_SECRET_KEY": { fingerprint: "a" }, "auth.JWT_SECRET_KEY": { fingerprint: "a" } }, "consistent.match", "pass"],
+    [{ "backend.JWT_SECRET_KEY": { fingerprint: "a" }, "auth.JWT_SECRET_KEY": { fingerprint: "b" } }, "consistent.mismatch", "fail"],
+    [
+      { "backend.JWT_SECRET_KEY": { fingerprint: "a" }, "auth.JWT_SECRET_KEY": { unavailable: "not set" } },
+      "consistent.unverifiable",
+      "error",
+    ],
+  ])("%o → %s", (values, id, status) => {
+    const [finding] = checkConsistency(manifest.consistent, new Map(Object.entries(values)));
+    expect([finding?.id, finding?.status, finding?.location?.line]).toEqual([id, status, 6]);
+  });
+});
