@@ -1,10 +1,9 @@
 // One gate run over already-read revision configs: secret facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
-import { randomBytes } from "node:crypto";
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
-import { secretKey, type SecretValueFacts } from "./checks/facts.js";
-import { checkJwtSecret, isDevFallback } from "./checks/jwt-secret.js";
+import { secretKey } from "./checks/facts.js";
+import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkSecrets } from "./checks/secrets.js";
 import { collectSecrets, type SecretVault } from "./collect/secrets.js";
 import { diagnose } from "./diagnose.js";
@@ -12,7 +11,7 @@ import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
 import { probeService } from "./probes/index.js";
-import { mintToken } from "./probes/jwt.js";
+import { jwtSecretValue, tokensFor } from "./probes/tokens.js";
 
 export interface GateContext {
   manifest: Manifest;
@@ -73,53 +72,6 @@ async function assessService(
     revision: config.revision,
     ...(baseUrl ? { url: baseUrl } : {}),
     checks: [...diagnose(requirement, configFindings, probeFindings), ...configFindings, ...probeFindings],
-  };
-}
-
-/** The JWT signing secret as the revision holds it: a Secret Manager value or a plain env value. */
-function jwtSecretValue(
-  config: RevisionConfig,
-  envName: string,
-  vault: SecretVault,
-  mask: (value: string) => void,
-): { bytes: Uint8Array; facts: SecretValueFacts } | undefined {
-  const entry = findEnv(config, envName);
-  if (entry?.secret) {
-    const key = secretKey(entry.secret, config.project);
-    const bytes = vault.values.get(key);
-    const facts = vault.facts.get(key)?.value;
-    return bytes && facts ? { bytes, facts } : undefined;
-  }
-  if (entry?.value) {
-    mask(entry.value);
-    const bytes = new TextEncoder().encode(entry.value);
-    return {
-      bytes,
-      facts: { byteLength: bytes.byteLength, fingerprint: vault.fingerprint(bytes), devFallback: isDevFallback(entry.value) },
-    };
-  }
-  return undefined;
-}
-
-async function tokensFor(requirement: ServiceRequirement, secret: Uint8Array | undefined, mask: (value: string) => void) {
-  const jwt = requirement.jwt;
-  if (!jwt) return { token: undefined, tokenNote: "no jwt section in the manifest: sent no token", forgedToken: undefined };
-  // A token signed with a random key: what a client holding the wrong secret sends (incident 3).
-  const forged = await mintToken(randomBytes(64), jwt);
-  mask(forged.token);
-  if (!secret) {
-    return {
-      token: forged.token,
-      tokenNote: `the revision has no readable ${jwt.secret_env}, so no valid token exists; sent one signed with a random key`,
-      forgedToken: undefined,
-    };
-  }
-  const minted = await mintToken(secret, jwt);
-  mask(minted.token);
-  return {
-    token: minted.token,
-    tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${minted.claimNames.join(", ")}`,
-    forgedToken: forged.token,
   };
 }
 
