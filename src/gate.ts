@@ -1,12 +1,16 @@
 // One gate run over already-read revision configs: secret facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
+import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
-import { secretKey } from "./checks/facts.js";
+import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkSecrets } from "./checks/secrets.js";
+import type { ConfigUnderTest } from "./collect/configs.js";
+import { collectAccessorFacts, secretRefsOf } from "./collect/iam.js";
 import { collectSecrets, type SecretVault } from "./collect/secrets.js";
 import { diagnose } from "./diagnose.js";
+import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
@@ -16,6 +20,8 @@ import { jwtSecretValue, tokensFor } from "./probes/tokens.js";
 export interface GateContext {
   manifest: Manifest;
   secretManager: SecretManager;
+  /** Absent: skip the runtime service account's secretAccessor check. */
+  iam: Iam | undefined;
   /** Register a value with the runner's log masking. */
   mask: (value: string) => void;
   /** Probe this base URL instead of the revision's own URL. */
@@ -29,36 +35,51 @@ export interface Assessment {
   checks: Finding[];
 }
 
-export async function assess(
-  configs: { requirement: ServiceRequirement; config: RevisionConfig }[],
-  context: GateContext,
-): Promise<Assessment> {
-  const vault = await collectSecrets(
-    context.secretManager,
-    configs.map(({ config }) => config),
-    (config, envName) => needsValue(context.manifest, config.service, envName),
-    context.mask,
-    context.signal,
-  );
-  const services = await Promise.all(configs.map(({ requirement, config }) => assessService(requirement, config, vault, context)));
+export async function assess(configs: ConfigUnderTest[], context: GateContext): Promise<Assessment> {
+  const current = configs.map(({ config }) => config);
+  const previous = configs.flatMap(({ previous }) => (previous ? [previous] : []));
+  const [vault, accessors] = await Promise.all([
+    collectSecrets(
+      context.secretManager,
+      [...current, ...previous],
+      (config, envName) => current.includes(config) && needsValue(context.manifest, config.service, envName),
+      context.mask,
+      context.signal,
+    ),
+    context.iam ? collectAccessorFacts(context.iam, current, context.signal) : undefined,
+  ]);
+  const services = await Promise.all(configs.map((entry) => assessService(entry, vault, accessors?.get(entry.config), context)));
   const memberValues = consistencyValues(context.manifest, configs, vault);
   return { services, checks: checkConsistency(context.manifest.consistent, memberValues) };
 }
 
-async function assessService(
+/** Every check that needs only facts, no probe: run on the revision under test and on the previous one. */
+function configChecks(
   requirement: ServiceRequirement,
   config: RevisionConfig,
   vault: SecretVault,
-  context: GateContext,
-): Promise<ServiceReport> {
-  const jwtSecret = requirement.jwt ? jwtSecretValue(config, requirement.jwt.secret_env, vault, context.mask) : undefined;
-  const configFindings = [
+  jwtSecret: SecretValueFacts | undefined,
+  accessor: AccessorFacts | undefined,
+): Finding[] {
+  return [
     ...(config.notes ?? []),
     ...checkEnv(config, requirement),
     ...checkSecrets(config, requirement, vault.facts),
     ...checkPlainTextSecrets(config, requirement),
-    ...checkJwtSecret(config, requirement, jwtSecret?.facts),
+    ...checkJwtSecret(config, requirement, jwtSecret),
+    ...(accessor ? checkAccessor(config, secretRefsOf(config), accessor) : []),
   ];
+}
+
+async function assessService(
+  entry: ConfigUnderTest,
+  vault: SecretVault,
+  accessor: AccessorFacts | undefined,
+  context: GateContext,
+): Promise<ServiceReport> {
+  const { requirement, config, previous } = entry;
+  const jwtSecret = requirement.jwt ? jwtSecretValue(config, requirement.jwt.secret_env, vault, context.mask) : undefined;
+  const configFindings = configChecks(requirement, config, vault, jwtSecret?.facts, accessor);
   const baseUrl = context.urlOverride ?? config.url;
   let probeFindings: Finding[] = [];
   if (context.probe && baseUrl && (requirement.health || requirement.websocket)) {
@@ -72,6 +93,9 @@ async function assessService(
     revision: config.revision,
     ...(baseUrl ? { url: baseUrl } : {}),
     checks: [...diagnose(requirement, configFindings, probeFindings), ...configFindings, ...probeFindings],
+    ...(previous
+      ? { previous: { revision: previous.revision, checks: configChecks(requirement, previous, vault, undefined, undefined) } }
+      : {}),
   };
 }
 
@@ -83,7 +107,7 @@ function needsValue(manifest: Manifest, service: string, envName: string): boole
   return manifest.consistent.some((group) => group.members.some((member) => member.service === service && member.env === envName));
 }
 
-function consistencyValues(manifest: Manifest, configs: { config: RevisionConfig }[], vault: SecretVault): Map<string, MemberValue> {
+function consistencyValues(manifest: Manifest, configs: ConfigUnderTest[], vault: SecretVault): Map<string, MemberValue> {
   const values = new Map<string, MemberValue>();
   for (const member of manifest.consistent.flatMap((group) => group.members)) {
     const name = `${member.service}.${member.env}`;

@@ -6,6 +6,7 @@ import { readConfigs } from "./collect/configs.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { authenticate } from "./gcp/auth.js";
+import { iam } from "./gcp/iam.js";
 import { secretManager } from "./gcp/secret-manager.js";
 import { inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { parseManifest } from "./manifest/load.js";
@@ -52,6 +53,7 @@ async function gate(inputs: Inputs, deps: Deps, signal: AbortSignal, startedAt: 
   const assessment = await assess(configs, {
     manifest,
     secretManager: secretManager(credentials.client, inputs.endpoints.secretManager),
+    iam: iam(credentials.client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
     mask: deps.mask,
     urlOverride: inputs.url,
     probe: inputs.mode === "live",

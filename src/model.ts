@@ -82,6 +82,8 @@ export interface ServiceReport {
   revision?: string;
   url?: string;
   checks: Finding[];
+  /** The previous ready revision's config checks, for a before/after table (live mode). */
+  previous?: { revision: string; checks: Finding[] };
 }
 
 export type GateResult = "pass" | "fail" | "error";

@@ -11,6 +11,8 @@ import type { Target } from "./targets.js";
 export interface ConfigUnderTest {
   requirement: ServiceRequirement;
   config: RevisionConfig;
+  /** The previous ready revision, for before/after (live mode, single revision selectors). */
+  previous?: RevisionConfig;
 }
 
 export async function readConfigs(
@@ -24,8 +26,8 @@ export async function readConfigs(
   const api = cloudRun(auth, inputs.endpoints.cloudRun);
   const perTarget = await Promise.all(
     targets.map(async (target) => {
-      const configs = await api.readRevisions(target, inputs.revision, signal);
-      return configs.map((config) => ({ requirement: target.requirement, config }));
+      const revisions = await api.readRevisions(target, inputs.revision, signal);
+      return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
     }),
   );
   return perTarget.flat();

@@ -4,7 +4,7 @@ import type { AuthClient } from "google-auth-library";
 import { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import type { RevisionSelector } from "../inputs.js";
-import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
+import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
 import { clientOptions, requestOptions } from "./request.js";
 
@@ -18,12 +18,57 @@ export interface ServiceTarget {
 }
 
 export interface CloudRun {
-  /** The revisions the selector picks (several for `serving` with split traffic). */
-  readRevisions(target: ServiceTarget, selector: RevisionSelector, signal: AbortSignal): Promise<RevisionConfig[]>;
+  /**
+   * The revisions the selector picks (several for `serving` with split traffic). With a single
+   * revision, also the newest ready revision before it, for before/after; read concurrently.
+   */
+  readRevisions(
+    target: ServiceTarget,
+    selector: RevisionSelector,
+    signal: AbortSignal,
+  ): Promise<{ config: RevisionConfig; previous?: RevisionConfig }[]>;
 }
 
 export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudRun {
   const api = new run_v2.Run(clientOptions(auth, endpoint));
+
+  async function readRevision(
+    target: ServiceTarget,
+    service: Service,
+    name: string,
+    url: string | undefined,
+    signal: AbortSignal,
+  ): Promise<RevisionConfig> {
+    const revision = await call(`Cloud Run revision ${shortName(name)}`, () =>
+      api.projects.locations.services.revisions.get({ name }, requestOptions(signal)),
+    );
+    const config = revisionConfig(target, revision, url);
+    const notes = rolloutNotes(service, revision);
+    return notes.length ? { ...config, notes } : config;
+  }
+
+  async function readPrevious(target: ServiceTarget, revisionName: string, signal: AbortSignal): Promise<RevisionConfig | undefined> {
+    const parent = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
+    let pageToken: string | undefined;
+    let passedCurrent = false;
+    // Revisions list newest first; a few pages at most in practice.
+    for (let page = 0; page < 5; page++) {
+      const data = await call(`Cloud Run revisions of ${target.service}`, () =>
+        api.projects.locations.services.revisions.list(
+          { parent, pageSize: 20, ...(pageToken ? { pageToken } : {}) },
+          requestOptions(signal),
+        ),
+      );
+      for (const revision of data.revisions ?? []) {
+        if (revision.name === revisionName) passedCurrent = true;
+        else if (passedCurrent && isReady(revision)) return revisionConfig(target, revision, undefined);
+      }
+      pageToken = data.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+    return undefined;
+  }
+
   return {
     async readRevisions(target, selector, signal) {
       const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
@@ -31,14 +76,13 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
         api.projects.locations.services.get({ name: serviceName }, requestOptions(signal)),
       );
       const picked = pickRevisions(service, selector, target);
-      return Promise.all(
-        picked.map(async ({ name, url }) => {
-          const revision = await call(`Cloud Run revision ${shortName(name)}`, () =>
-            api.projects.locations.services.revisions.get({ name }, requestOptions(signal)),
-          );
-          return revisionConfig(target, revision, url);
-        }),
-      );
+      const single = picked.length === 1 ? picked[0]?.name : undefined;
+      // The before/after lookup is a nice-to-have: it never fails the run, and never delays it.
+      const [configs, previous] = await Promise.all([
+        Promise.all(picked.map(({ name, url }) => readRevision(target, service, name, url, signal))),
+        single ? readPrevious(target, single, signal).catch(() => undefined) : undefined,
+      ]);
+      return configs.map((config) => ({ config, ...(previous ? { previous } : {}) }));
     },
   };
 }
@@ -49,6 +93,40 @@ async function call<T>(what: string, request: () => Promise<{ data: T }>): Promi
   } catch (error) {
     throw apiError(error, what);
   }
+}
+
+function isReady(revision: Revision): boolean {
+  const ready = revision.conditions?.find((condition) => condition.type === "Ready");
+  return ready?.state === "CONDITION_SUCCEEDED" || (ready?.state as unknown) === 2;
+}
+
+/** A rollout still in progress or a revision that never became ready is worth saying before anything else. */
+function rolloutNotes(service: Service, revision: Revision): Finding[] {
+  const notes: Finding[] = [];
+  if (!isReady(revision)) {
+    notes.push({
+      id: "revision.not_ready",
+      status: "fail",
+      subject: shortName(revision.name ?? ""),
+      message: `revision ${shortName(revision.name ?? "")} is not ready${readyMessage(revision)}`,
+      hint: "read the revision's logs in Cloud Logging; a secret the runtime account cannot read also stops a revision from starting",
+    });
+  }
+  if (service.reconciling || (service.latestCreatedRevision && service.latestCreatedRevision !== service.latestReadyRevision)) {
+    notes.push({
+      id: "revision.rollout_in_progress",
+      status: "warn",
+      message: `a rollout is in progress: latest created ${shortName(service.latestCreatedRevision ?? "")} is not the latest ready ${shortName(service.latestReadyRevision ?? "(none)")}`,
+      hint: "run the gate after the deploy step finishes, or check revision: latest-created",
+    });
+  }
+  return notes;
+}
+
+function readyMessage(revision: Revision): string {
+  const ready = revision.conditions?.find((condition) => condition.type === "Ready");
+  const reason = ready?.reason ?? ready?.revisionReason;
+  return reason && /^[A-Z_]{2,60}$/.test(reason) ? ` (${reason})` : "";
 }
 
 /** Which revision(s) to read, and the URL that serves each. */

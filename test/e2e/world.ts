@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { type Backend, type BackendBehaviour, startBackend } from "../emulators/backend.js";
 import { startCloudRunEmulator } from "../emulators/cloud-run.js";
 import type { EmulatorServer } from "../emulators/http.js";
+import { startResourceManagerEmulator } from "../emulators/resource-manager.js";
 import { newScenario, type Scenario } from "../emulators/scenario.js";
 import { startSecretManagerEmulator } from "../emulators/secret-manager.js";
 import type { Incident } from "../incidents/types.js";
@@ -14,6 +15,7 @@ export interface World {
   scenario: Scenario;
   cloudRun: EmulatorServer;
   secretManager: EmulatorServer;
+  resourceManager: EmulatorServer;
   backends: Map<string, Backend>;
   dir: string;
   /** The inputs every run needs to reach the emulators. */
@@ -31,7 +33,11 @@ export async function startIncident(incident: Incident): Promise<{ world: World;
 
 export async function startWorld(backends: Record<string, Partial<BackendBehaviour>> = {}): Promise<World> {
   const scenario = newScenario();
-  const [cloudRun, secretManager] = await Promise.all([startCloudRunEmulator(scenario), startSecretManagerEmulator(scenario)]);
+  const [cloudRun, secretManager, resourceManager] = await Promise.all([
+    startCloudRunEmulator(scenario),
+    startSecretManagerEmulator(scenario),
+    startResourceManagerEmulator(scenario),
+  ]);
   const started = new Map<string, Backend>();
   for (const [service, behaviour] of Object.entries(backends)) started.set(service, await startBackend(scenario, service, behaviour));
   const dir = await mkdtemp(join(tmpdir(), "gate-world-"));
@@ -39,6 +45,7 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
     scenario,
     cloudRun,
     secretManager,
+    resourceManager,
     backends: started,
     dir,
     inputs: (manifest, extra = {}) => ({
@@ -47,6 +54,7 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
       access_token: [...scenario.accessTokens][0] ?? "",
       cloud_run_endpoint: cloudRun.url,
       secret_manager_endpoint: secretManager.url,
+      resource_manager_endpoint: resourceManager.url,
       timeout: "30",
       ...extra,
     }),
@@ -56,7 +64,12 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
       return path;
     },
     async close() {
-      await Promise.all([cloudRun.close(), secretManager.close(), ...[...started.values()].map((backend) => backend.close())]);
+      await Promise.all([
+        cloudRun.close(),
+        secretManager.close(),
+        resourceManager.close(),
+        ...[...started.values()].map((backend) => backend.close()),
+      ]);
     },
   };
 }

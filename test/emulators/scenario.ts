@@ -22,6 +22,21 @@ export interface Scenario {
   secrets: Map<string, SecretVersionState[]>;
   /** Secrets the gate's identity may not read (403). */
   deniedSecrets: Set<string>;
+  /** IAM bindings on the project, and per secret id. */
+  projectPolicy: PolicyBinding[];
+  secretPolicies: Map<string, PolicyBinding[]>;
+  /** The gate's identity may not read IAM policies (getIamPolicy → 403). */
+  policiesDenied: boolean;
+}
+
+export interface PolicyBinding {
+  role: string;
+  members: string[];
+  condition?: { expression: string; title: string };
+}
+
+export function defaultComputeAccount(scenario: Pick<Scenario, "projectNumber">): string {
+  return `${scenario.projectNumber}-compute@developer.gserviceaccount.com`;
 }
 
 export function newScenario(overrides: Partial<Pick<Scenario, "project" | "projectNumber" | "region">> = {}): Scenario {
@@ -33,6 +48,15 @@ export function newScenario(overrides: Partial<Pick<Scenario, "project" | "proje
     services: new Map(),
     secrets: new Map(),
     deniedSecrets: new Set(),
+    // As most teams set it up: the runtime account may read every secret of the project.
+    projectPolicy: [
+      {
+        role: "roles/secretmanager.secretAccessor",
+        members: [`serviceAccount:${overrides.projectNumber ?? "123456789012"}-compute@developer.gserviceaccount.com`],
+      },
+    ],
+    secretPolicies: new Map(),
+    policiesDenied: false,
   };
 }
 
@@ -65,7 +89,7 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
     name: `${base}/revisions/${revisionId}`,
     uid: `uid-${revisionId}`,
     service: base,
-    serviceAccount: spec.serviceAccount ?? `${scenario.projectNumber}-compute@developer.gserviceaccount.com`,
+    serviceAccount: spec.serviceAccount ?? defaultComputeAccount(scenario),
     containers: [
       {
         name: "backend-1",

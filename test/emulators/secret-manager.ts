@@ -6,11 +6,20 @@ import { type EmulatorServer, googleError, requireBearer, serveJson } from "./ht
 import type { Scenario } from "./scenario.js";
 
 const PATH = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+)(?:\/versions(?:\/([^/:]+))?)?(:access)?$/;
+const POLICY = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+):getIamPolicy$/;
 
 export function startSecretManagerEmulator(scenario: Scenario): Promise<EmulatorServer> {
   return serveJson((request, url) => {
     const denied = requireBearer(request, scenario.accessTokens);
     if (denied) return denied;
+    const policy = POLICY.exec(decodeURIComponent(url.pathname));
+    if (policy) {
+      if (scenario.policiesDenied) return { status: 403, body: googleError(403, "Permission 'secretmanager.secrets.getIamPolicy' denied") };
+      const [, , secretId = ""] = policy;
+      if (!scenario.secrets.has(`${scenario.project}/${secretId}`)) return { status: 404, body: googleError(404) };
+      const body: secretmanager_v1.Schema$Policy = { version: 3, etag: "BwX=", bindings: scenario.secretPolicies.get(secretId) ?? [] };
+      return { status: 200, body };
+    }
     const match = PATH.exec(decodeURIComponent(url.pathname));
     if (!match || request.method !== "GET") return { status: 404, body: googleError(404, "unknown path") };
     const [, rawProject = "", secretId = "", versionId, access] = match;

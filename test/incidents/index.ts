@@ -1,4 +1,5 @@
 import { incident1 } from "./incident-1.js";
+import { incident2 } from "./incident-2.js";
 import type { Incident } from "./types.js";
 
-export const incidents: Incident[] = [incident1];
+export const incidents: Incident[] = [incident1, incident2];

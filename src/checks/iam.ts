@@ -1,0 +1,81 @@
+// Can the revision's runtime service account read each secret it references?
+// Cloud Run resolves secrets as that account at start-up; without
+// roles/secretmanager.secretAccessor the revision never becomes ready. Pure.
+import type { PolicyFact } from "../gcp/iam.js";
+import type { Finding, RevisionConfig, SecretRef } from "../model.js";
+import { describeRevision } from "./describe.js";
+
+/** Predefined roles that include secretmanager.versions.access. */
+export const ACCESSOR_ROLES = new Set(["roles/secretmanager.secretAccessor", "roles/secretmanager.admin", "roles/owner"]);
+
+export interface AccessorFacts {
+  serviceAccount: string;
+  /** Keyed by `project/secret`. */
+  secretPolicies: ReadonlyMap<string, PolicyFact>;
+  /** Keyed by project. */
+  projectPolicies: ReadonlyMap<string, PolicyFact>;
+}
+
+type Grant = "granted" | "conditional" | "group_or_custom" | "none";
+
+export function checkAccessor(config: RevisionConfig, refs: { envName: string; ref: SecretRef }[], facts: AccessorFacts): Finding[] {
+  const member = `serviceAccount:${facts.serviceAccount}`;
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const { envName, ref } of refs) {
+    const project = ref.project ?? config.project;
+    const key = `${project}/${ref.secret}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const secretPolicy = facts.secretPolicies.get(key);
+    const projectPolicy = facts.projectPolicies.get(project);
+    const grants = [secretPolicy, projectPolicy].map((policy) => (policy && "bindings" in policy ? grantOf(policy, member) : undefined));
+    const base = { subject: envName };
+    if (grants.includes("granted")) {
+      findings.push({ ...base, id: "iam.accessor", status: "pass", message: `${facts.serviceAccount} can read ${ref.secret}` });
+    } else if (grants.includes("conditional") || grants.includes("group_or_custom")) {
+      findings.push({
+        ...base,
+        id: "iam.accessor_unverifiable",
+        status: "warn",
+        message: `cannot tell whether ${facts.serviceAccount} can read ${ref.secret}: access comes only from a conditional binding, a group, or a custom role`,
+        hint: "grant roles/secretmanager.secretAccessor directly to the service account on the secret to make it verifiable",
+      });
+    } else if (grants.every((grant) => grant === undefined)) {
+      const why = [secretPolicy, projectPolicy]
+        .map((policy) => (policy && "unreadable" in policy ? policy.unreadable : "not read"))
+        .join(", ");
+      findings.push({
+        ...base,
+        id: "iam.policy_unreadable",
+        status: "error",
+        message: `cannot verify that ${facts.serviceAccount} can read ${ref.secret}: the IAM policies could not be read (${why})`,
+        hint: "grant the gate's identity roles/secretmanager.viewer and roles/iam.securityReviewer (getIamPolicy)",
+      });
+    } else {
+      findings.push({
+        ...base,
+        id: "iam.accessor_missing",
+        status: "fail",
+        message: `${describeRevision(config)} runs as ${facts.serviceAccount}, which cannot read secret ${ref.secret} (needed by ${envName})`,
+        hint: `gcloud secrets add-iam-policy-binding ${ref.secret} --project=${project} --member=${member} --role=roles/secretmanager.secretAccessor`,
+      });
+    }
+  }
+  return findings;
+}
+
+function grantOf(policy: { bindings: { role: string; members: string[]; conditional: boolean }[] }, member: string): Grant {
+  let result: Grant = "none";
+  for (const binding of policy.bindings) {
+    const direct = binding.members.includes(member);
+    const indirect = binding.members.some((other) => other.startsWith("group:") || other.startsWith("domain:"));
+    const accessorRole = ACCESSOR_ROLES.has(binding.role);
+    const customRole =
+      binding.role.includes("/roles/") || binding.role.startsWith("projects/") || binding.role.startsWith("organizations/");
+    if (direct && accessorRole && !binding.conditional) return "granted";
+    if (direct && accessorRole && binding.conditional) result = "conditional";
+    else if (result === "none" && ((indirect && accessorRole) || (direct && customRole))) result = "group_or_custom";
+  }
+  return result;
+}

@@ -1,0 +1,73 @@
+// IAM policies that decide whether a revision's runtime service account can
+// read its secrets: the secret's own policy and the project's. Read-only.
+import { cloudresourcemanager_v3 } from "@googleapis/cloudresourcemanager/build/v3.js";
+import { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
+import type { AuthClient } from "google-auth-library";
+import type { SecretRef } from "../model.js";
+import { apiFailure } from "./api-error.js";
+import { clientOptions, requestOptions } from "./request.js";
+
+export interface PolicyBinding {
+  role: string;
+  members: string[];
+  /** A conditional binding cannot be evaluated offline. */
+  conditional: boolean;
+}
+
+/** A policy, or why it could not be read (the gate's identity lacks getIamPolicy). */
+export type PolicyFact = { bindings: PolicyBinding[] } | { unreadable: string };
+
+export interface Iam {
+  secretPolicy(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<PolicyFact>;
+  projectPolicy(project: string, signal: AbortSignal): Promise<PolicyFact>;
+  /** Project number, for the default compute service account. */
+  projectNumber(project: string, signal: AbortSignal): Promise<string | undefined>;
+}
+
+export function iam(auth: AuthClient, endpoints: { secretManager: string | undefined; resourceManager: string | undefined }): Iam {
+  const secrets = new secretmanager_v1.Secretmanager(clientOptions(auth, endpoints.secretManager));
+  const projects = new cloudresourcemanager_v3.Cloudresourcemanager(clientOptions(auth, endpoints.resourceManager));
+  return {
+    async secretPolicy(ref, defaultProject, signal) {
+      const resource = `projects/${ref.project ?? defaultProject}/secrets/${ref.secret}`;
+      return readPolicy(() =>
+        secrets.projects.secrets.getIamPolicy({ resource, "options.requestedPolicyVersion": 3 }, requestOptions(signal)),
+      );
+    },
+    async projectPolicy(project, signal) {
+      return readPolicy(() =>
+        projects.projects.getIamPolicy(
+          { resource: `projects/${project}`, requestBody: { options: { requestedPolicyVersion: 3 } } },
+          requestOptions(signal),
+        ),
+      );
+    },
+    async projectNumber(project, signal) {
+      if (/^\d+$/.test(project)) return project;
+      try {
+        const { data } = await projects.projects.get({ name: `projects/${project}` }, requestOptions(signal));
+        return data.name?.replace(/^projects\//, "") || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+async function readPolicy(
+  request: () => Promise<{ data: secretmanager_v1.Schema$Policy | cloudresourcemanager_v3.Schema$Policy }>,
+): Promise<PolicyFact> {
+  try {
+    const { data } = await request();
+    return {
+      bindings: (data.bindings ?? []).map((binding) => ({
+        role: binding.role ?? "",
+        members: binding.members ?? [],
+        conditional: Boolean(binding.condition),
+      })),
+    };
+  } catch (error) {
+    const { status, reason } = apiFailure(error);
+    return { unreadable: status ? `HTTP ${status}${reason ? ` ${reason}` : ""}` : "request failed" };
+  }
+}
