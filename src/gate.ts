@@ -1,4 +1,4 @@
-// One gate run over already-read revision configs: secret facts, pure checks,
+// One gate run over the selected services: secret and IAM facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
 import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
@@ -7,8 +7,8 @@ import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
-import { collectAccessorFacts, secretRefsOf } from "./collect/iam.js";
-import { collectSecrets, type SecretVault } from "./collect/secrets.js";
+import { accessorFacts, secretRefsOf } from "./collect/iam.js";
+import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
@@ -28,6 +28,8 @@ export interface GateContext {
   urlOverride: string | undefined;
   probe: boolean;
   signal: AbortSignal;
+  /** Called as each service's report is complete (a partial report survives the deadline). */
+  onServiceDone?: (service: ServiceReport) => void;
 }
 
 export interface Assessment {
@@ -35,22 +37,41 @@ export interface Assessment {
   checks: Finding[];
 }
 
-export async function assess(configs: ConfigUnderTest[], context: GateContext): Promise<Assessment> {
-  const current = configs.map(({ config }) => config);
-  const previous = configs.flatMap(({ previous }) => (previous ? [previous] : []));
-  const [vault, accessors] = await Promise.all([
-    collectSecrets(
-      context.secretManager,
-      [...current, ...previous],
-      (config, envName) => current.includes(config) && needsValue(context.manifest, config.service, envName),
-      context.mask,
-      context.signal,
-    ),
-    context.iam ? collectAccessorFacts(context.iam, current, context.signal) : undefined,
-  ]);
-  const services = await Promise.all(configs.map((entry) => assessService(entry, vault, accessors?.get(entry.config), context)));
-  const memberValues = consistencyValues(context.manifest, configs, vault);
-  return { services, checks: checkConsistency(context.manifest.consistent, memberValues) };
+/**
+ * Each target runs its own pipeline (read config → secret and IAM facts → checks → probes),
+ * so one slow service delays no other; shared facts are fetched once through the vault.
+ */
+export async function assess<T>(
+  targets: T[],
+  readConfigs: (target: T) => Promise<ConfigUnderTest[]>,
+  context: GateContext,
+): Promise<Assessment> {
+  const vault = secretVault(context.secretManager, context.mask, context.signal);
+  const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal) : undefined;
+  const assessed = await Promise.all(
+    targets.map(async (target) => {
+      const entries = await readConfigs(target);
+      return Promise.all(
+        entries.map(async (entry) => {
+          const [, , accessor] = await Promise.all([
+            vault.load(entry.config, (envName) => needsValue(context.manifest, entry.config.service, envName)),
+            entry.previous ? vault.load(entry.previous, () => false) : undefined,
+            accessorsOf?.(entry.config),
+          ]);
+          const service = await assessService(entry, vault, accessor, context);
+          context.onServiceDone?.(service);
+          return { entry, service };
+        }),
+      );
+    }),
+  );
+  const all = assessed.flat();
+  const memberValues = consistencyValues(
+    context.manifest,
+    all.map(({ entry }) => entry),
+    vault,
+  );
+  return { services: all.map(({ service }) => service), checks: checkConsistency(context.manifest.consistent, memberValues) };
 }
 
 /** Every check that needs only facts, no probe: run on the revision under test and on the previous one. */

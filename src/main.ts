@@ -2,7 +2,7 @@
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
 import { assess } from "./gate.js";
-import { readConfigs } from "./collect/configs.js";
+import { configReader } from "./collect/configs.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { authenticate } from "./gcp/auth.js";
@@ -25,12 +25,17 @@ export async function run(deps: Deps): Promise<GateResult> {
   const startedAt = new Date();
   let inputs: Inputs | undefined;
   let report: Report;
+  // Services finish one by one; if the deadline strikes, the report still shows those that did.
+  const finished: Report["services"] = [];
   try {
     inputs = parseInputs(inputReader(deps.env), deps.env);
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
-    report = await withDeadline(inputs.timeoutSeconds, (signal) => gate(inputs as Inputs, deps, signal, startedAt));
+    const settings = inputs;
+    report = await withDeadline(settings.timeoutSeconds, (signal) =>
+      gate(settings, deps, signal, startedAt, (service) => finished.push(service)),
+    );
   } catch (error) {
-    report = errorReport(error, startedAt);
+    report = errorReport(error, startedAt, finished);
   }
   await publish(report, inputs, deps);
   const failOn = inputs?.failOn ?? "error";
@@ -45,12 +50,18 @@ export async function run(deps: Deps): Promise<GateResult> {
   return report.result;
 }
 
-async function gate(inputs: Inputs, deps: Deps, signal: AbortSignal, startedAt: Date): Promise<Report> {
+async function gate(
+  inputs: Inputs,
+  deps: Deps,
+  signal: AbortSignal,
+  startedAt: Date,
+  onServiceDone: (service: Report["services"][number]) => void,
+): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
   const credentials = await authenticate({ ...inputs, endpoints: inputs.endpoints, env: deps.env }, signal);
   const targets = resolveTargets(inputs, manifest, credentials.projectId);
-  const configs = await readConfigs(inputs, targets, credentials.client, deps.readFile, signal);
-  const assessment = await assess(configs, {
+  const readConfigs = configReader(inputs, credentials.client, deps.readFile, signal);
+  const assessment = await assess(targets, readConfigs, {
     manifest,
     secretManager: secretManager(credentials.client, inputs.endpoints.secretManager),
     iam: iam(credentials.client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
@@ -58,6 +69,7 @@ async function gate(inputs: Inputs, deps: Deps, signal: AbortSignal, startedAt: 
     urlOverride: inputs.url,
     probe: inputs.mode === "live",
     signal,
+    onServiceDone,
   });
   const result = verdict(allFindings(assessment), inputs.failOn);
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
@@ -93,11 +105,11 @@ async function withDeadline<T>(seconds: number, body: (signal: AbortSignal) => P
   }
 }
 
-function errorReport(error: unknown, startedAt: Date): Report {
+function errorReport(error: unknown, startedAt: Date, finished: Report["services"]): Report {
   const code = error instanceof GateError ? error.code : "INTERNAL";
   return {
     result: "error",
-    services: [],
+    services: finished,
     checks: [{ id: `error.${code.toLowerCase()}`, status: "error", message: describeError(error) }],
     started_at: startedAt.toISOString(),
     duration_ms: Date.now() - startedAt.getTime(),

@@ -15,20 +15,17 @@ export interface ConfigUnderTest {
   previous?: RevisionConfig;
 }
 
-export async function readConfigs(
+/** How to read the config(s) one target is judged on, for this run's mode. */
+export function configReader(
   inputs: Inputs,
-  targets: Target[],
   auth: AuthClient,
   _readFile: (path: string) => Promise<string>,
   signal: AbortSignal,
-): Promise<ConfigUnderTest[]> {
+): (target: Target) => Promise<ConfigUnderTest[]> {
   if (inputs.mode === "candidate") throw new InputError("mode: candidate is not available in this build", "use mode: live");
   const api = cloudRun(auth, inputs.endpoints.cloudRun);
-  const perTarget = await Promise.all(
-    targets.map(async (target) => {
-      const revisions = await api.readRevisions(target, inputs.revision, signal);
-      return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
-    }),
-  );
-  return perTarget.flat();
+  return async (target) => {
+    const revisions = await api.readRevisions(target, inputs.revision, signal);
+    return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
+  };
 }

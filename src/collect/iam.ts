@@ -1,8 +1,10 @@
-// Read every IAM policy the accessor check needs, each once and concurrently:
-// one per distinct secret and one per distinct project.
+// The IAM facts the accessor check needs for one revision. Every policy is
+// read once per run (one per distinct secret, one per project), shared by
+// all services, and no service waits for another's.
 import type { AccessorFacts } from "../checks/iam.js";
-import type { Iam } from "../gcp/iam.js";
+import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
+import { memo } from "./memo.js";
 
 export function secretRefsOf(config: RevisionConfig): { envName: string; ref: SecretRef }[] {
   return [
@@ -11,44 +13,28 @@ export function secretRefsOf(config: RevisionConfig): { envName: string; ref: Se
   ];
 }
 
-export async function collectAccessorFacts(
-  api: Iam,
-  configs: RevisionConfig[],
-  signal: AbortSignal,
-): Promise<Map<RevisionConfig, AccessorFacts>> {
-  const secretKeys = new Map<string, { ref: SecretRef; project: string }>();
-  const projects = new Set<string>();
-  for (const config of configs) {
-    for (const { ref } of secretRefsOf(config)) {
-      const project = ref.project ?? config.project;
-      secretKeys.set(`${project}/${ref.secret}`, { ref, project });
-      projects.add(project);
-    }
-  }
-  const needsNumber = [...new Set(configs.filter((config) => !config.serviceAccount).map((config) => config.project))];
-  const [secretPolicies, projectPolicies, numbers] = await Promise.all([
-    fetchAll([...secretKeys], ([, { ref, project }]) => api.secretPolicy(ref, project, signal)),
-    fetchAll(
-      [...projects].map((project) => [project, project] as const),
-      ([project]) => api.projectPolicy(project, signal),
-    ),
-    fetchAll(
-      needsNumber.map((project) => [project, project] as const),
-      ([project]) => api.projectNumber(project, signal),
-    ),
-  ]);
-  const facts = new Map<RevisionConfig, AccessorFacts>();
-  for (const config of configs) {
-    const number = numbers.get(config.project);
-    const serviceAccount =
-      config.serviceAccount ??
-      (number ? `${number}-compute@developer.gserviceaccount.com` : `PROJECT_NUMBER-compute@developer.gserviceaccount.com`);
-    facts.set(config, { serviceAccount, secretPolicies, projectPolicies });
-  }
-  return facts;
-}
-
-async function fetchAll<K, V, T>(entries: (readonly [K, V])[], fetch: (entry: readonly [K, V]) => Promise<T>): Promise<Map<K, T>> {
-  const results = await Promise.all(entries.map(async (entry) => [entry[0], await fetch(entry)] as const));
-  return new Map(results);
+export function accessorFacts(api: Iam, signal: AbortSignal): (config: RevisionConfig) => Promise<AccessorFacts> {
+  const secretPolicies = new Map<string, PolicyFact>();
+  const projectPolicies = new Map<string, PolicyFact>();
+  const once = memo<void>();
+  return async (config) => {
+    const refs = secretRefsOf(config);
+    const projects = new Set(refs.map(({ ref }) => ref.project ?? config.project));
+    const [, , number] = await Promise.all([
+      Promise.all(
+        refs.map(({ ref }) => {
+          const key = `${ref.project ?? config.project}/${ref.secret}`;
+          return once(`secret:${key}`, async () => void secretPolicies.set(key, await api.secretPolicy(ref, config.project, signal)));
+        }),
+      ),
+      Promise.all(
+        [...projects].map((project) =>
+          once(`project:${project}`, async () => void projectPolicies.set(project, await api.projectPolicy(project, signal))),
+        ),
+      ),
+      config.serviceAccount ? undefined : api.projectNumber(config.project, signal),
+    ]);
+    const serviceAccount = config.serviceAccount ?? `${number ?? "PROJECT_NUMBER"}-compute@developer.gserviceaccount.com`;
+    return { serviceAccount, secretPolicies, projectPolicies };
+  };
 }

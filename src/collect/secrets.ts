@@ -1,18 +1,23 @@
-// Gather Secret Manager facts for every ref the checked revisions use: each
-// distinct secret version is inspected once, concurrently; values are read
-// only where a check needs them (strength, consistency, JWT minting).
+// Secret Manager facts for the refs a revision uses. Each distinct secret
+// version is inspected once per run, however many services share it, and
+// services do not wait for each other; values are read only where a check
+// needs them (strength, consistency, JWT minting).
 import { createHmac, randomBytes } from "node:crypto";
-import { isDevFallback } from "../checks/jwt-secret.js";
 import { type SecretFact, secretKey } from "../checks/facts.js";
+import { isDevFallback } from "../checks/jwt-secret.js";
 import { describeError } from "../errors.js";
 import type { SecretManager } from "../gcp/secret-manager.js";
-import type { RevisionConfig, SecretRef } from "../model.js";
+import type { RevisionConfig } from "../model.js";
+import { memo } from "./memo.js";
 
 export interface SecretVault {
-  facts: Map<string, SecretFact>;
+  /** Facts of every secret loaded so far, by secretKey(). */
+  facts: ReadonlyMap<string, SecretFact>;
   /** Secret bytes by key, for minting tokens; never rendered. */
-  values: Map<string, Uint8Array>;
+  values: ReadonlyMap<string, Uint8Array>;
   fingerprint(value: Uint8Array): string;
+  /** Inspect every secret `config` references; read the values `needsValue` asks for. */
+  load(config: RevisionConfig, needsValue: (envName: string) => boolean): Promise<void>;
 }
 
 /** Keyed so a fingerprint in a report cannot be brute-forced offline into a short secret. */
@@ -20,45 +25,50 @@ export function fingerprinter(key = randomBytes(32)): (value: Uint8Array) => str
   return (value) => `hmac:${createHmac("sha256", key).update(value).digest("hex").slice(0, 12)}`;
 }
 
-export async function collectSecrets(
-  manager: SecretManager,
-  configs: RevisionConfig[],
-  needsValue: (config: RevisionConfig, envName: string) => boolean,
-  mask: (value: string) => void,
-  signal: AbortSignal,
-): Promise<SecretVault> {
+export function secretVault(manager: SecretManager, mask: (value: string) => void, signal: AbortSignal): SecretVault {
   const fingerprint = fingerprinter();
-  const wanted = new Map<string, { ref: SecretRef; project: string; readValue: boolean }>();
-  for (const config of configs) {
-    const refs = [
-      ...config.env.flatMap((entry) => (entry.secret ? [{ ref: entry.secret, readValue: needsValue(config, entry.name) }] : [])),
-      ...config.secretVolumes.map((volume) => ({ ref: volume.ref, readValue: false })),
-    ];
-    for (const { ref, readValue } of refs) {
-      const key = secretKey(ref, config.project);
-      const known = wanted.get(key);
-      wanted.set(key, { ref, project: config.project, readValue: readValue || (known?.readValue ?? false) });
-    }
-  }
   const facts = new Map<string, SecretFact>();
   const values = new Map<string, Uint8Array>();
-  await Promise.all(
-    [...wanted].map(async ([key, { ref, project, readValue }]) => {
-      const state = await manager.inspect(ref, project, signal);
-      const fact: SecretFact = { state };
-      if (readValue && state.status === "ok") {
-        try {
-          const value = await manager.access(ref, project, signal);
-          const text = Buffer.from(value).toString("utf8");
-          mask(text);
-          values.set(key, value);
-          fact.value = { byteLength: value.byteLength, fingerprint: fingerprint(value), devFallback: isDevFallback(text) };
-        } catch (error) {
-          fact.valueError = describeError(error);
-        }
-      }
+  const inspectOnce = memo<SecretFact>();
+  const readOnce = memo<void>();
+  type Ref = NonNullable<RevisionConfig["env"][number]["secret"]>;
+
+  const inspect = (key: string, ref: Ref, project: string) =>
+    inspectOnce(key, async () => {
+      const fact: SecretFact = { state: await manager.inspect(ref, project, signal) };
       facts.set(key, fact);
-    }),
-  );
-  return { facts, values, fingerprint };
+      return fact;
+    });
+
+  const read = (key: string, ref: Ref, project: string, fact: SecretFact) =>
+    readOnce(key, async () => {
+      try {
+        const value = await manager.access(ref, project, signal);
+        const text = Buffer.from(value).toString("utf8");
+        mask(text);
+        values.set(key, value);
+        fact.value = { byteLength: value.byteLength, fingerprint: fingerprint(value), devFallback: isDevFallback(text) };
+      } catch (error) {
+        fact.valueError = describeError(error);
+      }
+    });
+
+  return {
+    facts,
+    values,
+    fingerprint,
+    async load(config, needsValue) {
+      const refs = [
+        ...config.env.flatMap((entry) => (entry.secret ? [{ ref: entry.secret, readValue: needsValue(entry.name) }] : [])),
+        ...config.secretVolumes.map((volume) => ({ ref: volume.ref, readValue: false })),
+      ];
+      await Promise.all(
+        refs.map(async ({ ref, readValue }) => {
+          const key = secretKey(ref, config.project);
+          const fact = await inspect(key, ref, config.project);
+          if (readValue && fact.state.status === "ok") await read(key, ref, config.project, fact);
+        }),
+      );
+    },
+  };
 }
