@@ -58,7 +58,7 @@ async function gate(
   onServiceDone: (service: Report["services"][number]) => void,
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
-  const credentials = await authenticate({ ...inputs, endpoints: inputs.endpoints, env: deps.env }, signal);
+  const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
   const targets = resolveTargets(inputs, manifest, credentials.projectId);
   const readConfigs = configReader(inputs, credentials.client, deps.readFile, signal);
   const assessment = await assess(targets, readConfigs, {

@@ -9,7 +9,7 @@ const REVISIONS = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]
 
 export function startCloudRunEmulator(scenario: Scenario): Promise<EmulatorServer> {
   return serveJson((request, url) => {
-    const denied = requireBearer(request, scenario.accessTokens);
+    const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
     if (request.method !== "GET") return { status: 405, body: googleError(405) };
     const path = decodeURIComponent(url.pathname);

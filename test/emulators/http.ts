@@ -108,9 +108,9 @@ export function googleError(status: number, message = STATUS_WORDS[status] ?? "e
   return { error: { code: status, message, status: STATUS_WORDS[status] ?? "UNKNOWN" } };
 }
 
-export function requireBearer(request: RecordedRequest, tokens: ReadonlySet<string>): JsonReply | undefined {
+export function requireBearer(request: RecordedRequest, accepts: (token: string) => boolean): JsonReply | undefined {
   const header = request.headers.authorization ?? "";
   const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-  if (!tokens.has(token)) return { status: 401, body: googleError(401, "Request had invalid authentication credentials.") };
+  if (!accepts(token)) return { status: 401, body: googleError(401, "Request had invalid authentication credentials.") };
   return undefined;
 }

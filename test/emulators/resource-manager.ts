@@ -5,7 +5,7 @@ import type { Scenario } from "./scenario.js";
 
 export function startResourceManagerEmulator(scenario: Scenario): Promise<EmulatorServer> {
   return serveJson((request, url) => {
-    const denied = requireBearer(request, scenario.accessTokens);
+    const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
     const match = /^\/v3\/projects\/([^/:]+)(:getIamPolicy)?$/.exec(decodeURIComponent(url.pathname));
     const project = match?.[1];

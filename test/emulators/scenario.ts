@@ -17,6 +17,8 @@ export interface Scenario {
   region: string;
   /** Access tokens the APIs accept. */
   accessTokens: Set<string>;
+  /** Whether the APIs accept a bearer token; tests plug in a token issuer (the OAuth/STS emulator). */
+  acceptsToken: (token: string) => boolean;
   services: Map<string, { service: Service; revisions: Map<string, Revision> }>;
   /** Keyed by `project/secretId`; version numbers are 1-based positions. */
   secrets: Map<string, SecretVersionState[]>;
@@ -40,11 +42,13 @@ export function defaultComputeAccount(scenario: Pick<Scenario, "projectNumber">)
 }
 
 export function newScenario(overrides: Partial<Pick<Scenario, "project" | "projectNumber" | "region">> = {}): Scenario {
+  const accessTokens = new Set(["ya29.test-access-token"]);
   return {
     project: overrides.project ?? "chat-staging",
     projectNumber: overrides.projectNumber ?? "123456789012",
     region: overrides.region ?? "us-central1",
-    accessTokens: new Set(["ya29.test-access-token"]),
+    accessTokens,
+    acceptsToken: (token) => accessTokens.has(token),
     services: new Map(),
     secrets: new Map(),
     deniedSecrets: new Set(),

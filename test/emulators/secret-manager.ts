@@ -10,7 +10,7 @@ const POLICY = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+):getIamPolicy$/;
 
 export function startSecretManagerEmulator(scenario: Scenario): Promise<EmulatorServer> {
   return serveJson((request, url) => {
-    const denied = requireBearer(request, scenario.accessTokens);
+    const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
     const policy = POLICY.exec(decodeURIComponent(url.pathname));
     if (policy) {

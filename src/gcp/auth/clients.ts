@@ -1,0 +1,122 @@
+// google-auth-library clients for each kind of credential, wired so every
+// token call they make has our timeout, our AbortSignal, a small retry budget
+// and the endpoints the workflow chose.
+import { gaxios, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
+import type { ExternalAccount, ServiceAccountKey } from "./credential-file.js";
+import { CLOUD_PLATFORM_SCOPE, GOOGLE_OAUTH_TOKEN_URL } from "./types.js";
+
+export interface Transport {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+function transporterOptions({ signal, timeoutMs }: Transport): gaxios.GaxiosOptions {
+  return {
+    signal,
+    timeout: timeoutMs,
+    retryConfig: {
+      retry: 1,
+      noResponseRetries: 0,
+      retryDelay: 100,
+      maxRetryDelay: 1_000,
+      statusCodesToRetry: [
+        [429, 429],
+        [500, 599],
+      ],
+    },
+  };
+}
+
+/** A key signs a JWT assertion and trades it at the OAuth token endpoint (gtoken inside JWT). */
+export function serviceAccountKeyClient(key: ServiceAccountKey, oauthEndpoint: string | undefined, transport: Transport): JWT {
+  const transporter = new gaxios.Gaxios(transporterOptions(transport));
+  if (oauthEndpoint !== undefined) {
+    // gtoken always posts to Google's token URL; the override is a private or
+    // emulated copy of that endpoint, so the request is routed there instead.
+    const target = new URL(`${oauthEndpoint}/token`);
+    transporter.interceptors.request.add({
+      resolved: async (config) => {
+        if (config.url.href === GOOGLE_OAUTH_TOKEN_URL) config.url = target;
+        return config;
+      },
+    });
+  }
+  return new JWT({
+    email: key.clientEmail,
+    key: key.privateKey,
+    ...(key.privateKeyId === undefined ? {} : { keyId: key.privateKeyId }),
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    transporter,
+  });
+}
+
+export interface FederationConfig {
+  audience: string;
+  subjectTokenType: string;
+  tokenUrl: string;
+  credentialSource: ExternalAccount["credentialSource"];
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  workforcePoolUserProject?: string | undefined;
+}
+
+/** The external credential (GitHub OIDC token) exchanged at STS for a federated token. */
+export function federatedClient(config: FederationConfig, transport: Transport): IdentityPoolClient {
+  const source = config.credentialSource;
+  const client = new IdentityPoolClient({
+    type: "external_account",
+    audience: config.audience,
+    subject_token_type: config.subjectTokenType,
+    token_url: config.tokenUrl,
+    credential_source:
+      "url" in source ? { url: source.url, headers: source.headers, format: source.format } : { file: source.file, format: source.format },
+    scopes: [CLOUD_PLATFORM_SCOPE],
+    ...(config.clientId === undefined ? {} : { client_id: config.clientId }),
+    ...(config.clientSecret === undefined ? {} : { client_secret: config.clientSecret }),
+    ...(config.workforcePoolUserProject === undefined ? {} : { workforce_pool_user_project: config.workforcePoolUserProject }),
+    transporterOptions: transporterOptions(transport),
+  });
+  // The STS exchange is made by a helper with its own bare transporter (no
+  // timeout, no signal); give it the client's. The outer race in authenticate()
+  // still bounds it if a future version renames the field.
+  const sts = (client as unknown as { stsCredential?: { transporter?: unknown } }).stsCredential;
+  if (sts && "transporter" in sts) sts.transporter = client.transporter;
+  return client;
+}
+
+/** Trade the source credentials for a service account's through IAM Credentials generateAccessToken. */
+export function impersonatedClient(
+  source: IdentityPoolClient,
+  serviceAccount: string,
+  iamEndpoint: string,
+  lifetimeSeconds: number | undefined,
+  transport: Transport,
+): Impersonated {
+  return new Impersonated({
+    sourceClient: source,
+    targetPrincipal: serviceAccount,
+    targetScopes: [CLOUD_PLATFORM_SCOPE],
+    lifetime: lifetimeSeconds ?? 3600,
+    endpoint: iamEndpoint,
+    transporterOptions: transporterOptions(transport),
+  });
+}
+
+/** Settle with the promise, or reject as soon as the signal aborts. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
