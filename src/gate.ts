@@ -1,6 +1,7 @@
 // One gate run over the selected services: secret and IAM facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
+import { describeRevision } from "./checks/describe.js";
 import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey } from "./checks/facts.js";
@@ -107,7 +108,14 @@ async function assessService(
     const tokens = await tokensFor(requirement, jwtSecret?.bytes, context.mask);
     probeFindings = await probeService(requirement, { baseUrl, ...tokens }, context.signal);
   } else if (context.probe && !baseUrl && (requirement.health || requirement.websocket)) {
-    probeFindings = [{ id: "probe.no_url", status: "skip", message: `${config.service} has no URL to probe`, hint: "set the url input" }];
+    probeFindings = [
+      {
+        id: "probe.no_url",
+        status: "skip",
+        message: `${describeRevision(config)} takes only part (or none) of ${config.service}'s traffic, so no URL reaches it alone: probes skipped`,
+        hint: "deploy it with --tag=NAME and set the tag input, or set url",
+      },
+    ];
   }
   return {
     service: config.service,

@@ -138,6 +138,8 @@ export function pickRevisions(
   const base = `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/`;
   const full = (revision: string) => (revision.includes("/") ? revision : `${base}${revision}`);
   const serviceUrl = service.uri ?? service.urls?.[0] ?? undefined;
+  // Probing the service URL only tests a revision that takes all of its traffic; otherwise use its tag URL, or none.
+  const url = (revision: string) => probeUrl(service, revision, serviceUrl);
   switch (selector.kind) {
     case "latest-ready": {
       if (!service.latestReadyRevision) {
@@ -145,19 +147,19 @@ export function pickRevisions(
           hint: "check the revision's logs; use revision: latest-created to check the failed one",
         });
       }
-      return [{ name: full(service.latestReadyRevision), url: serviceUrl }];
+      return [{ name: full(service.latestReadyRevision), url: url(service.latestReadyRevision) }];
     }
     case "latest-created":
       if (!service.latestCreatedRevision) throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no revision yet`);
-      return [{ name: full(service.latestCreatedRevision), url: serviceUrl }];
+      return [{ name: full(service.latestCreatedRevision), url: url(service.latestCreatedRevision) }];
     case "named":
-      return [{ name: full(selector.name), url: serviceUrl }];
+      return [{ name: full(selector.name), url: url(selector.name) }];
     case "serving": {
       const serving = (service.trafficStatuses ?? []).filter((status) => (status.percent ?? 0) > 0);
       const names = serving.map((status) => status.revision || service.latestReadyRevision).filter((name): name is string => Boolean(name));
       if (names.length === 0)
         throw new GateError("GCP_NOT_FOUND", `service ${target.service} serves no traffic`, { hint: "use revision: latest-ready" });
-      return [...new Set(names)].map((name) => ({ name: full(name), url: serviceUrl }));
+      return [...new Set(names)].map((name) => ({ name: full(name), url: url(name) }));
     }
     case "tag": {
       const tagged = (service.trafficStatuses ?? []).find((status) => status.tag === selector.tag);
@@ -170,6 +172,17 @@ export function pickRevisions(
       return [{ name: full(revision), url: tagged.uri ?? undefined }];
     }
   }
+}
+
+function probeUrl(service: Service, revision: string, serviceUrl: string | undefined): string | undefined {
+  const id = shortName(revision);
+  const statuses = (service.trafficStatuses ?? []).map((status) => ({
+    ...status,
+    // A "latest" target may leave the revision out: it means the latest ready one.
+    revision: status.revision || (String(status.type).endsWith("LATEST") ? shortName(service.latestReadyRevision ?? "") : ""),
+  }));
+  if (statuses.some((status) => status.revision === id && (status.percent ?? 0) >= 100)) return serviceUrl;
+  return statuses.find((status) => status.revision === id && status.uri)?.uri ?? undefined;
 }
 
 /** Flatten a v2 Revision into the gate's facts. */
