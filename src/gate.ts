@@ -6,7 +6,7 @@ import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
-import { checkSecrets } from "./checks/secrets.js";
+import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, secretRefsOf } from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
@@ -47,7 +47,7 @@ export async function assess<T>(
   readConfigs: (target: T) => Promise<ConfigUnderTest[]>,
   context: GateContext,
 ): Promise<Assessment> {
-  const vault = secretVault(context.secretManager, context.mask, context.signal);
+  const vault = secretVault(context.secretManager, context.mask, context.signal, context.manifest.devFallbackSecrets);
   const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal) : undefined;
   const assessed = await Promise.all(
     targets.map(async (target) => {
@@ -87,6 +87,7 @@ function configChecks(
     ...(config.notes ?? []),
     ...checkEnv(config, requirement),
     ...checkSecrets(config, requirement, vault.facts),
+    ...checkOtherSecretRefs(config, requirement, vault.facts),
     ...checkPlainTextSecrets(config, requirement),
     ...checkJwtSecret(config, requirement, jwtSecret),
     ...(accessor ? checkAccessor(config, secretRefsOf(config), accessor) : []),

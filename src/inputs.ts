@@ -48,6 +48,8 @@ export interface Inputs {
   checkName: string | undefined;
   failOn: "error" | "warning" | "never";
   timeoutSeconds: number;
+  /** Google API requests in flight at once, across all services. */
+  maxConcurrency: number;
   endpoints: Endpoints;
 }
 
@@ -99,6 +101,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     checkName: optional("check_name"),
     failOn: oneOf("fail_on", read("fail_on") || "error", ["error", "warning", "never"] as const),
     timeoutSeconds: parseTimeout(read("timeout")),
+    maxConcurrency: parseConcurrency(read("max_concurrency")),
     endpoints: {
       cloudRun: optionalUrl("cloud_run_endpoint", optional("cloud_run_endpoint")),
       secretManager: optionalUrl("secret_manager_endpoint", optional("secret_manager_endpoint")),
@@ -154,6 +157,15 @@ function parseTimeout(text: string): number {
     throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
   }
   return seconds;
+}
+
+function parseConcurrency(text: string): number {
+  if (!text) return 16;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new InputError(`max_concurrency must be a whole number from 1 to 256, got "${clip(text)}"`, "for example max_concurrency: 16");
+  }
+  return value;
 }
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {

@@ -7,6 +7,7 @@ import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { authenticate } from "./gcp/auth.js";
 import { iam } from "./gcp/iam.js";
+import { limitConcurrency } from "./gcp/limit.js";
 import { secretManager } from "./gcp/secret-manager.js";
 import { inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { parseManifest } from "./manifest/load.js";
@@ -59,12 +60,13 @@ async function gate(
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
   const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
+  const client = limitConcurrency(credentials.client, inputs.maxConcurrency);
   const targets = resolveTargets(inputs, manifest, credentials.projectId);
-  const readConfigs = configReader(inputs, credentials.client, deps.readFile, signal);
+  const readConfigs = await configReader(inputs, targets, client, deps.readFile, signal);
   const assessment = await assess(targets, readConfigs, {
     manifest,
-    secretManager: secretManager(credentials.client, inputs.endpoints.secretManager),
-    iam: iam(credentials.client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
+    secretManager: secretManager(client, inputs.endpoints.secretManager),
+    iam: iam(client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
     mask: deps.mask,
     urlOverride: inputs.url,
     probe: inputs.mode === "live",

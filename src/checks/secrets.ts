@@ -165,3 +165,67 @@ function stateFindings(
 export function refText(ref: SecretRef): string {
   return `${ref.project ? `projects/${ref.project}/secrets/` : ""}${ref.secret}:${ref.version}`;
 }
+
+/**
+ * Every other secret the revision references (env vars the manifest does not list, and mounted
+ * volumes): Cloud Run resolves them all at start-up, so a missing or disabled one breaks the
+ * next instance even if no requirement names it.
+ */
+export function checkOtherSecretRefs(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
+  const listed = new Set(requirement.secrets.map((required) => required.name));
+  const refs = [
+    ...config.env.flatMap((entry) => (entry.secret && !listed.has(entry.name) ? [{ subject: entry.name, ref: entry.secret }] : [])),
+    ...config.secretVolumes.map((volume) => ({
+      subject: `${volume.mounts[0]?.mountPath ?? volume.volume}${volume.path ? `/${volume.path}` : ""}`,
+      ref: volume.ref,
+    })),
+  ];
+  return refs.flatMap(({ subject, ref }): Finding[] => {
+    const status = facts.get(secretKey(ref, config.project))?.state.status;
+    const where = `${refText(ref)} (for ${subject})`;
+    const base = { subject };
+    switch (status) {
+      case "not_found":
+        return [
+          {
+            ...base,
+            id: "secret.not_found",
+            status: "fail" as const,
+            message: `${describeRevision(config)} references secret ${where}, which does not exist`,
+            hint: `create it or remove the reference: gcloud secrets create ${ref.secret} --data-file=-`,
+          },
+        ];
+      case "version_not_found":
+        return [
+          {
+            ...base,
+            id: "secret.version_not_found",
+            status: "fail" as const,
+            message: `${describeRevision(config)} references ${where}, a version that does not exist`,
+          },
+        ];
+      case "version_disabled":
+      case "version_destroyed":
+        return [
+          {
+            ...base,
+            id: `secret.${status}`,
+            status: "fail" as const,
+            message: `${describeRevision(config)} references ${where}, whose version is ${status === "version_disabled" ? "disabled" : "destroyed"}: new instances will not start`,
+            hint: "point it at an enabled version",
+          },
+        ];
+      case "access_denied":
+        return [
+          {
+            ...base,
+            id: "secret.access_denied",
+            status: "error" as const,
+            message: `cannot verify secret ${where}: the gate's identity was denied access`,
+          },
+        ];
+      default:
+        return [];
+    }
+  });
+}

@@ -1,8 +1,10 @@
 // Read the revision config each target will be judged on: live from Cloud Run,
 // or, before a deploy, the candidate the deploy step is about to apply.
 import type { AuthClient } from "google-auth-library";
-import { InputError } from "../errors.js";
-import { cloudRun } from "../gcp/cloud-run.js";
+import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
+import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
+import { GateError, InputError } from "../errors.js";
+import { type CloudRun, cloudRun } from "../gcp/cloud-run.js";
 import type { Inputs } from "../inputs.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig } from "../model.js";
@@ -15,17 +17,89 @@ export interface ConfigUnderTest {
   previous?: RevisionConfig;
 }
 
+export type ConfigReader = (target: Target) => Promise<ConfigUnderTest[]>;
+
 /** How to read the config(s) one target is judged on, for this run's mode. */
-export function configReader(
+export async function configReader(
   inputs: Inputs,
+  targets: Target[],
   auth: AuthClient,
-  _readFile: (path: string) => Promise<string>,
+  readFile: (path: string) => Promise<string>,
   signal: AbortSignal,
-): (target: Target) => Promise<ConfigUnderTest[]> {
-  if (inputs.mode === "candidate") throw new InputError("mode: candidate is not available in this build", "use mode: live");
+): Promise<ConfigReader> {
   const api = cloudRun(auth, inputs.endpoints.cloudRun);
+  if (inputs.mode === "live") {
+    return async (target) => {
+      const revisions = await api.readRevisions(target, inputs.revision, signal);
+      return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
+    };
+  }
+  if (inputs.serviceYaml) return serviceYamlReader(inputs.serviceYaml, targets, readFile);
+  return deployInputsReader(inputs, targets, api, signal);
+}
+
+/** `gcloud run services replace` / deploy-cloudrun `metadata`: the YAML is the whole truth. */
+async function serviceYamlReader(path: string, targets: Target[], readFile: (path: string) => Promise<string>): Promise<ConfigReader> {
+  let text: string;
+  try {
+    text = await readFile(path);
+  } catch {
+    throw new InputError(
+      `cannot read service_yaml ${path}`,
+      "check the path (relative to the workspace) and that the job ran actions/checkout",
+      "CANDIDATE_INVALID",
+    );
+  }
+  const first = targets[0];
+  if (!first) throw new InputError("no service to check", "list the service under services: in the manifest");
+  const config = candidateFromServiceYaml(text, path, { project: first.project, region: first.region });
+  const target = targets.find((candidate) => candidate.service === config.service);
+  if (!target) {
+    throw new InputError(
+      `service_yaml ${path} deploys service "${config.service}", which the manifest does not list`,
+      `add ${config.service} under services: in the manifest, or fix metadata.name`,
+      "CANDIDATE_INVALID",
+    );
+  }
+  return async (candidate) =>
+    candidate === target
+      ? [{ requirement: target.requirement, config: { ...config, project: target.project, region: target.region } }]
+      : [];
+}
+
+/** deploy-cloudrun `env_vars` / `secrets` / `flags`: with `merge`, what is live plus these changes. */
+function deployInputsReader(inputs: Inputs, targets: Target[], api: CloudRun, signal: AbortSignal): ConfigReader {
+  if (targets.length !== 1) {
+    throw new InputError(
+      `mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`,
+      "set services: to the service deploy-cloudrun deploys",
+    );
+  }
+  const needsLive = inputs.envVarsUpdateStrategy === "merge" || inputs.secretsUpdateStrategy === "merge";
   return async (target) => {
-    const revisions = await api.readRevisions(target, inputs.revision, signal);
-    return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
+    const live = needsLive ? await liveConfig(api, target, signal) : undefined;
+    const config = candidateFromDeployInputs({
+      service: target.service,
+      project: target.project,
+      region: target.region,
+      envVarsUpdateStrategy: inputs.envVarsUpdateStrategy,
+      secretsUpdateStrategy: inputs.secretsUpdateStrategy,
+      ...(inputs.envVars !== undefined ? { envVars: inputs.envVars } : {}),
+      ...(inputs.secrets !== undefined ? { secrets: inputs.secrets } : {}),
+      ...(inputs.flags !== undefined ? { flags: inputs.flags } : {}),
+      ...(live ? { live } : {}),
+    });
+    return [{ requirement: target.requirement, config }];
   };
+}
+
+/** The live latest-ready config, or undefined for a first deploy. */
+async function liveConfig(api: CloudRun, target: Target, signal: AbortSignal): Promise<RevisionConfig | undefined> {
+  try {
+    const [first] = await api.readRevisions(target, { kind: "latest-ready" }, signal, { previous: false });
+    return first?.config;
+  } catch (error) {
+    if (error instanceof GateError && error.code === "GCP_NOT_FOUND") return undefined;
+    throw error;
+  }
 }

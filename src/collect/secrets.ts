@@ -25,7 +25,12 @@ export function fingerprinter(key = randomBytes(32)): (value: Uint8Array) => str
   return (value) => `hmac:${createHmac("sha256", key).update(value).digest("hex").slice(0, 12)}`;
 }
 
-export function secretVault(manager: SecretManager, mask: (value: string) => void, signal: AbortSignal): SecretVault {
+export function secretVault(
+  manager: SecretManager,
+  mask: (value: string) => void,
+  signal: AbortSignal,
+  devFallbacks: readonly string[] = [],
+): SecretVault {
   const fingerprint = fingerprinter();
   const facts = new Map<string, SecretFact>();
   const values = new Map<string, Uint8Array>();
@@ -47,7 +52,7 @@ export function secretVault(manager: SecretManager, mask: (value: string) => voi
         const text = Buffer.from(value).toString("utf8");
         mask(text);
         values.set(key, value);
-        fact.value = { byteLength: value.byteLength, fingerprint: fingerprint(value), devFallback: isDevFallback(text) };
+        fact.value = { byteLength: value.byteLength, fingerprint: fingerprint(value), devFallback: isDevFallback(text, devFallbacks) };
       } catch (error) {
         fact.valueError = describeError(error);
       }

@@ -26,6 +26,7 @@ export interface CloudRun {
     target: ServiceTarget,
     selector: RevisionSelector,
     signal: AbortSignal,
+    options?: { previous?: boolean },
   ): Promise<{ config: RevisionConfig; previous?: RevisionConfig }[]>;
 }
 
@@ -70,13 +71,13 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
   }
 
   return {
-    async readRevisions(target, selector, signal) {
+    async readRevisions(target, selector, signal, options = { previous: true }) {
       const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
       const service = await call(`Cloud Run service ${target.service} (${target.region})`, () =>
         api.projects.locations.services.get({ name: serviceName }, requestOptions(signal)),
       );
       const picked = pickRevisions(service, selector, target);
-      const single = picked.length === 1 ? picked[0]?.name : undefined;
+      const single = picked.length === 1 && options.previous ? picked[0]?.name : undefined;
       // The before/after lookup is a nice-to-have: it never fails the run, and never delays it.
       const [configs, previous] = await Promise.all([
         Promise.all(picked.map(({ name, url }) => readRevision(target, service, name, url, signal))),

@@ -33,6 +33,7 @@ export interface Manifest {
   projectId: string | undefined;
   services: ServiceRequirement[];
   consistent: { members: { service: string; env: string }[]; location: SourceLocation }[];
+  devFallbackSecrets: string[];
 }
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -113,7 +114,7 @@ export function parseManifest(text: string, file: string): Manifest {
       }
     }
   }
-  return { file, region: raw.region, projectId: raw.project_id, services, consistent };
+  return { file, region: raw.region, projectId: raw.project_id, services, consistent, devFallbackSecrets: raw.dev_fallback_secrets };
 }
 
 function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): string {

@@ -73,6 +73,10 @@ export const manifestSchema = z
     region: z.string().optional().describe("Default Cloud Run region of the services."),
     project_id: z.string().optional(),
     services: z.record(z.string(), serviceRequirementSchema.nullable()),
+    dev_fallback_secrets: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Known development or placeholder secret values that must never be deployed (in addition to the built-in patterns)."),
     consistent: z
       .array(z.array(z.string().regex(/^[^.\s]+\.[A-Za-z_][A-Za-z0-9_]*$/, "must be service.ENV_NAME")).min(2))
       .default([])

@@ -47,7 +47,10 @@ describe("authentication modes end to end", () => {
 
   it("workload_identity_provider + service_account: OIDC token → STS → impersonation, cloud-platform scope", async () => {
     google.requests.length = 0;
-    const run = await runAction(world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }), oidcEnv());
+    const run = await runAction(
+      world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }),
+      oidcEnv(),
+    );
 
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
@@ -62,7 +65,9 @@ describe("authentication modes end to end", () => {
     await writeFile(file, JSON.stringify(key));
     google.requests.length = 0;
 
-    const run = await runAction(world.inputs(manifest, { access_token: "", project_id: "", oauth_endpoint: google.url }), { GOOGLE_APPLICATION_CREDENTIALS: file });
+    const run = await runAction(world.inputs(manifest, { access_token: "", project_id: "", oauth_endpoint: google.url }), {
+      GOOGLE_APPLICATION_CREDENTIALS: file,
+    });
 
     expect(run.outputs.result).toBe("pass");
     const grant = google.requests.find((request) => request.endpoint === "oauth")?.body;
@@ -73,7 +78,9 @@ describe("authentication modes end to end", () => {
   it("credentials_json: the key is masked and never printed", async () => {
     const key = google.createServiceAccountKey("ci@chat-staging.iam.gserviceaccount.com", "chat-staging");
 
-    const run = await runAction(world.inputs(manifest, { access_token: "", credentials_json: JSON.stringify(key), oauth_endpoint: google.url }));
+    const run = await runAction(
+      world.inputs(manifest, { access_token: "", credentials_json: JSON.stringify(key), oauth_endpoint: google.url }),
+    );
 
     expect(run.outputs.result).toBe("pass");
     expect(run.masked.some((value) => value.includes("PRIVATE KEY") || value.includes(key.private_key_id))).toBe(true);
@@ -81,7 +88,9 @@ describe("authentication modes end to end", () => {
   });
 
   it("without `id-token: write` the gate errors and says which permission to add", async () => {
-    const run = await runAction(world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }));
+    const run = await runAction(
+      world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }),
+    );
 
     expect(run.outputs.result).toBe("error");
     expect(run.exitCode).toBe(1);
@@ -97,7 +106,11 @@ describe("authentication modes end to end", () => {
         audience: `//iam.googleapis.com/${PROVIDER}`,
         subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
         token_url: "https://evil.example/v1/token",
-        credential_source: { url: `${google.url}/oidc/token`, headers: { Authorization: "Bearer x" }, format: { type: "json", subject_token_field_name: "value" } },
+        credential_source: {
+          url: `${google.url}/oidc/token`,
+          headers: { Authorization: "Bearer x" },
+          format: { type: "json", subject_token_field_name: "value" },
+        },
       }),
     );
     const run = await runAction(world.inputs(manifest, { access_token: "" }), { GOOGLE_APPLICATION_CREDENTIALS: file, ...oidcEnv() });

@@ -17,7 +17,10 @@ describe("run deadline", () => {
   afterAll(() => world.close());
 
   it("a hanging Cloud Run call ends in result=error at the deadline, with the finished service in the report", async () => {
-    world.secretManager.faults.push({ match: /secrets\/(service-secret|jwt-secret-key|service-id|secret-key)\/versions\/latest$/, fault: { kind: "hang", times: 100 } });
+    world.secretManager.faults.push({
+      match: /secrets\/(service-secret|jwt-secret-key|service-id|secret-key)\/versions\/latest$/,
+      fault: { kind: "hang", times: 100 },
+    });
     world.cloudRun.faults.push({ match: /services\/backend-staging$/, fault: { kind: "hang", times: 100 } });
     const started = Date.now();
 

@@ -30,11 +30,14 @@ export interface EmulatorServer {
   /** Faults matched by a regular expression on "METHOD /path"; each fires `times` times (default forever). */
   faults: { match: RegExp; fault: Fault }[];
   latencyMs: number;
+  /** Requests being handled right now, and the most ever at once. */
+  inFlight: number;
+  peakInFlight: number;
   close(): Promise<void>;
 }
 
 export async function serveJson(handler: Handler): Promise<EmulatorServer> {
-  const state: Omit<EmulatorServer, "url" | "close"> = { requests: [], faults: [], latencyMs: 0 };
+  const state: Omit<EmulatorServer, "url" | "close"> = { requests: [], faults: [], latencyMs: 0, inFlight: 0, peakInFlight: 0 };
   const sockets = new Set<import("node:net").Socket>();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -47,6 +50,9 @@ export async function serveJson(handler: Handler): Promise<EmulatorServer> {
       body: Buffer.concat(chunks).toString("utf8"),
     };
     state.requests.push(request);
+    state.inFlight++;
+    state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
+    res.on("close", () => state.inFlight--);
     if (state.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.latencyMs));
     const fault = takeFault(state.faults, `${request.method} ${url.pathname}`);
     if (fault?.kind === "hang") return; // never answers; the client must time out

@@ -161,3 +161,35 @@ describe("checkConsistency", () => {
     expect([finding?.id, finding?.status, finding?.location?.line]).toEqual([id, status, 6]);
   });
 });
+
+describe("checkOtherSecretRefs", () => {
+  it("reports broken refs the manifest does not list, including mounted volumes, and nothing for healthy ones", async () => {
+    const { checkOtherSecretRefs } = await import("../../src/checks/secrets.js");
+    const config = revision(
+      [
+        { name: "EXTRA", secret: ref("gone") },
+        { name: "FINE", secret: ref("ok-secret") },
+        { name: "LISTED", secret: ref("listed") },
+      ],
+      {
+        secretVolumes: [
+          { volume: "certs", mounts: [{ container: "app", mountPath: "/etc/certs" }], ref: ref("tls-cert", "2"), path: "cert.pem" },
+        ],
+      },
+    );
+    const findings = checkOtherSecretRefs(
+      config,
+      requirementOf("secrets:\n  LISTED: {}"),
+      facts({
+        "chat-staging/gone@latest": "not_found",
+        "chat-staging/ok-secret@latest": "ok",
+        "chat-staging/listed@latest": "not_found",
+        "chat-staging/tls-cert@2": "version_disabled",
+      }),
+    );
+    expect(findings.map((finding) => `${finding.subject} ${finding.id} ${finding.status}`)).toEqual([
+      "EXTRA secret.not_found fail",
+      "/etc/certs/cert.pem secret.version_disabled fail",
+    ]);
+  });
+});

@@ -1,0 +1,147 @@
+// Predicts the revision deploy-cloudrun v3 will create from its `env_vars`, `secrets`,
+// `*_update_strategy` and `flags` inputs. deploy-cloudrun turns the inputs into
+// --set-*/--update-* flags and appends `flags` after them; gcloud merges repeated
+// flags (later wins) and refuses mutually exclusive ones, and everything not changed is
+// kept from the live service. This mirrors that chain.
+import { InputError } from "../errors.js";
+import type { Finding, RevisionConfig } from "../model.js";
+import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
+import { type EnvFlagOps, extractDeployFlags } from "./flags.js";
+import { parseKVString } from "./kv-string.js";
+import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
+import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
+
+export type UpdateStrategy = "merge" | "overwrite";
+
+export interface DeployInputs {
+  service: string;
+  project: string;
+  region: string;
+  envVars?: string;
+  secrets?: string;
+  envVarsUpdateStrategy: UpdateStrategy;
+  secretsUpdateStrategy: UpdateStrategy;
+  flags?: string;
+  /** The service as it runs now; undefined for a first deploy or when it could not be read. */
+  live?: RevisionConfig;
+}
+
+export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
+  const notes: Finding[] = [];
+  const envInput = parseKVString(args.envVars ?? "", "env_vars");
+  const secretsInput = parseKVString(args.secrets ?? "", "secrets");
+  notes.push(...envInput.warnings.map(kvWarningNote), ...secretsInput.warnings.map(kvWarningNote));
+  const flags = extractDeployFlags(args.flags ?? "");
+
+  // deploy-cloudrun emits no flag for an empty input or `{}`, whatever the strategy.
+  const envOps = combine(envInput.pairs, args.envVarsUpdateStrategy, flags.env, "env-vars");
+  const secretOps = combine(secretsInput.pairs, args.secretsUpdateStrategy, flags.secrets, "secrets");
+  if (envOps.file) {
+    notes.push(
+      note(
+        "env_vars_file_unread",
+        "warn",
+        "flags use --env-vars-file; the gate does not read that file, so its variables are not checked",
+        "move the variables to env_vars, or check the service after deploy in live mode",
+      ),
+    );
+  }
+
+  const live = args.live;
+  const replacesEnv = envOps.clear === true || envOps.set !== undefined;
+  const replacesSecrets = secretOps.clear === true || secretOps.set !== undefined;
+  const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
+  if (!live && needsLive) {
+    notes.push(
+      note(
+        "no_live_config",
+        "warn",
+        "the live service config was not available, so the candidate holds only what this deploy sets",
+        "if the service already exists, grant the gate run.services.get so merged values can be checked too",
+        { subject: args.service },
+      ),
+    );
+  }
+
+  const container = live?.containers[0] ?? "";
+  const literal: LiteralOps = {
+    clear: replacesEnv,
+    remove: envOps.remove ?? [],
+    update: Object.entries({ ...envOps.set, ...envOps.update }),
+  };
+  for (const [name] of literal.update) {
+    const reserved = reservedEnvNote(name);
+    if (reserved) notes.push(reserved);
+  }
+  const secrets = secretChanges({ ...secretOps.set, ...secretOps.update }, replacesSecrets, secretOps.remove ?? [], notes);
+
+  let env = applyLiteralOps(live?.env ?? [], container, literal, notes);
+  const applied = applySecretOps(env, live?.secretVolumes ?? [], container, secrets, notes);
+  env = applied.env;
+
+  const candidate: RevisionConfig = {
+    source: "candidate",
+    project: args.project,
+    region: args.region,
+    service: args.service,
+    revision: "candidate",
+    containers: live?.containers.length ? [...live.containers] : [container],
+    env,
+    secretVolumes: applied.secretVolumes,
+    notes,
+  };
+  const serviceAccount = flags.serviceAccount ?? live?.serviceAccount;
+  if (serviceAccount !== undefined) candidate.serviceAccount = serviceAccount;
+  return candidate;
+}
+
+/**
+ * Merges the input-derived flag with the same flags from `flags` (gcloud's UpdateAction:
+ * later wins) and refuses combinations gcloud rejects as mutually exclusive.
+ */
+function combine(pairs: Record<string, string> | undefined, strategy: UpdateStrategy, fromFlags: EnvFlagOps, kind: string): EnvFlagOps {
+  const ops: EnvFlagOps = { ...fromFlags };
+  if (pairs && Object.keys(pairs).length > 0) {
+    if (strategy === "overwrite") ops.set = { ...pairs, ...fromFlags.set };
+    else ops.update = { ...pairs, ...fromFlags.update };
+  }
+  const groups = [
+    ops.set && `--set-${kind}`,
+    ops.clear && `--clear-${kind}`,
+    ops.file && "--env-vars-file",
+    (ops.update || ops.remove) && `--update-${kind}/--remove-${kind}`,
+  ].filter((group): group is string => typeof group === "string");
+  if (groups.length > 1) {
+    throw new InputError(
+      `the deploy would pass ${groups.join(" and ")} together; gcloud refuses these as mutually exclusive`,
+      `use one of them: the ${kind === "secrets" ? "secrets" : "env_vars"} input becomes --update-${kind} with strategy merge and --set-${kind} with overwrite`,
+      "CANDIDATE_INVALID",
+    );
+  }
+  return ops;
+}
+
+function secretChanges(entries: Record<string, string>, clear: boolean, remove: string[], notes: Finding[]): SecretOps {
+  const ops: SecretOps = { clear, remove, env: [], files: [] };
+  for (const [key, value] of Object.entries(entries)) {
+    const target = parseSecretTarget(key);
+    let ref: ReturnType<typeof parseSecretRef>;
+    try {
+      ref = parseSecretRef(value, key);
+    } catch (error) {
+      if (!(error instanceof SecretRefError && error.problem === "version_missing")) throw error;
+      // Collect every missing version in one run instead of stopping at the first.
+      notes.push(note("secret_version_missing", "fail", error.message, error.hint ?? "use NAME:latest", { subject: key }));
+      continue;
+    }
+    if (target.kind === "env") {
+      const reserved = reservedEnvNote(target.name);
+      if (reserved) notes.push(reserved);
+      ops.env.push({ name: target.name, ref });
+    } else {
+      ops.files.push({ mountPath: target.mountPath, path: target.path, ref, key });
+    }
+  }
+  checkSecretFiles(ops.files);
+  return ops;
+}

@@ -1,0 +1,181 @@
+// Reads the env/secret/service-account flags out of deploy-cloudrun's `flags` input.
+// deploy-cloudrun splits that string with actions-utils `parseFlags` (not a shell), then
+// gcloud parses each list value with its ArgDict/ArgList rules, so both steps are
+// mirrored here: a value that reaches gcloud differently than the user expects is the
+// kind of surprise the gate exists to catch.
+import { InputError } from "../errors.js";
+
+export interface EnvFlagOps {
+  set?: Record<string, string>;
+  update?: Record<string, string>;
+  remove?: string[];
+  clear?: boolean;
+  /** `--env-vars-file` was given; the gate cannot read it from here. */
+  file?: boolean;
+}
+
+export interface DeployFlags {
+  env: EnvFlagOps;
+  secrets: EnvFlagOps;
+  serviceAccount?: string;
+}
+
+const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> = {
+  "--set-env-vars": (f, v) => {
+    f.env.set = { ...f.env.set, ...parseGcloudDict(v, "--set-env-vars") };
+  },
+  "--update-env-vars": (f, v) => {
+    f.env.update = { ...f.env.update, ...parseGcloudDict(v, "--update-env-vars") };
+  },
+  "--remove-env-vars": (f, v) => {
+    f.env.remove = [...(f.env.remove ?? []), ...parseGcloudList(v, "--remove-env-vars")];
+  },
+  "--env-vars-file": (f) => {
+    f.env.file = true;
+  },
+  "--set-secrets": (f, v) => {
+    f.secrets.set = { ...f.secrets.set, ...parseGcloudDict(v, "--set-secrets") };
+  },
+  "--update-secrets": (f, v) => {
+    f.secrets.update = { ...f.secrets.update, ...parseGcloudDict(v, "--update-secrets") };
+  },
+  "--remove-secrets": (f, v) => {
+    f.secrets.remove = [...(f.secrets.remove ?? []), ...parseGcloudList(v, "--remove-secrets")];
+  },
+  "--service-account": (f, v) => {
+    f.serviceAccount = v;
+  },
+};
+
+const SWITCH_FLAGS: Record<string, (flags: DeployFlags) => void> = {
+  "--clear-env-vars": (f) => {
+    f.env.clear = true;
+  },
+  "--clear-secrets": (f) => {
+    f.secrets.clear = true;
+  },
+};
+
+/** Picks the flags the gate cares about out of the `flags` input; all others are ignored. */
+export function extractDeployFlags(input: string): DeployFlags {
+  const words = splitFlagWords(input);
+  const flags: DeployFlags = { env: {}, secrets: {} };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    const setter = VALUE_FLAGS[word];
+    if (setter) {
+      const value = words[i + 1];
+      if (value === undefined) {
+        throw new InputError(`flags: ${word} has no value`, `write ${word}=VALUE`, "CANDIDATE_INVALID");
+      }
+      setter(flags, value);
+      i++;
+    } else if (Object.hasOwn(SWITCH_FLAGS, word)) {
+      SWITCH_FLAGS[word]?.(flags);
+    }
+  }
+  return flags;
+}
+
+/**
+ * Splits like actions-utils 1.0.x `parseFlags`: space/CR/LF end a word (tabs do not),
+ * quotes group but stay in the word unless they wrap all of it, and the first `=` of a
+ * word starting with `-` ends the flag name.
+ */
+export function splitFlagWords(input: string): string[] {
+  const words: string[] = [];
+  let current = "";
+  let expectingArg = false;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i] as string;
+    if (ch === "'" || ch === '"') {
+      const quoted = readUntil(input.slice(i + 1), ch);
+      if (quoted === null) {
+        throw new InputError(
+          `flags: unterminated ${ch === "'" ? "single" : "double"} quote at position ${i}`,
+          "close the quote; deploy-cloudrun refuses this flags input",
+          "CANDIDATE_INVALID",
+        );
+      }
+      current += ch + quoted;
+      i += quoted.length;
+      continue;
+    }
+    if (ch === "\r" || ch === "\n" || ch === " ") {
+      expectingArg = false;
+      if (current !== "") words.push(current);
+      current = "";
+      continue;
+    }
+    if (ch === "=" && !expectingArg && current[0] === "-") {
+      words.push(current);
+      current = "";
+      expectingArg = true;
+      continue;
+    }
+    current += ch;
+  }
+  if (current !== "") words.push(current);
+  return words.map(stripWrappingQuotes);
+}
+
+function readUntil(input: string, quote: string): string | null {
+  let escaped = false;
+  let read = "";
+  for (const ch of input) {
+    read += ch;
+    if (ch === "\\") {
+      escaped = true;
+      continue;
+    }
+    if (ch === quote && !escaped) return read;
+    escaped = false;
+  }
+  return null;
+}
+
+function stripWrappingQuotes(word: string): string {
+  let result = word;
+  while (result.length >= 2 && (result[0] === "'" || result[0] === '"') && result[0] === result.at(-1)) {
+    result = result.slice(1, -1);
+  }
+  return result;
+}
+
+/** gcloud list tokenizing: `^DELIM^` picks another delimiter; no escaping, no trimming. */
+export function parseGcloudList(value: string, flag: string): string[] {
+  let delimiter = ",";
+  let body = value;
+  if (body.startsWith("^")) {
+    const end = body.indexOf("^", 1);
+    if (end <= 1) {
+      throw new InputError(
+        `flags: ${flag} starts with "^" but has no ^DELIM^ delimiter`,
+        "write ^;^A=1;B=2 or drop the ^",
+        "CANDIDATE_INVALID",
+      );
+    }
+    delimiter = body.slice(1, end);
+    body = body.slice(end + 1);
+  }
+  if (body === "") return [];
+  if (!body.endsWith(delimiter)) body += delimiter;
+  return body.split(delimiter).slice(0, -1);
+}
+
+/** gcloud ArgDict: every item needs `=`; the first one splits. Later duplicates win. */
+export function parseGcloudDict(value: string, flag: string): Record<string, string> {
+  const entries = new Map<string, string>();
+  parseGcloudList(value, flag).forEach((item, index) => {
+    const equals = item.indexOf("=");
+    if (equals < 0) {
+      throw new InputError(
+        `flags: ${flag} item ${index + 1} has no "=" (gcloud reports "Bad syntax for dict arg")`,
+        "write KEY=VALUE; to put a comma in a value use another delimiter, e.g. ^;^A=x,y;B=z",
+        "CANDIDATE_INVALID",
+      );
+    }
+    entries.set(item.slice(0, equals), item.slice(equals + 1));
+  });
+  return Object.fromEntries(entries);
+}

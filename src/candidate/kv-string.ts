@@ -1,0 +1,146 @@
+// Reads deploy-cloudrun's `env_vars` / `secrets` strings exactly as
+// @google-github-actions/actions-utils 1.0.x `parseKVString` does (deploy-cloudrun v3),
+// quirks included, so the gate predicts what the deploy will really set. On top of the
+// upstream result it reports the quirks that surprise users (quotes kept, `#` lines as
+// keys, YAML-style `KEY: value`), because those are how wrong values reach production.
+import { InputError } from "../errors.js";
+
+export type KvWarningKind = "quotes_kept" | "hash_not_comment" | "colon_in_key" | "empty_value" | "empty_key" | "duplicate_key";
+
+export interface KvWarning {
+  kind: KvWarningKind;
+  /** A printable form of the key: never includes text that could be a value. */
+  key: string;
+  /** 1-based number of the pair among the non-blank pairs of the input. */
+  pair: number;
+  message: string;
+}
+
+export interface KvParseResult {
+  /** `undefined` when the input is empty (deploy-cloudrun then emits no flag); `{}` for the literal `{}`. */
+  pairs: Record<string, string> | undefined;
+  warnings: KvWarning[];
+}
+
+const SEPARATORS = new Set([",", "\n", "\r", "\u2028", "\u2029"]);
+
+interface PairState {
+  key: string;
+  value: string;
+  sawEquals: boolean;
+}
+
+/**
+ * Parses `KEY1=VALUE1,KEY2=VALUE2` (or one pair a line) like deploy-cloudrun v3.
+ * `inputName` (e.g. `env_vars`) only names the input in messages.
+ */
+export function parseKVString(input: string, inputName = "env_vars"): KvParseResult {
+  const text = (input ?? "").trim();
+  if (!text) return { pairs: undefined, warnings: [] };
+  if (text === "{}") return { pairs: {}, warnings: [] };
+
+  // A Map, not an object: a `__proto__` key must stay an ordinary key.
+  const result = new Map<string, string>();
+  const warnings: KvWarning[] = [];
+  let pairNumber = 0;
+  let current: PairState = { key: "", value: "", sawEquals: false };
+  let escapeAt = -1;
+
+  const finishPair = () => {
+    // Upstream checks the untrimmed key, so a whitespace-only pair still counts.
+    if (current.key !== "") {
+      pairNumber++;
+      const key = current.key.trim();
+      const value = current.value.trim();
+      warnings.push(...surprises(key, value, current.sawEquals, pairNumber, inputName));
+      if (result.has(key)) {
+        warnings.push({
+          kind: "duplicate_key",
+          key: printableKey(key),
+          pair: pairNumber,
+          message: `${inputName} pair ${pairNumber}: ${printableKey(key)} is given more than once; the last one wins`,
+        });
+      }
+      result.set(key, value);
+    }
+    current = { key: "", value: "", sawEquals: false };
+  };
+  const append = (ch: string) => {
+    if (current.sawEquals) current.value += ch;
+    else current.key += ch;
+  };
+
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (escapeAt >= 0) {
+      append(ch);
+      escapeAt = -1;
+    } else if (ch === "\\") {
+      escapeAt = i;
+    } else if (ch === "=") {
+      if (current.key === "") {
+        throw new InputError(
+          `${inputName} pair ${pairNumber + 1} starts with "=" (no name before it); deploy-cloudrun rejects this input`,
+          `write NAME=value, or escape the "=" as \\= if it belongs to the previous value`,
+          "CANDIDATE_INVALID",
+        );
+      }
+      // Only the first unescaped "=" splits; later ones are part of the value.
+      if (current.sawEquals) current.value += ch;
+      current.sawEquals = true;
+    } else if (SEPARATORS.has(ch)) {
+      finishPair();
+    } else {
+      append(ch);
+    }
+  }
+  if (escapeAt >= 0) {
+    throw new InputError(
+      `${inputName} pair ${pairNumber + 1} ends with a lone "\\"; deploy-cloudrun rejects this input`,
+      `write "\\\\" for a literal backslash, or remove it`,
+      "CANDIDATE_INVALID",
+    );
+  }
+  finishPair();
+  return { pairs: Object.fromEntries(result), warnings };
+}
+
+/** The key as safe to print: `KEY: value` and `# note` keys may carry a value, so cut them. */
+export function printableKey(key: string): string {
+  if (key === "") return '""';
+  if (key.startsWith("#")) return '"#…"';
+  const colon = key.indexOf(":");
+  // Mount paths (`/dir:file`) are never values; print them whole.
+  const head = colon >= 0 && !key.startsWith("/") ? `${key.slice(0, colon)}:…` : key;
+  const short = head.length > 64 ? `${head.slice(0, 64)}…` : head;
+  return JSON.stringify(short);
+}
+
+function surprises(key: string, value: string, sawEquals: boolean, pair: number, inputName: string): KvWarning[] {
+  const shown = printableKey(key);
+  const where = `${inputName} pair ${pair}`;
+  const warn = (kind: KvWarningKind, message: string): KvWarning => ({ kind, key: shown, pair, message: `${where}: ${message}` });
+  if (key === "") {
+    return [warn("empty_key", 'the name is empty (only spaces before "="); gcloud will reject it')];
+  }
+  if (key.startsWith("#")) {
+    return [warn("hash_not_comment", `a line starting with "#" is not a comment; it becomes a variable named ${shown}`)];
+  }
+  const found: KvWarning[] = [];
+  // Mount-path keys in `secrets` legitimately use `/dir:file`.
+  if (key.includes(":") && !key.startsWith("/")) {
+    found.push(warn("colon_in_key", `${shown} uses ":" — "KEY: value" is not YAML here, the whole text becomes the name`));
+  } else if (value === "") {
+    found.push(
+      warn("empty_value", sawEquals ? `${shown} is set to the empty string` : `${shown} has no "=", so it is set to the empty string`),
+    );
+  }
+  if (hasQuotes(key) || hasQuotes(value)) {
+    found.push(warn("quotes_kept", `quote characters around ${shown} or its value are kept literally (quotes are not special here)`));
+  }
+  return found;
+}
+
+function hasQuotes(text: string): boolean {
+  return /^["']|["']$/.test(text);
+}

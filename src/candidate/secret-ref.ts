@@ -1,0 +1,204 @@
+// Reads gcloud `--set-secrets` / `--update-secrets` entries (and deploy-cloudrun's
+// `secrets` input, which becomes one of them) the way gcloud's secrets_mapping.py does
+// on managed Cloud Run. Validation is stricter than gcloud on purpose: every part ends
+// up in a Secret Manager resource name the gate calls, so nothing like `../`, `%2F`,
+// `?` or `#` may pass through.
+import { InputError } from "../errors.js";
+import type { SecretRef } from "../model.js";
+import { printableKey } from "./kv-string.js";
+
+export const SECRET_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+const PROJECT_NUMBER = /^[0-9]{1,19}$/;
+// gcloud's remote form; the version part is checked separately so the error can say why.
+const REMOTE = /^projects\/([^/:]*)\/secrets\/([^/:]*)(?::(.*)|\/versions\/(.*))?$/s;
+// `latest`, a version number, or a Secret Manager version alias.
+const VERSION = /^(latest|[1-9][0-9]{0,18}|[a-zA-Z][a-zA-Z0-9_-]{0,62})$/;
+const PATH_PART = /^[a-zA-Z0-9._-]+$/;
+const RESERVED_MOUNT_ROOTS = ["/dev", "/proc", "/sys"];
+
+export type SecretRefProblem = "version_missing" | "invalid";
+
+/** A secret entry gcloud would reject. `problem` lets callers turn a missing version into a finding. */
+export class SecretRefError extends InputError {
+  readonly problem: SecretRefProblem;
+  constructor(problem: SecretRefProblem, message: string, hint: string) {
+    super(message, hint, "CANDIDATE_INVALID");
+    this.problem = problem;
+  }
+}
+
+/**
+ * Parses `NAME:VERSION` or `projects/NUMBER/secrets/NAME[:V | /versions/V]`.
+ * `target` (env var name or mount path) and `inputName` only appear in messages.
+ */
+export function parseSecretRef(value: string, target: string, inputName = "secrets"): SecretRef {
+  const where = `${inputName} entry ${JSON.stringify(target)}`;
+  const remote = REMOTE.exec(value);
+  if (remote) {
+    const [, project = "", secret = "", short, long] = remote;
+    if (!PROJECT_NUMBER.test(project)) {
+      throw new SecretRefError(
+        "invalid",
+        `${where}: the project in projects/…/secrets/… must be a project number`,
+        "use the numeric project number (gcloud projects describe PROJECT --format='value(projectNumber)'), not the project id",
+      );
+    }
+    checkName(secret, where);
+    const version = short ?? long ?? "latest";
+    checkVersion(version, where);
+    return { secret, project, version };
+  }
+  const parts = value.split(":");
+  if (parts.length > 2) {
+    throw new SecretRefError(
+      "invalid",
+      `${where}: expected SECRET:VERSION, found more than one ":"`,
+      "write SECRET:VERSION, e.g. my-secret:latest",
+    );
+  }
+  const [secret = "", version] = parts;
+  if (version === undefined) {
+    checkName(secret, where);
+    throw new SecretRefError(
+      "version_missing",
+      `${where}: no secret version given; managed Cloud Run requires one`,
+      `use ${secret}:latest (or pin a version number, e.g. ${secret}:3)`,
+    );
+  }
+  checkName(secret, where);
+  checkVersion(version, where);
+  return { secret, version };
+}
+
+function checkName(secret: string, where: string): void {
+  if (!SECRET_NAME.test(secret)) {
+    throw new SecretRefError(
+      "invalid",
+      `${where}: the secret name is not a valid Secret Manager id`,
+      "secret ids use only letters, digits, '-' and '_' (1-255 characters); for another project write projects/NUMBER/secrets/NAME:VERSION",
+    );
+  }
+}
+
+function checkVersion(version: string, where: string): void {
+  if (!VERSION.test(version)) {
+    throw new SecretRefError(
+      "invalid",
+      `${where}: the secret version is not "latest", a version number or a version alias`,
+      "write SECRET:latest or SECRET:<number>",
+    );
+  }
+}
+
+/** Where a `secrets` key puts the secret: an env var, or a file under a mount directory. */
+export type SecretTarget = { kind: "env"; name: string } | { kind: "file"; mountPath: string; path: string };
+
+/**
+ * Keys starting with `/` are mount paths: `/dir/file` mounts `file` in `/dir`, and
+ * `/dir:file` names the mount directory and the file separately.
+ */
+export function parseSecretTarget(key: string, inputName = "secrets"): SecretTarget {
+  if (key.startsWith("#")) {
+    throw new InputError(
+      `${inputName}: a line starting with "#" is not a comment; it would be read as a secret entry`,
+      "delete the line; the secrets input has no comments",
+      "CANDIDATE_INVALID",
+    );
+  }
+  if (!key.startsWith("/")) {
+    if (key === "" || /[\s=:\u0000-\u001f]/.test(key)) {
+      throw new InputError(
+        `${inputName}: the variable name ${printableKey(key)} is not a valid environment variable name`,
+        "write NAME=SECRET:VERSION with a name like JWT_SECRET_KEY (letters, digits, '_'); \"KEY: value\" is not YAML here",
+        "CANDIDATE_INVALID",
+      );
+    }
+    return { kind: "env", name: key };
+  }
+  const colon = key.indexOf(":");
+  const mountPath = colon >= 0 ? key.slice(0, colon) : key.slice(0, key.lastIndexOf("/")) || "/";
+  const path = colon >= 0 ? key.slice(colon + 1) : key.slice(key.lastIndexOf("/") + 1);
+  checkMountPath(mountPath, key, inputName);
+  const pathParts = path.split("/");
+  if (path === "" || path.startsWith("/") || !pathParts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..")) {
+    throw new InputError(
+      `${inputName} entry ${JSON.stringify(key)}: the file name inside the mount is missing or unsafe`,
+      "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
+      "CANDIDATE_INVALID",
+    );
+  }
+  return { kind: "file", mountPath, path };
+}
+
+/** Throws when Cloud Run would refuse the mount directory, or it is not a plain absolute path. */
+export function checkMountPath(mountPath: string, key: string, inputName: string): void {
+  const parts = mountPath.split("/").slice(1);
+  const plain = mountPath.startsWith("/") && parts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..");
+  if (!plain || mountPath === "/") {
+    throw new InputError(
+      `${inputName} entry ${JSON.stringify(key)}: the mount directory is not a plain absolute path below /`,
+      "mount secrets in a directory of their own, e.g. /secrets/api/key=SECRET:latest",
+      "CANDIDATE_INVALID",
+    );
+  }
+  if (isReservedMountPath(mountPath)) {
+    throw new InputError(
+      `${inputName} entry ${JSON.stringify(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
+      "mount the secret somewhere else, e.g. /secrets/…",
+      "CANDIDATE_INVALID",
+    );
+  }
+}
+
+export function isReservedMountPath(mountPath: string): boolean {
+  return RESERVED_MOUNT_ROOTS.some((root) => mountPath === root || mountPath.startsWith(`${root}/`));
+}
+
+export interface SecretFile {
+  mountPath: string;
+  path: string;
+  ref: SecretRef;
+  /** The key as written, for messages. */
+  key: string;
+}
+
+/** Throws when two different secrets share one mount directory, or one file is given twice. */
+export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): void {
+  const byDir = new Map<string, SecretFile>();
+  const byFile = new Map<string, SecretFile>();
+  for (const file of files) {
+    const fullPath = `${file.mountPath}/${file.path}`;
+    const sameFile = byFile.get(fullPath);
+    if (sameFile) {
+      throw new InputError(
+        `${inputName}: ${JSON.stringify(sameFile.key)} and ${JSON.stringify(file.key)} both mount ${fullPath}`,
+        "give each mounted secret its own file path",
+        "CANDIDATE_INVALID",
+      );
+    }
+    byFile.set(fullPath, file);
+    const sameDir = byDir.get(file.mountPath);
+    if (sameDir && !sameSecret(sameDir.ref, file.ref)) {
+      throw new InputError(
+        `${inputName}: ${JSON.stringify(sameDir.key)} and ${JSON.stringify(file.key)} mount two different secrets in ${file.mountPath}; Cloud Run allows one secret per mount directory`,
+        "mount each secret in a directory of its own",
+        "CANDIDATE_INVALID",
+      );
+    }
+    byDir.set(file.mountPath, file);
+  }
+}
+
+export function sameSecret(a: SecretRef, b: SecretRef): boolean {
+  return a.secret === b.secret && a.project === b.project;
+}
+
+export function isValidSecretVersion(version: string): boolean {
+  return VERSION.test(version);
+}
+
+/** `projects/NUMBER/secrets/NAME` as in the run.googleapis.com/secrets annotation; undefined otherwise. */
+export function parseRemoteSecretPath(path: string): { project: string; secret: string } | undefined {
+  const match = /^projects\/([0-9]{1,19})\/secrets\/([a-zA-Z0-9_-]{1,255})$/.exec(path);
+  return match ? { project: match[1] as string, secret: match[2] as string } : undefined;
+}

@@ -1,0 +1,308 @@
+// Reads the containers, env and secret volumes of a Knative revision template
+// (`spec.template.spec`), turning each quirk of hand-edited files into a finding.
+import { InputError } from "../errors.js";
+import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
+import { note, reservedEnvNote } from "./notes.js";
+import { isReservedMountPath, isValidSecretVersion, SECRET_NAME } from "./secret-ref.js";
+import { child, isNullish, isStringScalar, items, locate, text, type YamlContext } from "./yaml-nodes.js";
+
+export type SecretAliases = Map<string, { project: string; secret: string }>;
+
+export interface ContainerInfo {
+  name: string;
+  env: EnvEntry[];
+  mounts: { volume: string; mountPath: string; node: unknown }[];
+  serving: boolean;
+}
+
+export function readContainers(ctx: YamlContext, spec: unknown, aliases: SecretAliases, notes: Finding[]): ContainerInfo[] {
+  const nodes = items(ctx, child(ctx, spec, "containers"));
+  if (nodes.length === 0) {
+    throw new InputError(
+      `${ctx.file}: spec.template.spec.containers is missing or empty`,
+      "the Service needs at least one container under spec.template.spec.containers",
+      "CANDIDATE_INVALID",
+    );
+  }
+  const containers = nodes.map((node) => {
+    const name = text(child(ctx, node, "name")) ?? "";
+    // Cloud Run names a lone container itself; with sidecars every container needs a name.
+    if (name === "" && nodes.length > 1) {
+      notes.push(
+        note(
+          "container_unnamed",
+          "fail",
+          "a container has no name; with more than one container Cloud Run requires names",
+          "add name: to every container",
+          {
+            location: locate(ctx, node),
+          },
+        ),
+      );
+    }
+    const ports = items(ctx, child(ctx, node, "ports"));
+    for (const port of ports) checkPort(ctx, port, notes);
+    const mounts = items(ctx, child(ctx, node, "volumeMounts")).map((mount) => ({
+      volume: text(child(ctx, mount, "name")) ?? "",
+      mountPath: text(child(ctx, mount, "mountPath")) ?? "",
+      node: mount,
+    }));
+    return { name, env: readEnv(ctx, node, name, aliases, notes), mounts, serving: ports.length > 0 };
+  });
+  return containers;
+}
+
+/** Env is per container: secrets only on a sidecar usually means they were put on the wrong one. */
+export function sidecarSecretsNote(containers: ContainerInfo[], volumes: SecretVolume[]): Finding | undefined {
+  const serving = containers.find((container) => container.serving) ?? containers[0];
+  if (!serving || containers.length < 2) return undefined;
+  const hasSecrets = (container: ContainerInfo) =>
+    container.env.some((entry) => entry.secret) ||
+    volumes.some((volume) => volume.mounts.some((mount) => mount.container === container.name));
+  const sidecars = containers.filter((container) => container !== serving && hasSecrets(container));
+  if (hasSecrets(serving) || sidecars.length === 0) return undefined;
+  return note(
+    "secrets_only_on_sidecar",
+    "warn",
+    `secrets are set only on sidecar ${sidecars.map((c) => JSON.stringify(c.name)).join(", ")}, not on the serving container ${JSON.stringify(serving.name)}`,
+    "if the app in the serving container needs them, move the env entries or volume mounts to that container; env is per container",
+    { subject: serving.name },
+  );
+}
+
+function readEnv(ctx: YamlContext, containerNode: unknown, container: string, aliases: SecretAliases, notes: Finding[]): EnvEntry[] {
+  const env: EnvEntry[] = [];
+  for (const node of items(ctx, child(ctx, containerNode, "env"))) {
+    const location = locate(ctx, node);
+    const name = text(child(ctx, node, "name"));
+    if (!name) {
+      notes.push(
+        note("env_without_name", "fail", `${where(location)}: an env entry has no name`, "give every env entry a name:", { location }),
+      );
+      continue;
+    }
+    const reserved = reservedEnvNote(name, location);
+    if (reserved) notes.push(reserved);
+    const valueNode = child(ctx, node, "value");
+    const valueFrom = child(ctx, node, "valueFrom");
+    if (!isNullish(valueNode) && !isNullish(valueFrom)) {
+      notes.push(
+        note("env_value_and_secret", "fail", `${name} has both value and valueFrom; Cloud Run refuses the revision`, "keep one of them", {
+          subject: name,
+          location,
+        }),
+      );
+    }
+    if (!isNullish(valueFrom)) {
+      const secret = readSecretKeyRef(ctx, child(ctx, valueFrom, "secretKeyRef"), name, aliases, notes);
+      if (secret) env.push({ name, container, secret });
+      continue;
+    }
+    if (isNullish(valueNode)) {
+      notes.push(
+        note(
+          "env_without_value",
+          "warn",
+          `${name} has neither value nor valueFrom, so it will be set to the empty string`,
+          "add value: or valueFrom.secretKeyRef; a misspelt key (e.g. `valeu:`) leads here",
+          { subject: name, location },
+        ),
+      );
+      env.push({ name, container, value: "" });
+      continue;
+    }
+    const value = text(valueNode);
+    if (value === undefined) {
+      notes.push(
+        note("env_value_not_string", "fail", `${name}: value is not a plain string`, "write value: as a quoted string", {
+          subject: name,
+          location,
+        }),
+      );
+      continue;
+    }
+    if (!isStringScalar(valueNode)) {
+      notes.push(
+        note("env_value_not_string", "warn", `${name}: value is a YAML number or boolean, not a string`, "quote it, e.g. value: '8080'", {
+          subject: name,
+          location,
+        }),
+      );
+    }
+    env.push({ name, container, value });
+  }
+  return env;
+}
+
+function readSecretKeyRef(
+  ctx: YamlContext,
+  ref: unknown,
+  envName: string,
+  aliases: SecretAliases,
+  notes: Finding[],
+): SecretRef | undefined {
+  const location = locate(ctx, ref);
+  if (isNullish(ref)) {
+    notes.push(
+      note(
+        "env_value_source_unsupported",
+        "fail",
+        `${envName}: valueFrom has no secretKeyRef; Cloud Run supports only Secret Manager references there`,
+        "use valueFrom.secretKeyRef {name: SECRET, key: VERSION}",
+        { subject: envName, location },
+      ),
+    );
+    return undefined;
+  }
+  return resolveSecret(text(child(ctx, ref, "name")), text(child(ctx, ref, "key")), envName, location, aliases, notes);
+}
+
+function resolveSecret(
+  name: string | undefined,
+  version: string | undefined,
+  subject: string,
+  location: ReturnType<typeof locate>,
+  aliases: SecretAliases,
+  notes: Finding[],
+): SecretRef | undefined {
+  const alias = name === undefined ? undefined : aliases.get(name);
+  if (!alias && (name === undefined || !SECRET_NAME.test(name))) {
+    notes.push(
+      note(
+        "secret_name_invalid",
+        "fail",
+        `${subject}: the secret name is missing or is neither a Secret Manager id nor an alias from the run.googleapis.com/secrets annotation`,
+        "use the secret id, or add alias:projects/NUMBER/secrets/NAME to spec.template.metadata.annotations run.googleapis.com/secrets",
+        { subject, location },
+      ),
+    );
+    return undefined;
+  }
+  if (version === undefined) {
+    notes.push(
+      note("secret_version_missing", "fail", `${subject}: the secret has no version (key:)`, "add key: latest or a version number", {
+        subject,
+        location,
+      }),
+    );
+    return undefined;
+  }
+  if (!isValidSecretVersion(version)) {
+    notes.push(
+      note(
+        "secret_version_invalid",
+        "fail",
+        `${subject}: the secret version (key:) is not "latest" or a version number`,
+        "write key: latest or key: '3'",
+        {
+          subject,
+          location,
+        },
+      ),
+    );
+    return undefined;
+  }
+  return alias ? { secret: alias.secret, project: alias.project, version } : { secret: name as string, version };
+}
+
+function checkPort(ctx: YamlContext, port: unknown, notes: Finding[]): void {
+  const portNode = child(ctx, port, "containerPort");
+  if (portNode === undefined || (!isStringScalar(portNode) && /^[0-9]+$/.test(text(portNode) ?? ""))) return;
+  const location = locate(ctx, portNode);
+  notes.push(
+    note(
+      "port_not_integer",
+      "warn",
+      `${where(location)}: containerPort is ${isStringScalar(portNode) ? "a string" : "not a number"}`,
+      "write containerPort: 8080 without quotes",
+      {
+        location,
+      },
+    ),
+  );
+}
+
+export function readSecretVolumes(
+  ctx: YamlContext,
+  spec: unknown,
+  containers: ContainerInfo[],
+  aliases: SecretAliases,
+  notes: Finding[],
+): SecretVolume[] {
+  const volumes: SecretVolume[] = [];
+  const known = new Set<string>();
+  for (const node of items(ctx, child(ctx, spec, "volumes"))) {
+    const volume = text(child(ctx, node, "name")) ?? "";
+    known.add(volume);
+    const secretNode = child(ctx, node, "secret");
+    if (secretNode === undefined) continue; // emptyDir, csi, nfs…: not secrets
+    const location = locate(ctx, secretNode);
+    const secretName = text(child(ctx, secretNode, "secretName"));
+    const mounts = containers.flatMap((container) =>
+      container.mounts
+        .filter((mount) => mount.volume === volume)
+        .map((mount) => ({ container: container.name, mountPath: mount.mountPath })),
+    );
+    if (mounts.length === 0) {
+      notes.push(
+        note(
+          "volume_unmounted",
+          "warn",
+          `secret volume ${JSON.stringify(volume)} is not mounted by any container`,
+          "add a volumeMounts entry or remove the volume",
+          {
+            subject: volume,
+            location,
+          },
+        ),
+      );
+    }
+    const itemNodes = items(ctx, child(ctx, secretNode, "items"));
+    // Without items Cloud Run mounts the latest version as a file named after the secret.
+    const files = itemNodes.length
+      ? itemNodes.map((item) => ({ key: text(child(ctx, item, "key")), path: text(child(ctx, item, "path")) }))
+      : [{ key: "latest", path: secretName }];
+    for (const file of files) {
+      const ref = resolveSecret(secretName, file.key, volume, location, aliases, notes);
+      if (!ref) continue;
+      const entry: SecretVolume = { volume, mounts, ref };
+      if (file.path !== undefined) entry.path = file.path;
+      volumes.push(entry);
+    }
+  }
+  for (const container of containers) {
+    for (const mount of container.mounts) {
+      const location = locate(ctx, mount.node);
+      if (!known.has(mount.volume)) {
+        notes.push(
+          note(
+            "volume_missing",
+            "fail",
+            `${where(location)}: container ${JSON.stringify(container.name)} mounts volume ${JSON.stringify(mount.volume)}, which is not defined`,
+            "define it under spec.template.spec.volumes or fix the name",
+            {
+              subject: mount.volume,
+              location,
+            },
+          ),
+        );
+      }
+      if (isReservedMountPath(mount.mountPath)) {
+        notes.push(
+          note(
+            "mount_path_reserved",
+            "fail",
+            `${where(location)}: Cloud Run refuses mounts under /dev, /proc and /sys`,
+            "mount it elsewhere, e.g. /secrets",
+            { location },
+          ),
+        );
+      }
+    }
+  }
+  return volumes;
+}
+
+function where(location: { file: string; line?: number }): string {
+  return location.line ? `${location.file}:${location.line}` : location.file;
+}
