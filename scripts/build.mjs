@@ -16,7 +16,11 @@ const common = {
   external: ["bufferutil", "utf-8-validate"],
 };
 
-const entries = [{ in: "src/index.ts", out: "dist/index.js" }];
+const entries = [
+  { in: "src/index.ts", out: "dist/index.js" },
+  // The CLI (package.json `bin`); esbuild keeps src/cli.ts's #! line.
+  { in: "src/cli.ts", out: "dist/cli.js" },
+];
 
 await mkdir("dist", { recursive: true });
 // The repo is ESM ("type": "module"); the bundles are CommonJS.

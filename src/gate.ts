@@ -15,6 +15,7 @@ import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
+import { compareTestSecret } from "./probes/compare.js";
 import { probeService } from "./probes/index.js";
 import { jwtSecretValue, tokensFor } from "./probes/tokens.js";
 
@@ -29,6 +30,10 @@ export interface GateContext {
   urlOverride: string | undefined;
   probe: boolean;
   signal: AbortSignal;
+  /** The job's environment, for `jwt.compare_with: { env }`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Mints a Google ID token for a private service's URL; absent unless the `id_token` input asks. */
+  idToken?: ((audience: string) => Promise<string>) | undefined;
   /** Called as each service's report is complete (a partial report survives the deadline). */
   onServiceDone?: (service: ServiceReport) => void;
 }
@@ -103,11 +108,29 @@ async function assessService(
   const { requirement, config, previous } = entry;
   const jwtSecret = requirement.jwt ? jwtSecretValue(config, requirement.jwt.secret_env, vault, context.mask) : undefined;
   const configFindings = configChecks(requirement, config, vault, jwtSecret?.facts, accessor);
+  // Incident 3: the secret the team's tests sign with, against the one the revision uses.
+  const testSecretFindings = requirement.jwt
+    ? await compareTestSecret(config.service, requirement.jwt, jwtSecret?.bytes, {
+        env: context.env,
+        readSecret: (ref, signal) => context.secretManager.access(ref, config.project, signal),
+        fingerprint: vault.fingerprint,
+        mask: context.mask,
+        signal: context.signal,
+      })
+    : [];
   const baseUrl = context.urlOverride ?? config.url;
   let probeFindings: Finding[] = [];
   if (context.probe && baseUrl && (requirement.health || requirement.websocket)) {
     const tokens = await tokensFor(requirement, jwtSecret?.bytes, context.mask);
-    probeFindings = await probeService(requirement, { baseUrl, ...tokens }, context.signal);
+    probeFindings = await probeService(
+      requirement,
+      { baseUrl, ...tokens, ...(config.url ? { audience: config.url } : {}) },
+      context.signal,
+      {
+        mask: context.mask,
+        ...(context.idToken ? { idToken: context.idToken } : {}),
+      },
+    );
   } else if (context.probe && !baseUrl && (requirement.health || requirement.websocket)) {
     probeFindings = [
       {
@@ -122,7 +145,12 @@ async function assessService(
     service: config.service,
     revision: config.revision,
     ...(baseUrl ? { url: baseUrl } : {}),
-    checks: [...diagnose(requirement, configFindings, probeFindings), ...configFindings, ...probeFindings],
+    checks: [
+      ...diagnose(requirement, [...configFindings, ...testSecretFindings], probeFindings, config),
+      ...configFindings,
+      ...testSecretFindings,
+      ...probeFindings,
+    ],
     ...(previous
       ? { previous: { revision: previous.revision, checks: configChecks(requirement, previous, vault, undefined, undefined) } }
       : {}),

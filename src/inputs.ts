@@ -42,6 +42,9 @@ export interface Inputs {
   workloadIdentityProvider: string | undefined;
   serviceAccount: string | undefined;
   url: string | undefined;
+  /** Send a Google ID token (X-Serverless-Authorization) to a private service. */
+  idToken: boolean;
+  idTokenAudience: string | undefined;
   githubToken: string | undefined;
   comment: "always" | "on-failure" | "never";
   reportId: string | undefined;
@@ -95,6 +98,8 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     workloadIdentityProvider,
     serviceAccount,
     url: optionalUrl("url", optional("url")),
+    idToken: oneOf("id_token", read("id_token") || "false", ["true", "false"] as const) === "true",
+    idTokenAudience: optionalUrl("id_token_audience", optional("id_token_audience")),
     githubToken: optional("github_token"),
     comment: oneOf("comment", read("comment") || "always", ["always", "on-failure", "never"] as const),
     reportId: optional("report_id"),

@@ -5,7 +5,7 @@ import { assess } from "./gate.js";
 import { configReader } from "./collect/configs.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
-import { authenticate } from "./gcp/auth.js";
+import { authenticate, fetchIdToken } from "./gcp/auth.js";
 import { iam } from "./gcp/iam.js";
 import { limitConcurrency } from "./gcp/limit.js";
 import { secretManager } from "./gcp/secret-manager.js";
@@ -70,6 +70,8 @@ async function gate(
     mask: deps.mask,
     urlOverride: inputs.url,
     probe: inputs.mode === "live",
+    env: deps.env,
+    idToken: inputs.idToken ? (audience) => fetchIdToken(credentials, inputs.idTokenAudience ?? audience, signal) : undefined,
     signal,
     onServiceDone,
   });

@@ -1,13 +1,21 @@
-// Everything the gate tells the outside world goes through here: outputs, the
-// job summary and the log. The last line of defence against a leak is here
-// too: every string is passed through `redact`, which knows every masked value.
+// Everything the gate tells the outside world goes through here: the log,
+// outputs, the job summary, the report file, the PR comment and the check run.
+// The last line of defence against a leak is here too: the report is passed
+// through `redact` (every masked value) before anything is rendered from it.
+import { join } from "node:path";
+import { type RunContext, readRunContext } from "./github/context.js";
+import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
 import type { Inputs } from "./inputs.js";
-import type { Report } from "./model.js";
+import type { Finding, Report } from "./model.js";
 import { escapeLog } from "./report/escape.js";
-import { renderMarkdown } from "./report/markdown.js";
+import { renderMarkdown, SUMMARY_LIMIT } from "./report/markdown.js";
 import { allFindings, failedChecks } from "./report/verdict.js";
 
 export interface Publisher {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile: (path: string) => Promise<string>;
+  /** Absent: no report file (a host without a filesystem to hand over). */
+  writeFile?: (path: string, text: string) => Promise<void>;
   setOutput: (name: string, value: string) => void;
   writeSummary: (markdown: string) => Promise<void>;
   log: { info: (line: string) => void; warning: (line: string) => void; error: (line: string) => void };
@@ -15,9 +23,77 @@ export interface Publisher {
   redact: (text: string) => string;
 }
 
-export async function publish(report: Report, inputs: Inputs | undefined, out: Publisher): Promise<void> {
+/** The whole GitHub exchange (comment, check run, retries, rate-limit waits) never takes longer than this. */
+const GITHUB_BUDGET_MS = 30_000;
+const GITHUB_REQUEST_TIMEOUT_MS = 10_000;
+export const REPORT_FILE_NAME = "deploy-gate-report.json";
+
+export async function publish(rawReport: Report, inputs: Inputs | undefined, out: Publisher): Promise<void> {
+  const report = redactReport(rawReport, out.redact);
   const findings = allFindings(report);
   const failOn = inputs?.failOn ?? "error";
+  logReport(report, out);
+
+  const firstRevision = report.services.find((service) => service.revision)?.revision ?? "";
+  const firstUrl = report.services.find((service) => service.url)?.url ?? "";
+  out.setOutput("result", report.result);
+  out.setOutput("report", out.redact(JSON.stringify(report)));
+  out.setOutput("failed_checks", failedChecks(findings, failOn).join(","));
+  out.setOutput("revision", firstRevision);
+  out.setOutput("url", firstUrl);
+  try {
+    await out.writeSummary(out.redact(renderMarkdown(report, { limit: SUMMARY_LIMIT, measure: "bytes" })));
+  } catch {
+    out.log.warning("could not write the job summary");
+  }
+
+  const run = await readRunContext(out.env, out.readFile, inputs?.reportId);
+  // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
+  const reportFile = await writeReportFile(report, run, out);
+  if (reportFile) out.setOutput("report_file", reportFile);
+  const github = await publishToGitHub(
+    report,
+    run,
+    {
+      token: inputs?.githubToken,
+      comment: inputs?.comment ?? "always",
+      checkName: inputs?.checkName,
+      failOn,
+      budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? 120) * 1000),
+      requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
+      reportFile,
+    },
+    { log: { info: (line) => out.log.info(out.redact(escapeLog(line))), warning: (line) => out.log.warning(out.redact(escapeLog(line))) } },
+  );
+  out.setOutput("comment_url", github.commentUrl ?? "");
+}
+
+/**
+ * The report plus what a later workflow_run job needs to post it: the PR, the
+ * commit, and the comment body. Fork PRs get no write token, so that job does the posting.
+ */
+async function writeReportFile(report: Report, run: RunContext | undefined, out: Publisher): Promise<string | undefined> {
+  const dir = out.env.RUNNER_TEMP;
+  if (!dir || !out.writeFile) return undefined;
+  const path = join(dir, REPORT_FILE_NAME);
+  const reportId = run?.reportId ?? "deploy-gate";
+  const github = {
+    repository: run ? `${run.owner}/${run.repo}` : null,
+    pull_request: run?.pullRequest ?? null,
+    head_sha: run?.headSha ?? null,
+    report_id: reportId,
+    comment: stickyCommentBody(report, reportId),
+  };
+  try {
+    await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);
+    return path;
+  } catch {
+    out.log.warning(`could not write the report file ${path}`);
+    return undefined;
+  }
+}
+
+function logReport(report: Report, out: Publisher): void {
   const say = (text: string) => out.redact(escapeLog(text));
   for (const service of report.services) {
     out.log.info(say(`${service.service}: ${service.revision ?? "(no revision)"}`));
@@ -25,29 +101,22 @@ export async function publish(report: Report, inputs: Inputs | undefined, out: P
   }
   for (const finding of report.checks ?? []) logFinding(out, say, "", finding);
   out.log.info(say(`result: ${report.result}`));
-
-  const firstRevision = report.services.find((service) => service.revision)?.revision ?? "";
-  const firstUrl = report.services.find((service) => service.url)?.url ?? "";
-  out.setOutput("result", report.result);
-  out.setOutput("report", out.redact(JSON.stringify(report)));
-  out.setOutput("failed_checks", failedChecks(findings, failOn).join(","));
-  out.setOutput("revision", out.redact(firstRevision));
-  out.setOutput("url", out.redact(firstUrl));
-  try {
-    await out.writeSummary(out.redact(renderMarkdown(report)));
-  } catch {
-    out.log.warning("could not write the job summary");
-  }
 }
 
-function logFinding(
-  out: Publisher,
-  say: (text: string) => string,
-  prefix: string,
-  finding: Report["services"][number]["checks"][number],
-): void {
+function logFinding(out: Publisher, say: (text: string) => string, prefix: string, finding: Finding): void {
   const line = say(`${prefix}[${finding.status}] ${finding.id}: ${finding.message}${finding.hint ? ` (fix: ${finding.hint})` : ""}`);
   if (finding.status === "fail" || finding.status === "error") out.log.error(line);
   else if (finding.status === "warn") out.log.warning(line);
   else out.log.info(line);
+}
+
+/** Every string in the report, redacted before any rendering (escaping first would hide a secret from redact). */
+export function redactReport(report: Report, redact: (text: string) => string): Report {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") return redact(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+    return value;
+  };
+  return walk(report) as Report;
 }

@@ -1,6 +1,7 @@
 // The GitHub Actions runner as the gate's I/O: inputs from INPUT_*, outputs
-// to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, masking via ::add-mask::.
-import { readFile } from "node:fs/promises";
+// to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, masking via ::add-mask::,
+// the report file under RUNNER_TEMP.
+import { readFile, writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { Deps } from "./main.js";
 import { redactor } from "./redact.js";
@@ -10,6 +11,7 @@ export function runnerDeps(): Deps {
   return {
     env: process.env,
     readFile: (path) => readFile(path, "utf8"),
+    writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
     mask: (value) => {
       if (secrets.add(value)) core.setSecret(value);
     },

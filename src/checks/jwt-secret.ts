@@ -1,6 +1,7 @@
 // Is the JWT signing secret the revision uses strong enough, and not a
 // development fallback (incident 3's 49-char fallback was one)? Pure.
 import type { ServiceRequirement } from "../manifest/load.js";
+import { isHmacAlgorithm } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { describeRevision } from "./describe.js";
 import { findEnv } from "./env.js";
@@ -34,7 +35,9 @@ export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequi
         id: "jwt.secret_missing",
         status: "fail",
         message: `${jwt.secret_env}, the JWT signing secret, is not set on ${describeRevision(config)}: the backend cannot verify any token`,
-        hint: `set ${jwt.secret_env} from Secret Manager (a random value of ${MIN_HMAC_KEY_BYTES[jwt.alg]}+ bytes)`,
+        hint: isHmacAlgorithm(jwt.alg)
+          ? `set ${jwt.secret_env} from Secret Manager (a random value of ${MIN_HMAC_KEY_BYTES[jwt.alg]}+ bytes)`
+          : `set ${jwt.secret_env} from Secret Manager (the ${jwt.alg} private key the backend's public key matches)`,
       },
     ];
   }
@@ -48,7 +51,8 @@ export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequi
       hint: "store it in Secret Manager",
     });
   }
-  if (!value) return findings;
+  // Key length rules here are HMAC's; an asymmetric key's strength is the key type's business.
+  if (!value || !isHmacAlgorithm(jwt.alg)) return findings;
   const minimum = MIN_HMAC_KEY_BYTES[jwt.alg];
   if (value.devFallback) {
     findings.push({

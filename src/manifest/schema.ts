@@ -24,23 +24,62 @@ export const secretRequirementSchema = z
   })
   .strict();
 
+/** A secret the team's own tests sign with, to compare with the deployed one (incident 3). */
+export const testSecretSourceSchema = z.union([
+  z.object({ env: envVarName.describe("An env var of the job running the gate.") }).strict(),
+  z
+    .object({
+      secret: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,255}(:(latest|[1-9][0-9]*))?$/, "must be secret-id or secret-id:version")
+        .describe("A Secret Manager secret the tests read, `id` or `id:version` (default latest)."),
+      project: z.string().optional().describe("Project of the secret when it lives in another project."),
+    })
+    .strict(),
+]);
+
+export const JWT_ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export type HmacAlgorithm = "HS256" | "HS384" | "HS512";
+
+/** HS* sign with the secret bytes; the others with a PEM or JWK private key held in the secret. */
+export function isHmacAlgorithm(alg: JwtAlgorithm): alg is HmacAlgorithm {
+  return alg.startsWith("HS");
+}
+
 export const jwtRequirementSchema = z
   .object({
-    secret_env: envVarName.describe("The env var (plain or Secret Manager ref) holding the signing secret."),
-    alg: z.enum(["HS256", "HS384", "HS512"]).default("HS256"),
+    secret_env: envVarName.describe(
+      "The env var (plain or Secret Manager ref) holding the signing secret (HS*) or the PEM / JWK private key (RS256, ES256, EdDSA).",
+    ),
+    alg: z.enum(JWT_ALGORITHMS).default("HS256"),
     claims: z.record(z.string(), z.unknown()).default({}).describe("Claims to put in the token."),
     ttl: z.number().int().positive().max(86_400).default(300).describe("Token lifetime in seconds."),
     kid: z.string().optional(),
     typ: z.string().optional(),
+    compare_with: testSecretSourceSchema
+      .optional()
+      .describe("The secret your own tests sign with; the gate fails if it differs from the deployed one (compared by fingerprint)."),
   })
   .strict();
 
 export const healthRequirementSchema = z
   .object({
     path: z.string().startsWith("/").default("/health"),
+    method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
     expect_status: z.number().int().min(100).max(599).default(200),
     expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
-    max_latency_ms: z.number().int().positive().optional(),
+    max_latency_ms: z.number().int().positive().optional().describe("Warn when the answer takes longer."),
+    max_body_bytes: z.number().int().positive().max(10_485_760).default(65_536).describe("Read at most this much of the body."),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(3)
+      .describe(
+        "Retries on 5xx, 429 and network errors (exponential backoff with jitter, Retry-After honoured), within the run's timeout.",
+      ),
   })
   .strict();
 
@@ -51,8 +90,27 @@ export const websocketRequirementSchema = z
     token_name: z
       .string()
       .optional()
-      .describe("Header name (default Authorization, sent as `Bearer <token>`), subprotocol prefix, or query parameter (default token)."),
-    expect_refused_without_token: z.boolean().default(true),
+      .describe(
+        "Header name (default Authorization, sent as `Bearer <token>`), subprotocol prefix (default bearer), or query parameter (default token).",
+      ),
+    expect_refused_without_token: z
+      .boolean()
+      .default(true)
+      .describe("Negative probes: a handshake without a token and one signed with a random key must be refused."),
+    send: z.string().max(65_536).optional().describe("A first message to send once connected."),
+    expect_reply: z
+      .string()
+      .max(65_536)
+      .optional()
+      .describe("Text the first reply must contain (needs send, or a server that speaks first)."),
+    timeout_ms: z.number().int().positive().max(120_000).default(10_000).describe("Handshake (and reply) timeout."),
+    observe_ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(30_000)
+      .default(500)
+      .describe("How long an accepted socket must stay open (catches a close 1006/1008 right after accept)."),
   })
   .strict();
 
@@ -87,6 +145,7 @@ export const manifestSchema = z
 export type EnvRequirement = z.infer<typeof envRequirementSchema>;
 export type SecretRequirement = z.infer<typeof secretRequirementSchema>;
 export type JwtRequirement = z.infer<typeof jwtRequirementSchema>;
+export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;

@@ -1,83 +1,113 @@
-// GET the health endpoint like a load balancer would: status, JSON fields and
-// latency, retrying with backoff while a new revision warms up.
+// Call the health endpoint like a load balancer would: status, JSON fields and
+// latency, retrying with backoff while a new revision warms up, never past the
+// run's deadline.
 import type { HealthRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
+import { excerpt } from "./excerpt.js";
 import { boundedFetch, sleep } from "./http.js";
 
 export interface HealthProbeOptions {
   signal: AbortSignal;
   headers?: Record<string, string>;
-  /** Attempts before giving up on 5xx / network errors. */
-  attempts?: number;
+  /** Credentials sent in headers, cut out of any body excerpt. */
+  redact?: readonly string[];
+  /** Backoff unit; tests shrink it. */
+  backoffBaseMs?: number;
+  /** Random source for jitter; tests pin it. */
+  random?: () => number;
 }
 
-const BODY_CAP = 64 * 1024;
+export type HealthSpec = Pick<HealthRequirement, "path" | "expect_status"> & Partial<HealthRequirement>;
 
 export async function probeHealth(
   baseUrl: string,
-  health: HealthRequirement & { location?: Finding["location"] },
+  health: HealthSpec & { location?: Finding["location"] },
   options: HealthProbeOptions,
 ): Promise<Finding[]> {
   const url = new URL(health.path, `${baseUrl.replace(/\/+$/, "")}/`).toString();
-  const location = health.location ? { location: health.location } : {};
-  const attempts = options.attempts ?? 4;
+  const base = { subject: health.path, ...(health.location ? { location: health.location } : {}) };
+  const method = health.method ?? "GET";
+  const attempts = (health.retries ?? 3) + 1;
+  const sent = [...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   let last: Finding | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const started = performance.now();
-    const response = await boundedFetch(url, { headers: options.headers ?? {}, signal: options.signal, bodyCap: BODY_CAP });
+    const response = await boundedFetch(url, {
+      method,
+      headers: options.headers ?? {},
+      signal: options.signal,
+      bodyCap: health.max_body_bytes ?? 65_536,
+    });
     const duration_ms = Math.round(performance.now() - started);
+    const tries = attempt > 1 ? ` (after ${attempt} attempts)` : "";
     if (response.kind === "error") {
       last = {
+        ...base,
         id: "health.unreachable",
         status: "fail",
-        subject: health.path,
-        message: `${health.path} did not answer: ${response.reason}`,
+        message: `${method} ${health.path} did not answer: ${response.failure.reason}${tries}`,
+        hint:
+          response.failure.class === "tls"
+            ? "the certificate is not trusted by the runner"
+            : "check the URL and that the revision is serving",
+        found: response.failure.class,
         duration_ms,
-        ...location,
       };
+      if (response.failure.class === "aborted") break;
     } else if (response.status !== health.expect_status) {
+      const body = excerpt(response.body, sent, 120);
       last = {
+        ...base,
         id: "health.status",
         status: "fail",
-        subject: health.path,
-        message: `${health.path} answered HTTP ${response.status}, expected ${health.expect_status}`,
+        message: `${method} ${health.path} answered HTTP ${response.status}, expected ${health.expect_status}${tries}${body ? `: "${body}"` : ""}`,
         expected: String(health.expect_status),
         found: String(response.status),
         duration_ms,
-        ...location,
       };
-      if (response.status < 500 && response.status !== 429) break;
+      // Only "not ready yet" answers are worth waiting for; a 404 will not change.
+      if (response.status < 500 && response.status !== 429 && response.status !== 408) break;
     } else {
-      return [...checkBody(health, response.body, duration_ms, location), ...checkLatency(health, duration_ms, location)];
+      return [
+        ...checkBody(health, method, response.body, response.truncated, duration_ms, base),
+        ...checkLatency(health, duration_ms, base),
+      ];
     }
-    if (attempt < attempts && !options.signal.aborted) {
-      const retryAfter = response.kind === "response" ? response.retryAfterMs : undefined;
-      await sleep(retryAfter ?? backoff(attempt), options.signal).catch(() => undefined);
+    if (attempt === attempts || options.signal.aborted) break;
+    const wait =
+      (response.kind === "response" ? response.retryAfterMs : undefined) ?? backoff(attempt, options.backoffBaseMs, options.random);
+    try {
+      await sleep(wait, options.signal);
+    } catch {
+      break; // the run's deadline: report what we have
     }
   }
   return last ? [last] : [];
 }
 
-function backoff(attempt: number): number {
-  const base = Math.min(4_000, 250 * 2 ** (attempt - 1));
-  return base / 2 + Math.random() * (base / 2);
+/** Exponential backoff with full jitter over the upper half, capped: 250 ms, 500 ms, 1 s … 8 s. */
+export function backoff(attempt: number, baseMs = 250, random: () => number = Math.random): number {
+  const ceiling = Math.min(8_000, baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-function checkBody(health: HealthRequirement, body: string, duration_ms: number, location: object): Finding[] {
+type Base = Pick<Finding, "subject" | "location">;
+
+function checkBody(health: HealthSpec, method: string, body: string, truncated: boolean, duration_ms: number, base: Base): Finding[] {
   const pass: Finding = {
+    ...base,
     id: "health.status",
     status: "pass",
-    subject: health.path,
-    message: `${health.path} answered HTTP ${health.expect_status}`,
+    message: `${method} ${health.path} answered HTTP ${health.expect_status}`,
     duration_ms,
-    ...location,
   };
   if (!health.expect_json) return [pass];
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return [pass, { id: "health.json", status: "fail", subject: health.path, message: `${health.path} did not return JSON`, ...location }];
+    const why = truncated ? `its body is larger than max_body_bytes (${health.max_body_bytes ?? 65_536})` : "it did not return JSON";
+    return [pass, { ...base, id: "health.json", status: "fail", message: `${health.path}: cannot check expect_json, ${why}` }];
   }
   const mismatches = Object.entries(health.expect_json).flatMap(([path, expected]) => {
     const actual = path
@@ -85,41 +115,36 @@ function checkBody(health: HealthRequirement, body: string, duration_ms: number,
       .reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), json);
     return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [{ path, expected, actual }];
   });
-  if (mismatches.length === 0)
-    return [
-      pass,
-      {
-        id: "health.json",
-        status: "pass",
-        subject: health.path,
-        message: `${health.path} JSON has ${Object.keys(health.expect_json).join(", ")} as expected`,
-        ...location,
-      },
-    ];
+  if (mismatches.length === 0) {
+    const fields = Object.keys(health.expect_json).join(", ");
+    return [pass, { ...base, id: "health.json", status: "pass", message: `${health.path} JSON has ${fields} as expected` }];
+  }
+  const show = (value: unknown) => excerpt(JSON.stringify(value) ?? "undefined", [], 100);
   return [
     pass,
     ...mismatches.map(({ path, expected, actual }) => ({
+      ...base,
       id: "health.json",
       status: "fail" as const,
       subject: `${health.path} ${path}`,
-      message: `${health.path} field ${path} is ${actual === undefined ? "missing" : JSON.stringify(actual).slice(0, 100)}, expected ${JSON.stringify(expected).slice(0, 100)}`,
-      expected: JSON.stringify(expected).slice(0, 100),
-      found: actual === undefined ? "missing" : JSON.stringify(actual).slice(0, 100),
-      ...location,
+      message: `${health.path} field ${path} is ${actual === undefined ? "missing" : show(actual)}, expected ${show(expected)}`,
+      expected: show(expected),
+      found: actual === undefined ? "missing" : show(actual),
     })),
   ];
 }
 
-function checkLatency(health: HealthRequirement, duration_ms: number, location: object): Finding[] {
+function checkLatency(health: HealthSpec, duration_ms: number, base: Base): Finding[] {
   if (health.max_latency_ms === undefined || duration_ms <= health.max_latency_ms) return [];
   return [
     {
+      ...base,
       id: "health.latency",
       status: "warn",
-      subject: health.path,
       message: `${health.path} took ${duration_ms} ms, over the ${health.max_latency_ms} ms budget`,
+      expected: `<= ${health.max_latency_ms} ms`,
+      found: `${duration_ms} ms`,
       duration_ms,
-      ...location,
     },
   ];
 }

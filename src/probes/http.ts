@@ -1,70 +1,95 @@
 // One HTTP request with a per-call timeout inside the run's deadline and a cap
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
 export type HttpOutcome =
-  | { kind: "response"; status: number; body: string; retryAfterMs: number | undefined }
-  | { kind: "error"; reason: string };
+  | { kind: "response"; status: number; body: string; truncated: boolean; retryAfterMs: number | undefined }
+  | { kind: "error"; failure: NetworkFailure };
+
+/** Why a connection failed, in classes a user acts on differently. */
+export interface NetworkFailure {
+  class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "other";
+  /** Short and safe: error codes only, never a message that could echo a URL's query or a body. */
+  reason: string;
+}
 
 const CALL_TIMEOUT_MS = 10_000;
+/** Longest Retry-After we honour; longer waits are capped (and the run deadline still applies). */
+const MAX_RETRY_AFTER_MS = 30_000;
 
 export async function boundedFetch(
   url: string,
-  options: { headers: Record<string, string>; signal: AbortSignal; bodyCap: number; method?: string },
+  options: { headers: Record<string, string>; signal: AbortSignal; bodyCap: number; method?: string; timeoutMs?: number },
 ): Promise<HttpOutcome> {
-  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(CALL_TIMEOUT_MS)]);
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS)]);
   try {
     const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers, signal, redirect: "manual" });
-    const body = await readCapped(response, options.bodyCap);
-    return { kind: "response", status: response.status, body, retryAfterMs: retryAfter(response.headers.get("retry-after")) };
+    const { body, truncated } = await readCapped(response, options.bodyCap);
+    return { kind: "response", status: response.status, body, truncated, retryAfterMs: retryAfter(response.headers.get("retry-after")) };
   } catch (error) {
-    return { kind: "error", reason: networkReason(error) };
+    return { kind: "error", failure: classifyNetworkError(error, options.signal) };
   }
 }
 
-async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) return "";
+async function readCapped(response: Response, cap: number): Promise<{ body: string; truncated: boolean }> {
+  if (!response.body) return { body: "", truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < cap) {
+  let truncated = false;
+  while (true) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     size += value.byteLength;
+    if (size > cap) {
+      truncated = true;
+      break;
+    }
   }
   await reader.cancel().catch(() => undefined);
-  return Buffer.concat(chunks).subarray(0, cap).toString("utf8");
+  return { body: Buffer.concat(chunks).subarray(0, cap).toString("utf8"), truncated };
 }
 
-function retryAfter(header: string | null): number | undefined {
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 10_000) : undefined;
+  const ms = header.trim() !== "" && Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
 }
 
-/** A short, safe reason: error codes only, never a message that could echo a URL's query or a body. */
-export function networkReason(error: unknown): string {
-  const e = error as { name?: string; code?: string; cause?: { code?: string; name?: string } };
-  if (e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError") return "timed out";
-  if (e?.name === "AbortError") return "aborted (deadline reached)";
-  const code = e?.cause?.code ?? e?.code;
+/** Classify fetch (undici) and ws errors alike; their codes sit on the error, its cause, or an AggregateError's first error. */
+export function classifyNetworkError(error: unknown, runSignal?: AbortSignal): NetworkFailure {
+  type Coded = { name?: string; code?: string; cause?: Coded; errors?: Coded[] };
+  const e = error as Coded | undefined;
+  if (runSignal?.aborted) return { class: "aborted", reason: "aborted (the run's deadline was reached)" };
+  if (e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError") return { class: "timeout", reason: "timed out" };
+  if (e?.name === "AbortError") return { class: "aborted", reason: "aborted" };
+  const code = e?.cause?.code ?? e?.code ?? e?.errors?.[0]?.code ?? e?.cause?.errors?.[0]?.code;
   switch (code) {
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return "DNS lookup failed (ENOTFOUND)";
+    case "EAI_NONAME":
+      return { class: "dns", reason: `DNS lookup failed (${code})` };
     case "ECONNREFUSED":
-      return "connection refused (ECONNREFUSED)";
+      return { class: "refused", reason: "connection refused (ECONNREFUSED)" };
     case "ECONNRESET":
-      return "connection reset (ECONNRESET)";
+    case "EPIPE":
+    case "UND_ERR_SOCKET":
+      return { class: "reset", reason: `connection reset (${code})` };
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return { class: "timeout", reason: `timed out (${code})` };
     case undefined:
-      return "request failed";
+      return { class: "other", reason: "request failed" };
     default:
-      return /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-        ? `TLS error (${code})`
-        : /^[A-Z_]{2,40}$/.test(code)
-          ? `network error (${code})`
-          : "request failed";
+      if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO|ALTNAME/.test(code)) return { class: "tls", reason: `TLS error (${code})` };
+      return { class: "other", reason: /^[A-Z0-9_]{2,40}$/.test(code) ? `network error (${code})` : "request failed" };
   }
+}
+
+/** Kept for callers that want only the phrase. */
+export function networkReason(error: unknown): string {
+  return classifyNetworkError(error).reason;
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,14 +1,13 @@
-// The tokens the probes send: one signed with the secret the revision itself
+// The tokens the probes send: one signed with the key the revision itself
 // references (what a real client holds), and one signed with a random key
 // (what a client with the wrong secret holds, incident 3).
-import { randomBytes } from "node:crypto";
 import { findEnv } from "../checks/env.js";
 import { secretKey, type SecretValueFacts } from "../checks/facts.js";
 import { isDevFallback } from "../checks/jwt-secret.js";
 import type { SecretVault } from "../collect/secrets.js";
 import type { ServiceRequirement } from "../manifest/load.js";
-import type { RevisionConfig } from "../model.js";
-import { mintToken } from "./jwt.js";
+import type { Finding, RevisionConfig } from "../model.js";
+import { importSigningKey, type MintedToken, mintToken, randomSigningKey } from "./jwt.js";
 
 /** The JWT signing secret as the revision holds it: a Secret Manager value or a plain env value. */
 export function jwtSecretValue(
@@ -35,24 +34,72 @@ export function jwtSecretValue(
   return undefined;
 }
 
-export async function tokensFor(requirement: ServiceRequirement, secret: Uint8Array | undefined, mask: (value: string) => void) {
+export interface ProbeTokens {
+  /** Sent on the authorized handshake; signed with the deployed secret when there is one. */
+  token: string | undefined;
+  /** How the token was made (shown in the WebSocket finding). */
+  tokenNote: string | undefined;
+  /** Signed with a random key of the same kind: a backend that accepts it verifies no signature. */
+  forgedToken: string | undefined;
+  /** jwt.minted (the claim names it carried), jwt.key_invalid, jwt.mint_failed. */
+  tokenFindings: Finding[];
+}
+
+export async function tokensFor(
+  requirement: ServiceRequirement,
+  secret: Uint8Array | undefined,
+  mask: (value: string) => void,
+): Promise<ProbeTokens> {
   const jwt = requirement.jwt;
-  if (!jwt) return { token: undefined, tokenNote: "no jwt section in the manifest: sent no token", forgedToken: undefined };
-  // A token signed with a random key: what a client holding the wrong secret sends (incident 3).
-  const forged = await mintToken(randomBytes(64), jwt);
+  if (!jwt)
+    return { token: undefined, tokenNote: "no jwt section in the manifest: sent no token", forgedToken: undefined, tokenFindings: [] };
+  const base = { subject: jwt.secret_env, location: jwt.location };
+  // What a client holding the wrong secret sends (incident 3).
+  const forged = await mintToken(randomSigningKey(jwt.alg), jwt);
   mask(forged.token);
-  if (!secret) {
-    return {
-      token: forged.token,
-      tokenNote: `the revision has no readable ${jwt.secret_env}, so no valid token exists; sent one signed with a random key`,
-      forgedToken: undefined,
-    };
+  const withForged = (tokenNote: string, tokenFindings: Finding[]): ProbeTokens => ({
+    token: forged.token,
+    tokenNote,
+    forgedToken: undefined,
+    tokenFindings,
+  });
+  if (!secret)
+    return withForged(`the revision has no readable ${jwt.secret_env}, so no valid token exists; sent one signed with a random key`, []);
+  const key = importSigningKey(secret, jwt.alg);
+  if (!key.ok) {
+    return withForged(`${jwt.secret_env} cannot sign ${jwt.alg} tokens; sent one signed with a random key`, [
+      {
+        ...base,
+        id: "jwt.key_invalid",
+        status: "fail",
+        message: `${jwt.secret_env} cannot sign ${jwt.alg} tokens: ${key.reason}`,
+        hint: "store the private key as PKCS#8 PEM or a JWK in the secret, or fix jwt.alg",
+      },
+    ]);
   }
-  const minted = await mintToken(secret, jwt);
+  let minted: MintedToken;
+  try {
+    minted = await mintToken(key.key, jwt);
+  } catch (error) {
+    const reason = error instanceof Error && "code" in error ? String((error as { code: unknown }).code) : "signing failed";
+    return withForged(`no token could be signed with ${jwt.secret_env}`, [
+      { ...base, id: "jwt.mint_failed", status: "error", message: `cannot sign a ${jwt.alg} token with ${jwt.secret_env} (${reason})` },
+    ]);
+  }
   mask(minted.token);
+  const claims = minted.claimNames.join(", ");
   return {
     token: minted.token,
-    tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${minted.claimNames.join(", ")}`,
+    tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${claims}`,
     forgedToken: forged.token,
+    tokenFindings: [
+      {
+        ...base,
+        id: "jwt.minted",
+        status: "pass",
+        message: `minted a ${jwt.alg} token signed with the revision's ${jwt.secret_env} (claims: ${claims})`,
+        found: claims,
+      },
+    ],
   };
 }

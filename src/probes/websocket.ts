@@ -1,23 +1,33 @@
 // Open the WebSocket as the browser does (with the token) and as an attacker
-// would (without one), and say exactly how each handshake ended.
+// would (without one), and say exactly how each handshake ended: refused with
+// which status, accepted then closed with which code, or never connected and why.
 import WebSocket from "ws";
 import type { WebsocketRequirement } from "../manifest/schema.js";
-import { networkReason } from "./http.js";
+import { excerpt } from "./excerpt.js";
+import { classifyNetworkError, type NetworkFailure } from "./http.js";
+
+export type ReplyOutcome = { kind: "matched"; excerpt: string } | { kind: "mismatch"; excerpt: string } | { kind: "none" };
 
 export type HandshakeOutcome =
-  | { kind: "open"; closeCode?: number }
+  | { kind: "open"; reply: ReplyOutcome | undefined; cleanClose: boolean }
   | { kind: "refused"; status: number; bodyExcerpt: string }
-  | { kind: "closed"; code: number; reason: string }
+  | { kind: "closed"; code: number; reason: string; afterMs: number }
   | { kind: "timeout" }
-  | { kind: "network"; reason: string };
+  | { kind: "network"; failure: NetworkFailure };
+
+export type HandshakeSpec = Pick<WebsocketRequirement, "token_in" | "token_name"> &
+  Partial<Pick<WebsocketRequirement, "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
 
 export interface HandshakeOptions {
   signal: AbortSignal;
+  /** Extra headers (the Cloud Run ID token); never placed in any excerpt. */
   headers?: Record<string, string>;
-  timeoutMs?: number;
-  /** How long an accepted socket is watched for an immediate close (1006/1008 after accept). */
-  settleMs?: number;
+  /** Other credentials sent along, cut out of anything the server echoes. */
+  redact?: readonly string[];
 }
+
+const BODY_EXCERPT_BYTES = 2048;
+const CLOSE_WAIT_MS = 2_000;
 
 export function websocketUrl(baseUrl: string, path: string): URL {
   const url = new URL(path, `${baseUrl.replace(/\/+$/, "")}/`);
@@ -25,63 +35,121 @@ export function websocketUrl(baseUrl: string, path: string): URL {
   return url;
 }
 
-export function handshake(
-  url: URL,
-  ws: WebsocketRequirement,
-  token: string | undefined,
-  options: HandshakeOptions,
-): Promise<HandshakeOutcome> {
+/** Where the token goes: the three ways browsers and SDKs pass one on an upgrade. */
+function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
   const target = new URL(url);
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = {};
   const protocols: string[] = [];
-  if (token !== undefined) {
-    if (ws.token_in === "header") {
-      const name = ws.token_name ?? "Authorization";
-      headers[name] = name.toLowerCase() === "authorization" ? `Bearer ${token}` : token;
-    } else if (ws.token_in === "query") target.searchParams.set(ws.token_name ?? "token", token);
-    else protocols.push(ws.token_name ?? "bearer", token);
-  }
+  if (token === undefined) return { target, headers, protocols };
+  if (spec.token_in === "header") {
+    const name = spec.token_name ?? "Authorization";
+    headers[name] = name.toLowerCase() === "authorization" ? `Bearer ${token}` : token;
+  } else if (spec.token_in === "query") target.searchParams.set(spec.token_name ?? "token", token);
+  else protocols.push(spec.token_name ?? "bearer", token);
+  return { target, headers, protocols };
+}
+
+export function handshake(url: URL, spec: HandshakeSpec, token: string | undefined, options: HandshakeOptions): Promise<HandshakeOutcome> {
+  const { target, headers, protocols } = placeToken(url, spec, token);
+  const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
+  const timeoutMs = spec.timeout_ms ?? 10_000;
+  const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
     let settled = false;
-    const socket = new WebSocket(target, protocols, { headers, handshakeTimeout: options.timeoutMs ?? 10_000, followRedirects: false });
+    let phase: "connecting" | "observing" | "closing" = "connecting";
+    let openedAt = 0;
+    let observed = false;
+    let reply: ReplyOutcome | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, action: () => void) => timers.push(setTimeout(action, ms));
+    const socket = new WebSocket(target, protocols, {
+      headers: { ...headers, ...options.headers },
+      handshakeTimeout: timeoutMs,
+      followRedirects: false,
+      perMessageDeflate: false,
+      maxPayload: 1024 * 1024,
+    });
     const finish = (outcome: HandshakeOutcome) => {
       if (settled) return;
       settled = true;
+      for (const timer of timers) clearTimeout(timer);
       options.signal.removeEventListener("abort", onAbort);
-      clearTimeout(settleTimer);
       socket.removeAllListeners();
       socket.on("error", () => undefined);
-      if (socket.readyState === WebSocket.OPEN) socket.close(1000, "deploy gate done");
-      else socket.terminate();
+      socket.terminate();
       resolve(outcome);
     };
-    const onAbort = () => finish({ kind: "timeout" });
+    const onAbort = () => finish({ kind: "network", failure: classifyNetworkError(undefined, options.signal) });
+    if (options.signal.aborted) return onAbort();
     options.signal.addEventListener("abort", onAbort, { once: true });
-    let settleTimer: NodeJS.Timeout | undefined;
+
+    // Close politely once the socket has stayed open long enough and any reply is in.
+    const maybeClose = () => {
+      if (phase !== "observing" || !observed || (awaitingReply && !reply)) return;
+      phase = "closing";
+      socket.close(1000, "deploy gate done");
+      later(CLOSE_WAIT_MS, () => finish({ kind: "open", reply, cleanClose: false }));
+    };
+
     socket.on("unexpected-response", (_request, response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {
-        if (size < 2048) chunks.push(chunk);
+        if (size < BODY_EXCERPT_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
       const done = () =>
-        finish({ kind: "refused", status: response.statusCode ?? 0, bodyExcerpt: Buffer.concat(chunks).toString("utf8").slice(0, 500) });
+        finish({
+          kind: "refused",
+          status: response.statusCode ?? 0,
+          bodyExcerpt: excerpt(Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString("utf8"), sent),
+        });
       response.on("end", done);
       response.on("error", done);
-      setTimeout(done, 1_000).unref();
+      later(1_000, done);
     });
     socket.on("open", () => {
-      settleTimer = setTimeout(() => finish({ kind: "open" }), options.settleMs ?? 300);
+      phase = "observing";
+      openedAt = performance.now();
+      if (spec.send !== undefined) socket.send(spec.send);
+      later(spec.observe_ms ?? 500, () => {
+        observed = true;
+        maybeClose();
+      });
+      if (awaitingReply) {
+        later(timeoutMs, () => {
+          reply ??= { kind: "none" };
+          maybeClose();
+        });
+      }
+    });
+    socket.on("message", (data, isBinary) => {
+      if (reply || !awaitingReply) return;
+      const text = isBinary ? `(${Buffer.from(data as Buffer).length} bytes of binary)` : Buffer.from(data as Buffer).toString("utf8");
+      const matched = spec.expect_reply === undefined || text.includes(spec.expect_reply);
+      reply = { kind: matched ? "matched" : "mismatch", excerpt: excerpt(text, sent, 100) };
+      maybeClose();
     });
     socket.on("close", (code, reason) => {
-      const text = reason.toString("utf8").slice(0, 200);
-      if (code === 1000 && socket.readyState !== WebSocket.CLOSED) return;
-      finish({ kind: "closed", code, reason: text });
+      if (phase === "closing") return finish({ kind: "open", reply, cleanClose: true });
+      finish({
+        kind: "closed",
+        code,
+        reason: excerpt(reason.toString("utf8"), sent, 120),
+        afterMs: Math.round(performance.now() - openedAt),
+      });
     });
     socket.on("error", (error) => {
-      if (/handshake timed out/i.test(String((error as Error).message))) finish({ kind: "timeout" });
-      else finish({ kind: "network", reason: networkReason(error) });
+      if (phase === "closing") return finish({ kind: "open", reply, cleanClose: false });
+      if (/handshake has timed out/i.test(String((error as Error).message))) return finish({ kind: "timeout" });
+      if (/subprotocol/i.test(String((error as Error).message))) {
+        // ws refuses a 101 that does not pick one of the offered subprotocols; so do browsers.
+        return finish({
+          kind: "network",
+          failure: { class: "other", reason: "the server accepted without selecting one of the offered subprotocols" },
+        });
+      }
+      finish({ kind: "network", failure: classifyNetworkError(error, options.signal) });
     });
   });
 }

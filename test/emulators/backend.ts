@@ -1,32 +1,57 @@
 // The staging chat backend, for real: it serves /health and a /ws WebSocket
-// that verifies HS256 JWTs with jose. Like the deployed app, it reads its
+// that verifies JWTs with jose. Like the deployed app, it reads its
 // configuration from the revision Cloud Run serves (the Scenario), so breaking
 // the deploy in the scenario breaks this backend the way it broke in staging.
-import { createServer, type IncomingMessage } from "node:http";
+// Its modes are the ways real backends misbehave: each one a probe must classify.
+import { execFileSync } from "node:child_process";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { jwtVerify } from "jose";
 import { WebSocketServer } from "ws";
 import type { Scenario } from "./scenario.js";
 
 export interface BackendBehaviour {
-  /** Env var the backend reads its JWT secret from. */
+  /** Env var the backend reads its JWT secret (HS*) or PEM / JWK private key (RS256, ES256, EdDSA) from. */
   jwtSecretEnv: string;
   /** Env vars the backend needs while accepting a socket (incident 2: SERVICE_SECRET → auth call fails → 1006). */
   needsOnConnect: string[];
   /** Claims the backend requires (incident 4), e.g. { aud: "chat-backend" }. */
   requiredClaims: Record<string, string>;
+  /** Claim → env var: when the revision sets the var, the claim must equal its value (incident 4, "its deployed env differed"). */
+  requiredClaimsFromEnv: Record<string, string>;
   /** Accept every handshake without checking (an open endpoint). */
   open: boolean;
   /** Health JSON to serve. */
   health: Record<string, unknown>;
   /** Answer 503 to this many /health calls first (a warming revision). */
   healthFailures: number;
+  /** Retry-After (seconds) sent with those 503s. */
+  healthRetryAfter: string | undefined;
+  /** Slow: wait this long before answering /health, and before answering an upgrade. */
+  healthDelayMs: number;
+  upgradeDelayMs: number;
+  /** Accept the upgrade, then close: 1006 drops the TCP connection without a close frame; other codes send one. */
+  closeAfterAccept: { code: number; reason?: string; afterMs?: number } | undefined;
+  /** Status of a refused upgrade. */
+  refuseStatus: number;
+  /** A careless backend that puts the token it got into its error body. */
+  echoTokenInError: boolean;
+  /** Where the token is read from: header (Bearer), query parameter, or subprotocol pair [prefix, token]. */
+  tokenNames: { header: string; query: string; subprotocol: string };
+  /** Serve HTTPS with this certificate (see makeTestCa). */
+  tls: { key: string; cert: string } | undefined;
 }
 
 export interface Backend {
   url: string;
   behaviour: BackendBehaviour;
   healthCalls: number;
+  upgrades: number;
   close(): Promise<void>;
 }
 
@@ -34,60 +59,89 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   const state: Backend = {
     url: "",
     healthCalls: 0,
+    upgrades: 0,
     behaviour: {
       jwtSecretEnv: "JWT_SECRET_STAGING",
       needsOnConnect: [],
       requiredClaims: {},
+      requiredClaimsFromEnv: {},
       open: false,
       health: { status: "healthy", database_status: "connected" },
       healthFailures: 0,
+      healthRetryAfter: "0",
+      healthDelayMs: 0,
+      upgradeDelayMs: 0,
+      closeAfterAccept: undefined,
+      refuseStatus: 403,
+      echoTokenInError: false,
+      tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
+      tls: undefined,
       ...behaviour,
     },
     close: async () => undefined,
   };
   const env = () => servingEnv(scenario, serviceName);
-  const server = createServer((req, res) => {
-    if (req.url === "/health") {
-      state.healthCalls += 1;
-      if (state.healthCalls <= state.behaviour.healthFailures) return void res.writeHead(503, { "retry-after": "0" }).end("warming up");
-      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state.behaviour.health));
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url !== "/health") return void res.writeHead(404).end("not found");
+    state.healthCalls += 1;
+    await delay(state.behaviour.healthDelayMs);
+    if (state.healthCalls <= state.behaviour.healthFailures) {
+      const retry = state.behaviour.healthRetryAfter;
+      return void res.writeHead(503, retry === undefined ? {} : { "retry-after": retry }).end("warming up");
     }
-    res.writeHead(404).end("not found");
-  });
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state.behaviour.health));
+  };
+  const tls = state.behaviour.tls;
+  const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
   server.on("upgrade", async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    state.upgrades += 1;
+    const b = state.behaviour;
+    const token = tokenOf(req, b.tokenNames);
     const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}`);
+      const body = b.echoTokenInError && token ? `${text}: invalid token ${token}` : text;
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}`);
     };
+    await delay(b.upgradeDelayMs);
     if (!req.url?.startsWith("/ws")) return refuse(404, "Not Found");
     const config = env();
-    if (!state.behaviour.open) {
-      const secret = config.get(state.behaviour.jwtSecretEnv);
-      const token = bearer(req);
-      if (!secret || !token) return refuse(403, "Forbidden");
+    if (!b.open) {
+      const secret = config.get(b.jwtSecretEnv);
+      if (!secret || !token) return refuse(b.refuseStatus, "Forbidden");
       try {
-        const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256", "HS384", "HS512"] });
-        for (const [claim, value] of Object.entries(state.behaviour.requiredClaims)) {
+        const { payload } = await jwtVerify(token, verificationKey(secret), {
+          algorithms: ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"],
+        });
+        const fromEnv = Object.entries(b.requiredClaimsFromEnv).flatMap(([claim, name]) => {
+          const value = config.get(name);
+          return value ? [[claim, value] as const] : [];
+        });
+        for (const [claim, value] of [...Object.entries(b.requiredClaims), ...fromEnv]) {
           const actual = payload[claim];
-          if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return refuse(403, "Forbidden");
+          if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return refuse(b.refuseStatus, "Forbidden");
         }
       } catch {
-        return refuse(403, "Forbidden");
+        return refuse(b.refuseStatus, "Forbidden");
       }
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Accepting needs a call to the auth service; without its config the backend dies mid-connection.
-      if (state.behaviour.needsOnConnect.some((name) => !config.has(name))) return void ws.terminate();
-      ws.on("message", (data) => ws.send(data));
+      if (b.needsOnConnect.some((name) => !config.has(name))) return void ws.terminate();
+      const closing = b.closeAfterAccept;
+      if (closing) {
+        setTimeout(() => (closing.code === 1006 ? ws.terminate() : ws.close(closing.code, closing.reason)), closing.afterMs ?? 0);
+        return;
+      }
+      ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
     });
   });
   const sockets = new Set<Socket>();
-  server.on("connection", (socket) => {
+  server.on(tls ? "secureConnection" : "connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.url = `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>
     new Promise<void>((resolve) => {
       for (const client of wss.clients) client.terminate();
@@ -97,13 +151,24 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   return state;
 }
 
-function bearer(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith("Bearer ")) return header.slice(7);
-  const query = new URL(req.url ?? "/", "http://x").searchParams.get("token");
+const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+/** HS*: the secret bytes. Otherwise the env holds the private key (PEM or JWK); verify with its public half. */
+function verificationKey(secret: string): Uint8Array | KeyObject {
+  const text = secret.trim();
+  if (text.startsWith("{")) return createPublicKey(createPrivateKey({ key: JSON.parse(text), format: "jwk" }));
+  if (text.includes("-----BEGIN")) return createPublicKey(createPrivateKey(text));
+  return new TextEncoder().encode(secret);
+}
+
+function tokenOf(req: IncomingMessage, names: BackendBehaviour["tokenNames"]): string | undefined {
+  const header = req.headers[names.header.toLowerCase()];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value) return names.header.toLowerCase() === "authorization" ? (value.startsWith("Bearer ") ? value.slice(7) : undefined) : value;
+  const query = new URL(req.url ?? "/", "http://x").searchParams.get(names.query);
   if (query) return query;
   const protocols = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((part) => part.trim());
-  return protocols.length === 2 && protocols[0] === "bearer" ? protocols[1] : undefined;
+  return protocols.length === 2 && protocols[0] === names.subprotocol ? protocols[1] : undefined;
 }
 
 /** The env the serving revision runs with, secret refs resolved as Cloud Run would at start-up. */
@@ -124,4 +189,57 @@ export function servingEnv(scenario: Scenario, serviceName: string): Map<string,
     if (version?.state === "ENABLED") env.set(variable.name, version.data);
   }
   return env;
+}
+
+export interface TestCa {
+  /** PEM of the CA: give it to the gate as NODE_EXTRA_CA_CERTS. */
+  caFile: string;
+  /** Server key and certificate for 127.0.0.1 / localhost, signed by the CA. */
+  key: string;
+  cert: string;
+}
+
+/** A throwaway CA and server certificate, made with the openssl CLI at test time so no key is ever committed. */
+export function makeTestCa(): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), "gate-tls-"));
+  const at = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: "ignore" });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    at("ca.key"),
+    "-out",
+    at("ca.pem"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=deploy-gate test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
+  openssl("req", ...ec, "-keyout", at("server.key"), "-out", at("server.csr"), "-subj", "/CN=127.0.0.1");
+  writeFileSync(at("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    at("server.csr"),
+    "-CA",
+    at("ca.pem"),
+    "-CAkey",
+    at("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    at("server.pem"),
+    "-days",
+    "2",
+    "-extfile",
+    at("ext.cnf"),
+  );
+  return { caFile: at("ca.pem"), key: readFileSync(at("server.key"), "utf8"), cert: readFileSync(at("server.pem"), "utf8") };
 }

@@ -145,7 +145,7 @@ describe("isDevFallback", () => {
 
 describe("checkConsistency", () => {
   const manifest = parseManifest(
-    "region: r\nservices:\n  backend: {}\n  auth: {}\nconsistent:\n  - [backend.JWT_SECRET_KEY, auth.JWT_SECRET_KEY]\n",
+    "region: us-central1\nservices:\n  backend: {}\n  auth: {}\nconsistent:\n  - [backend.JWT_SECRET_KEY, auth.JWT_SECRET_KEY]\n",
     "gate.yml",
   );
   it.each([

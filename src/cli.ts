@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point of the CLI (dist/cli.js, the package's `bin`): one call, as in
+// src/index.ts. Everything else is in src/cli/.
+import { runCli } from "./cli/run.js";
+
+void runCli({
+  args: process.argv.slice(2),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTty: process.stdout.isTTY === true,
+})
+  .catch((error: unknown) => {
+    process.stderr.write(`cloud-run-deploy-gate: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  })
+  // The verdict is out: a probe still hanging past the deadline must not hold
+  // the terminal. Exit once stdout and stderr have drained.
+  .then((code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))));

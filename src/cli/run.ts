@@ -1,0 +1,172 @@
+// The CLI: flags → the action's inputs → the same run(deps) the action runs,
+// with a terminal as its I/O. Outputs are captured instead of written to
+// GITHUB_OUTPUT; the report is rendered for a person (or printed as JSON).
+import { readFile, writeFile } from "node:fs/promises";
+import packageJson from "../../package.json" with { type: "json" };
+import { type Deps, run } from "../main.js";
+import type { Report } from "../model.js";
+import { redactor } from "../redact.js";
+import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
+import { renderHuman, style, terminalSafe } from "./render.js";
+
+export const EXIT = { pass: 0, fail: 1, error: 2 } as const;
+
+export interface Terminal {
+  args: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colours). */
+  isTty: boolean;
+  readFile?: (path: string) => Promise<string>;
+}
+
+/** Progress lines start after this long, then repeat. */
+const FIRST_PROGRESS_MS = 3000;
+const PROGRESS_EVERY_MS = 5000;
+
+export async function runCli(terminal: Terminal): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCommandLine(terminal.args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    terminal.stderr(`cloud-run-deploy-gate: ${error.message}\nRun cloud-run-deploy-gate --help for usage.\n`);
+    return EXIT.error;
+  }
+  if (options.help) {
+    terminal.stdout(`${usage()}\n`);
+    return EXIT.pass;
+  }
+  if (options.version) {
+    terminal.stdout(`${packageJson.version}\n`);
+    return EXIT.pass;
+  }
+  const read = terminal.readFile ?? ((path: string) => readFile(path, "utf8"));
+  let env: Record<string, string | undefined>;
+  try {
+    env = await gateEnv(options, terminal.env, read);
+  } catch (error) {
+    terminal.stderr(`cloud-run-deploy-gate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+
+  const secrets = redactor();
+  for (const name of ["INPUT_ACCESS_TOKEN", "INPUT_CREDENTIALS_JSON"]) if (env[name]) secrets.add(env[name]);
+  const outputs = new Map<string, string>();
+  let failure: string | undefined;
+  const verbose = (line: string) => options.verbose && terminal.stderr(`${terminalSafe(secrets.redact(line))}\n`);
+  const deps: Deps = {
+    env,
+    readFile: read,
+    mask: (value) => void secrets.add(value),
+    redact: secrets.redact,
+    setFailed: (message) => {
+      failure = secrets.redact(message);
+    },
+    setOutput: (name, value) => void outputs.set(name, value),
+    writeSummary: async (markdown) => {
+      if (options.summaryFile) await writeFile(options.summaryFile, secrets.redact(markdown));
+    },
+    log: { info: verbose, warning: verbose, error: verbose },
+  };
+
+  const timeout = Number(env.INPUT_TIMEOUT || 120);
+  const stopProgress = options.quiet ? () => undefined : progress(terminal, Number.isFinite(timeout) ? timeout : 120);
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run(deps);
+  } finally {
+    stopProgress();
+  }
+
+  const reportText = outputs.get("report");
+  const report = parseReport(reportText, result);
+  const failOn = env.INPUT_FAIL_ON || "error";
+  const exitCode = result === "pass" ? EXIT.pass : result === "fail" ? (failOn === "never" ? EXIT.pass : EXIT.fail) : EXIT.error;
+  if (options.json) {
+    terminal.stdout(`${secrets.redact(reportText ?? JSON.stringify(report))}\n`);
+  } else {
+    const color = options.color ?? (terminal.isTty && terminal.env.NO_COLOR === undefined);
+    terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color))));
+    if (report.result === "error" && report.checks?.some((check) => check.id === "error.auth_failed")) {
+      terminal.stdout(
+        'From a terminal: export GOOGLE_OAUTH_ACCESS_TOKEN="$(gcloud auth print-access-token)" and add --access-token-env GOOGLE_OAUTH_ACCESS_TOKEN, or pass --credentials-file PATH.\n',
+      );
+    }
+  }
+  if (failure !== undefined && options.json) terminal.stderr(`${terminalSafe(failure)}\n`);
+  return exitCode;
+}
+
+/**
+ * The environment run() sees: the caller's (for ADC, CLOUDSDK_CORE_PROJECT,
+ * NODE_EXTRA_CA_CERTS...) without any INPUT_* it happens to hold, plus the
+ * inputs from flags, files and named env vars. The CLI never talks to GitHub.
+ */
+async function gateEnv(
+  options: CliOptions,
+  callerEnv: Readonly<Record<string, string | undefined>>,
+  read: (path: string) => Promise<string>,
+): Promise<Record<string, string | undefined>> {
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(callerEnv).filter(([name]) => !name.startsWith("INPUT_")),
+  );
+  const set = (input: string, value: string) => {
+    env[`INPUT_${input.toUpperCase()}`] = value;
+  };
+  for (const [input, value] of Object.entries(options.inputs)) set(input, value);
+  for (const [input, path] of Object.entries(options.inputFiles)) {
+    try {
+      set(input, await read(path));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new Error(`cannot read ${path} for ${input}${typeof code === "string" ? ` (${code})` : ""}`);
+    }
+  }
+  for (const [input, name] of Object.entries(options.inputEnvs)) {
+    const value = callerEnv[name];
+    if (!value) throw new Error(`environment variable ${name} (for ${input}) is not set or empty`);
+    set(input, value);
+  }
+  if (options.credentialsFile !== undefined) env.GOOGLE_APPLICATION_CREDENTIALS = options.credentialsFile;
+  set("comment", "never");
+  return env;
+}
+
+/** The run is silent until its report; on a long wait, say so on stderr. */
+function progress(terminal: Terminal, timeoutSeconds: number): () => void {
+  const started = Date.now();
+  const tick = () =>
+    terminal.stderr(
+      `cloud-run-deploy-gate: still checking, ${Math.round((Date.now() - started) / 1000)} s elapsed (timeout ${timeoutSeconds} s)\n`,
+    );
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    tick();
+    interval = setInterval(tick, PROGRESS_EVERY_MS);
+    interval.unref();
+  }, FIRST_PROGRESS_MS);
+  first.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(interval);
+  };
+}
+
+function parseReport(text: string | undefined, result: Report["result"]): Report {
+  if (text) {
+    try {
+      return JSON.parse(text) as Report;
+    } catch {
+      // Fall through: a report that does not parse is itself an error to show.
+    }
+  }
+  return {
+    result,
+    services: [],
+    checks: [{ id: "error.internal", status: "error", message: "the gate produced no report" }],
+    started_at: new Date().toISOString(),
+    duration_ms: 0,
+  };
+}

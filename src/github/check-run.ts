@@ -1,0 +1,114 @@
+// The check run (check_name): a conclusion, the report as its summary, and an
+// annotation on each manifest line whose requirement produced a finding, so
+// the "Files changed" view points at the line to fix.
+import { isAbsolute, relative, sep } from "node:path";
+import type { Finding, GateResult, Report } from "../model.js";
+import type { FailOn } from "../report/verdict.js";
+import { allFindings } from "../report/verdict.js";
+import type { GitHubClient } from "./client.js";
+
+/** GitHub takes at most 50 annotations per request; more go in follow-up updates. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** Beyond this the log and summary say it better than 20 more API calls would. */
+export const MAX_ANNOTATIONS = 250;
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+}
+
+export interface CheckRunRequest {
+  owner: string;
+  repo: string;
+  name: string;
+  headSha: string;
+  title: string;
+  /** Markdown, already within the 65,535-character limit. */
+  summary: string;
+  conclusion: "success" | "failure" | "neutral";
+  annotations: Annotation[];
+}
+
+/**
+ * `error` concludes as failure, like the exit status: the gate could not decide,
+ * and a required check must not let the merge through. `neutral` would, since
+ * branch protection counts it as passing; it is kept for fail_on: never.
+ */
+export function conclusionFor(result: GateResult, failOn: FailOn): CheckRunRequest["conclusion"] {
+  if (result === "pass") return "success";
+  if (result === "fail" && failOn === "never") return "neutral";
+  return "failure";
+}
+
+export function checkRunTitle(report: Report): string {
+  const problems = allFindings(report).filter((finding) => finding.status === "fail" || finding.status === "error").length;
+  if (report.result === "pass") return "Pass: the deploy meets the manifest";
+  if (report.result === "fail") return `Fail: ${problems} problem${problems === 1 ? "" : "s"}, do not ship this revision`;
+  return "Error: the gate could not decide";
+}
+
+/** Annotations for findings that point at a file inside the workspace (GitHub cannot show others). */
+export function annotationsFor(report: Report, workspace: string | undefined): Annotation[] {
+  const annotations: Annotation[] = [];
+  const scoped = [
+    ...report.services.flatMap((service) => service.checks.map((finding) => ({ finding, service: service.service }))),
+    ...(report.checks ?? []).map((finding) => ({ finding, service: "" })),
+  ];
+  for (const { finding, service } of scoped) {
+    const level = LEVEL[finding.status];
+    const path = finding.location && repositoryPath(finding.location.file, workspace);
+    if (!level || !path) continue;
+    const line = finding.location?.line ?? 1;
+    const message = [finding.message, finding.hint && `Fix: ${finding.hint}`].filter(Boolean).join("\n");
+    annotations.push({
+      path,
+      start_line: line,
+      end_line: line,
+      annotation_level: level,
+      title: (service ? `${service}: ${finding.id}` : finding.id).slice(0, 255),
+      message: message.slice(0, 64 * 1024),
+    });
+  }
+  return annotations;
+}
+
+const LEVEL: Partial<Record<Finding["status"], Annotation["annotation_level"]>> = { fail: "failure", error: "failure", warn: "warning" };
+
+function repositoryPath(file: string, workspace: string | undefined): string | undefined {
+  if (!isAbsolute(file)) return file.replace(/^\.\//, "").split(sep).join("/");
+  if (!workspace) return undefined;
+  const inside = relative(workspace, file);
+  if (!inside || inside.startsWith("..") || isAbsolute(inside)) return undefined;
+  return inside.split(sep).join("/");
+}
+
+/** Create the check run with the first batch of annotations, then add the rest 50 at a time. */
+export async function publishCheckRun(api: GitHubClient, request: CheckRunRequest): Promise<{ url: string; annotated: number }> {
+  const annotations = request.annotations.slice(0, MAX_ANNOTATIONS);
+  const batches: Annotation[][] = [];
+  for (let start = 0; start < annotations.length; start += ANNOTATIONS_PER_REQUEST) {
+    batches.push(annotations.slice(start, start + ANNOTATIONS_PER_REQUEST));
+  }
+  const output = (batch: Annotation[] | undefined) => ({
+    title: request.title,
+    summary: request.summary,
+    ...(batch ? { annotations: batch } : {}),
+  });
+  const { data: created } = await api.rest.checks.create({
+    owner: request.owner,
+    repo: request.repo,
+    name: request.name,
+    head_sha: request.headSha,
+    status: "completed",
+    conclusion: request.conclusion,
+    output: output(batches[0]),
+  });
+  for (const batch of batches.slice(1)) {
+    await api.rest.checks.update({ owner: request.owner, repo: request.repo, check_run_id: created.id, output: output(batch) });
+  }
+  return { url: created.html_url ?? "", annotated: annotations.length };
+}

@@ -1,0 +1,31 @@
+// How a GitHub API failure is told apart and described. Octokit's errors carry
+// the request (headers redacted by Octokit, but still more than a log needs),
+// so only the status and GitHub's one-line message are ever printed.
+
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/**
+ * The token cannot write here: a pull_request run from a fork (read-only
+ * GITHUB_TOKEN), or a workflow without `pull-requests: write` / `checks: write`.
+ */
+export function isReadOnlyToken(error: unknown): boolean {
+  return statusOf(error) === 403 && /not accessible by integration|must have (admin|push|write) access/i.test(gitHubMessage(error));
+}
+
+export function describeGitHubError(error: unknown): string {
+  const status = statusOf(error);
+  const message = gitHubMessage(error).split(/\r?\n/, 1)[0]?.slice(0, 200) ?? "";
+  if (status === undefined) return error instanceof Error && error.name === "AbortError" ? "timed out" : message || "network error";
+  if (status === 500 && /abort|timeout/i.test(message)) return "timed out";
+  return `HTTP ${status}${message ? `: ${message}` : ""}`;
+}
+
+function gitHubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
+  const fromBody = (data as { message?: unknown } | null)?.message;
+  if (typeof fromBody === "string") return fromBody;
+  return error instanceof Error ? error.message : "";
+}

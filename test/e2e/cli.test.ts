@@ -1,0 +1,240 @@
+// The CLI as a user runs it: `node dist/cli.js` against the emulators, with
+// the token in an env var, never on the command line.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { FLAG_INPUTS, INPUTS_WITHOUT_FLAG, parseCommandLine } from "../../src/cli/args.js";
+import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
+import { startIncident, type World } from "./world.js";
+
+const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
+
+interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((done) => child.on("close", (code) => done({ exitCode: code ?? -1, stdout, stderr })));
+}
+
+/** The flags and env a terminal user would give to reach this world. */
+function gateArgs(world: World, manifest: string, extra: string[] = [], timeout = "30"): { args: string[]; env: Record<string, string> } {
+  const inputs = world.inputs(manifest);
+  return {
+    args: [
+      "--manifest",
+      manifest,
+      "--project",
+      inputs.project_id ?? "",
+      "--cloud-run-endpoint",
+      inputs.cloud_run_endpoint ?? "",
+      "--secret-manager-endpoint",
+      inputs.secret_manager_endpoint ?? "",
+      "--resource-manager-endpoint",
+      inputs.resource_manager_endpoint ?? "",
+      "--timeout",
+      timeout,
+      "--access-token-env",
+      "GATE_TOKEN",
+      ...extra,
+    ],
+    env: { GATE_TOKEN: inputs.access_token ?? "" },
+  };
+}
+
+describe("the CLI against incident 1", () => {
+  let world: World;
+  let manifest: string;
+
+  beforeAll(async () => ({ world, manifest } = await startIncident(incident1)));
+  afterAll(() => world.close());
+
+  it("exits 1 on the broken deploy and puts the problems first", async () => {
+    incident1.broken(world);
+    const { args, env } = gateArgs(world, manifest);
+
+    const run = await runCli(args, env);
+
+    expect(run.exitCode).toBe(1);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toMatch(/^FAIL do not ship this revision: \d+ problems? in backend-staging$/);
+    expect(lines[2]).toMatch(/^Problems \(\d+\)$/);
+    expect(run.stdout).toContain("secret.missing: JWT_SECRET_STAGING is not set on backend-staging revision");
+    expect(run.stdout).toContain("ws.rejected");
+    expect(run.stdout.indexOf("Problems")).toBeLessThan(run.stdout.indexOf("Passed"));
+    expect(run.stdout).not.toContain("\u001b["); // not a terminal: no colours
+    expect(run.stdout + run.stderr).not.toContain(STAGING_SECRET);
+    expect(run.stdout + run.stderr).not.toContain(env.GATE_TOKEN);
+  });
+
+  it("--json prints the report, the same JSON as the action's report output", async () => {
+    incident1.broken(world);
+    const { args, env } = gateArgs(world, manifest, ["--json"]);
+
+    const run = await runCli(args, env);
+
+    expect(run.exitCode).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.result).toBe("fail");
+    expect(report.services[0].service).toBe("backend-staging");
+    expect(report.services[0].checks.map((check: { id: string }) => check.id)).toEqual(
+      expect.arrayContaining(["secret.missing", "ws.rejected"]),
+    );
+    expect(typeof report.duration_ms).toBe("number");
+    expect(run.stderr).toContain("the deploy is bad");
+    expect(run.stdout + run.stderr).not.toContain(STAGING_SECRET);
+  });
+
+  it("exits 0 once the secret is referenced, and passes in JSON too", async () => {
+    incident1.fixed(world);
+    const { args, env } = gateArgs(world, manifest);
+
+    const human = await runCli(args, env);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout.split("\n")[0]).toBe("PASS the revision meets the manifest");
+    expect(human.stdout).not.toContain("Problems");
+
+    const json = await runCli([...args, "--json"], env);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout).result).toBe("pass");
+    expect(human.stdout + human.stderr + json.stdout + json.stderr).not.toContain(STAGING_SECRET);
+  });
+
+  it("--fail-on never reports the failure but exits 0", async () => {
+    incident1.broken(world);
+    const { args, env } = gateArgs(world, manifest, ["--fail-on", "never", "--json"]);
+
+    const run = await runCli(args, env);
+
+    expect(JSON.parse(run.stdout).result).toBe("fail");
+    expect(run.exitCode).toBe(0);
+  });
+
+  it("exits 2 when it cannot decide: a wrong token", async () => {
+    incident1.fixed(world);
+    const { args } = gateArgs(world, manifest, ["--json"]);
+
+    const run = await runCli(args, { GATE_TOKEN: "not-a-token-the-emulator-knows" });
+
+    expect(run.exitCode).toBe(2);
+    expect(JSON.parse(run.stdout).result).toBe("error");
+  });
+});
+
+describe("the CLI's own rules", () => {
+  it("has a flag for every action input, or says why not", () => {
+    const inputs = Object.keys(
+      (parse(readFileSync(resolve(import.meta.dirname, "../../action.yml"), "utf8")) as { inputs: object }).inputs,
+    );
+    for (const input of inputs) expect([...FLAG_INPUTS, ...Object.keys(INPUTS_WITHOUT_FLAG)], input).toContain(input);
+    for (const input of [...FLAG_INPUTS, ...Object.keys(INPUTS_WITHOUT_FLAG)]) expect(inputs, input).toContain(input);
+  });
+
+  it("maps flags onto inputs: lists join, files and env vars are read later", () => {
+    const options = parseCommandLine([
+      "--manifest=gate.yml",
+      "--project",
+      "my-project",
+      "--services",
+      "a",
+      "--services",
+      "b@europe-west1",
+      "--mode",
+      "candidate",
+      "--env-vars-file",
+      "env.txt",
+      "--access-token-env",
+      "TOKEN",
+      "--json",
+    ]);
+
+    expect(options.inputs).toEqual({ manifest: "gate.yml", project_id: "my-project", services: "a,b@europe-west1", mode: "candidate" });
+    expect(options.inputFiles).toEqual({ env_vars: "env.txt" });
+    expect(options.inputEnvs).toEqual({ access_token: "TOKEN" });
+    expect(options.json).toBe(true);
+    expect(() => parseCommandLine(["--region", "a", "--region", "b"])).toThrow("--region was given 2 times");
+    expect(() => parseCommandLine(["--env-vars-file", "x", "--env-vars-env", "Y"])).toThrow("env_vars is given twice");
+    expect(() => parseCommandLine(["--flags=--set-env-vars=PASSWORD=hunter2"])).toThrow("--flags is not accepted");
+  });
+
+  it("refuses a secret as a flag value and names the safe flag", async () => {
+    const run = await runCli(["--access-token", "ya29.secret-token-value"]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("--access-token is not accepted");
+    expect(run.stderr).toContain("--access-token-env NAME");
+    expect(run.stderr).not.toContain("ya29.secret-token-value");
+  });
+
+  it("refuses a value where an env var name belongs", async () => {
+    const run = await runCli(["--access-token-env", "ya29.a0AfH6-token"]);
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("takes the NAME of an environment variable");
+    expect(run.stderr).not.toContain("ya29.a0AfH6-token");
+  });
+
+  it("exits 2 on an unknown flag and on a manifest it cannot read", async () => {
+    expect((await runCli(["--no-such-flag"])).exitCode).toBe(2);
+    const missing = await runCli(["--manifest", "/nonexistent/deploy-gate.yml", "--access-token-env", "T"], { T: "token" });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stdout).toMatch(/^ERROR the gate could not decide/);
+    expect(missing.stdout).toContain("cannot read the manifest /nonexistent/deploy-gate.yml");
+  });
+
+  it("--help lists the flags and the exit codes", async () => {
+    const run = await runCli(["--help"]);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("--manifest PATH");
+    expect(run.stdout).toContain("--access-token-env NAME");
+    expect(run.stdout).toContain("Exit status: 0 pass, 1 fail");
+  });
+
+  describe("on a long wait", () => {
+    let silent: Server;
+    let port = 0;
+    const sockets = new Set<Socket>();
+    beforeAll(async () => {
+      // Accepts connections and never answers: a revision that hangs.
+      silent = createServer((socket) => void sockets.add(socket));
+      await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+      port = (silent.address() as { port: number }).port;
+    });
+    afterAll(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((done) => silent.close(() => done()));
+    });
+
+    it("prints progress lines on stderr, keeps stdout for the report, and stops at the deadline", async () => {
+      const { world, manifest } = await startIncident(incident1);
+      try {
+        incident1.fixed(world);
+        const { args, env } = gateArgs(world, manifest, ["--url", `http://127.0.0.1:${port}`, "--json"], "5");
+        const started = Date.now();
+
+        const run = await runCli(args, env);
+
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(run.stderr).toMatch(/still checking, \d+ s elapsed \(timeout 5 s\)/);
+        const report = JSON.parse(run.stdout);
+        expect(run.exitCode).toBe(report.result === "fail" ? 1 : 2);
+      } finally {
+        await world.close();
+      }
+    });
+  });
+});

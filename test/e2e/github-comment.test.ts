@@ -1,0 +1,163 @@
+// dist/index.js as the runner runs it, on a PR, against the Cloud Run and
+// Secret Manager emulators plus the GitHub emulator: incident 1 leaves one
+// failing comment, the fix turns that same comment to passing, two racing jobs
+// leave exactly one, and a fork's read-only token changes nothing but the comment.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
+import { type GitHubEmulator, startGitHubEmulator } from "../emulators/github.js";
+import { runAction } from "./harness.js";
+import { startIncident, type World } from "./world.js";
+
+const WRITE_TOKEN = "ghs_e2eWriteToken000000000000000000";
+const FORK_TOKEN = "ghs_e2eForkReadOnly0000000000000000";
+const PR = 42;
+
+describe("PR comment and check run, end to end", () => {
+  let world: World;
+  let manifest: string;
+  let github: GitHubEmulator;
+  let events: string;
+
+  beforeAll(async () => {
+    ({ world, manifest } = await startIncident(incident1));
+    github = await startGitHubEmulator();
+    github.writeTokens.add(WRITE_TOKEN);
+    github.readOnlyTokens.add(FORK_TOKEN);
+    events = await mkdtemp(join(tmpdir(), "gate-events-"));
+  });
+  afterAll(async () => {
+    await world.close();
+    await github.close();
+  });
+  beforeEach(() => {
+    github.comments.clear();
+    github.checkRuns.length = 0;
+    github.requests.length = 0;
+  });
+
+  /** The env a pull_request run on the runner has, with the event payload on disk. */
+  function onPullRequest(token: string, extra: Record<string, string> = {}) {
+    const payload = { action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } };
+    return onEvent("pull_request", payload, token, extra);
+  }
+
+  async function onEvent(event: string, payload: unknown, token: string, extra: Record<string, string> = {}) {
+    const eventPath = join(events, `${event}-${Math.random().toString(36).slice(2)}.json`);
+    await writeFile(eventPath, JSON.stringify(payload));
+    const inputs = world.inputs(manifest, { github_token: token, check_name: "deploy gate", ...extra });
+    const env = {
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "owner/repo",
+      GITHUB_EVENT_NAME: event,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_SHA: "mergecommit",
+      GITHUB_WORKFLOW: "deploy",
+      GITHUB_JOB: "gate",
+      // The manifest sits in the checked-out repository, so annotations can point at its lines.
+      GITHUB_WORKSPACE: world.dir,
+    };
+    return runAction(inputs, env);
+  }
+
+  it("incident 1 broken: one failing comment and a failing check; fixed: the same comment turns to passing", async () => {
+    incident1.broken(world);
+    const broken = await onPullRequest(WRITE_TOKEN);
+
+    expect(broken.outputs.result).toBe("fail");
+    expect(broken.exitCode).toBe(1);
+    const [comment] = github.comments.get(PR) ?? [];
+    expect(github.comments.get(PR)).toHaveLength(1);
+    expect(comment?.body).toContain("fail, do not ship this revision");
+    expect(comment?.body).toContain("JWT_SECRET_STAGING");
+    expect(broken.outputs.comment_url).toBe(comment?.html_url);
+    expect(github.checkRuns[0]).toMatchObject({ name: "deploy gate", head_sha: "feedface", conclusion: "failure" });
+    expect(github.checkRuns[0]?.annotations).toContainEqual(
+      expect.objectContaining({ path: basename(manifest), annotation_level: "failure", start_line: expect.any(Number) }),
+    );
+
+    incident1.fixed(world);
+    const fixed = await onPullRequest(WRITE_TOKEN);
+
+    expect(fixed.outputs.result).toBe("pass");
+    expect(fixed.exitCode).toBe(0);
+    expect(github.comments.get(PR)).toHaveLength(1);
+    expect(github.comments.get(PR)?.[0]?.id).toBe(comment?.id);
+    expect(github.comments.get(PR)?.[0]?.body).toContain("Cloud Run deploy gate: pass");
+    expect(fixed.outputs.comment_url).toBe(comment?.html_url);
+    expect(github.checkRuns[1]?.conclusion).toBe("success");
+
+    for (const run of [broken, fixed]) {
+      expect(run.everything).not.toContain(STAGING_SECRET);
+      expect(run.everything).not.toContain(WRITE_TOKEN);
+      expect(run.masked).toContain(WRITE_TOKEN);
+    }
+    const sent = github.requests.map((request) => request.body).join("\n");
+    expect(sent).not.toContain(STAGING_SECRET);
+    expect(sent).not.toContain(WRITE_TOKEN);
+  });
+
+  it("two jobs racing on one PR leave exactly one comment", async () => {
+    incident1.broken(world);
+    github.holdCommentLists(2);
+    const runs = await Promise.all([onPullRequest(WRITE_TOKEN, { check_name: "" }), onPullRequest(WRITE_TOKEN, { check_name: "" })]);
+
+    expect(runs.map((run) => run.outputs.result)).toEqual(["fail", "fail"]);
+    const comments = github.comments.get(PR) ?? [];
+    expect(comments).toHaveLength(1);
+    expect(runs.map((run) => run.outputs.comment_url)).toEqual([comments[0]?.html_url, comments[0]?.html_url]);
+  });
+
+  it("a fork PR's read-only token: same result and exit code, one warning, the report file written", async () => {
+    incident1.broken(world);
+    const run = await onPullRequest(FORK_TOKEN);
+
+    expect(run.outputs.result).toBe("fail");
+    expect(run.exitCode).toBe(1);
+    expect(github.comments.get(PR) ?? []).toHaveLength(0);
+    expect(github.checkRuns).toHaveLength(0);
+    const warnings = run.stdout.split("\n").filter((line) => line.startsWith("::warning::") && line.includes("read-only"));
+    expect(warnings).toHaveLength(1);
+    expect(run.outputs.comment_url).toBe("");
+
+    const file = JSON.parse(await readFile(run.outputs.report_file ?? "", "utf8"));
+    expect(run.outputs.report_file).toMatch(/deploy-gate-report\.json$/);
+    expect(file.result).toBe("fail");
+    expect(file.github).toMatchObject({ repository: "owner/repo", pull_request: PR, head_sha: "feedface", report_id: "deploy/gate" });
+    expect(file.github.comment).toContain("fail, do not ship this revision");
+    expect(JSON.stringify(file)).not.toContain(STAGING_SECRET);
+    expect(run.summary).toContain("fail, do not ship this revision");
+  });
+
+  it.each([
+    ["push", { after: "c0ffee" }],
+    ["workflow_run", { workflow_run: { head_sha: "c0ffee", pull_requests: [], head_repository: { full_name: "owner/repo" } } }],
+  ])("a %s run finds its PR through the API and comments there", async (event, payload) => {
+    github.pullRequests.push({ number: 77, headSha: "c0ffee" });
+    github.commitPulls.set("c0ffee", [77]);
+    incident1.broken(world);
+    const run = await onEvent(event, payload, WRITE_TOKEN, { check_name: "" });
+
+    expect(run.outputs.result).toBe("fail");
+    expect(github.comments.get(77)).toHaveLength(1);
+    expect(run.outputs.comment_url).toBe(github.comments.get(77)?.[0]?.html_url);
+  });
+
+  it("a push with no PR is not an error: no comment, no warning", async () => {
+    incident1.fixed(world);
+    const run = await onEvent("push", { after: "0badc0de" }, WRITE_TOKEN, { check_name: "" });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.comment_url).toBe("");
+    expect(run.stdout).not.toContain("::warning::");
+  });
+
+  it("a passing run with the fork token fails nothing either", async () => {
+    incident1.fixed(world);
+    const run = await onPullRequest(FORK_TOKEN);
+    expect(run.outputs.result).toBe("pass");
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toContain("::error::");
+  });
+});
