@@ -15,9 +15,8 @@ import type { GateResult, Report } from "./model.js";
 import { publish, type Publisher } from "./publish.js";
 import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
 
+/** The publisher's I/O (env, files, outputs, log) plus masking and failing the step. */
 export interface Deps extends Publisher {
-  env: Readonly<Record<string, string | undefined>>;
-  readFile: (path: string) => Promise<string>;
   mask: (value: string) => void;
   setFailed: (message: string) => void;
 }
