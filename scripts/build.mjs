@@ -3,6 +3,34 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
+// Bundle hygiene for start-up time and size (issue 8; `node scripts/bench-guard.mjs` checks the result):
+// - undici and tunnel are imported at the top of @actions/http-client for a proxy agent that only some
+//   calls use. Declared free of side effects, esbuild drops them when nothing calls into them.
+// - gaxios and google-logging-utils are pinned one patch apart by googleapis-common and gcp-metadata,
+//   which puts three copies in the bundle; every API request already goes through google-auth-library's
+//   copy (the client's `auth.request`), so all of them use that one.
+// - web-streams-polyfill is fetch-blob's fallback for a Node without ReadableStream (< 16.5): never
+//   loaded on Node 20+, so it is left out of the bundle.
+const SIDE_EFFECT_FREE = new Set(["undici", "tunnel"]);
+const ONE_COPY = new Set(["gaxios", "google-logging-utils"]);
+const bundleHygiene = {
+  name: "bundle-hygiene",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      const sideEffectFree = SIDE_EFFECT_FREE.has(args.path);
+      const oneCopy = ONE_COPY.has(args.path);
+      if ((!sideEffectFree && !oneCopy) || args.pluginData === "bundle-hygiene") return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: oneCopy ? process.cwd() : args.resolveDir,
+        pluginData: "bundle-hygiene",
+      });
+      return sideEffectFree && resolved.errors.length === 0 ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -12,8 +40,9 @@ const common = {
   legalComments: "none",
   metafile: true,
   logLevel: "warning",
-  // Optional native speedups of ws; the pure-JS paths are used without them.
-  external: ["bufferutil", "utf-8-validate"],
+  // Optional native speedups of ws (the pure-JS paths are used without them), and see above.
+  external: ["bufferutil", "utf-8-validate", "web-streams-polyfill/*"],
+  plugins: [bundleHygiene],
 };
 
 const entries = [

@@ -33,15 +33,26 @@ export class InputError extends GateError {
   }
 }
 
-/** A message safe to print for any thrown value: never a stack, never a response body. */
+/**
+ * A message safe to print for any thrown value: never a stack, never a response body.
+ * Only our own errors carry their message: anyone else's may quote what it choked on
+ * (JSON.parse echoes its input, gaxios its response body, Node "Received …" the argument,
+ * jose the token), and that can be a secret.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof GateError) return error.hint ? `${error.message} (${error.hint})` : error.message;
+  if (error instanceof GateError) return error.hint ? `${oneLine(error.message)} (${oneLine(error.hint)})` : oneLine(error.message);
   if (error instanceof Error && error.name === "AbortError") return "the operation was aborted (deadline reached)";
-  if (error instanceof Error) return `${error.name}: ${firstLine(error.message)}`;
+  if (error instanceof Error && error.name === "TimeoutError") return "the operation timed out";
+  if (error instanceof Error) {
+    const name = /^[A-Za-z]{1,40}$/.test(error.name) ? error.name : "Error";
+    const rawCode = (error as { code?: unknown }).code;
+    const code = typeof rawCode === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(rawCode) ? ` ${rawCode}` : "";
+    return `unexpected ${name}${code} (details withheld: they may quote a secret or a server's answer)`;
+  }
   return "unknown error";
 }
 
-function firstLine(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0] ?? "";
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+/** Our messages quote names from untrusted places; one line each, so a log line cannot become two. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ");
 }

@@ -56,9 +56,18 @@ export interface Inputs {
   endpoints: Endpoints;
 }
 
+// Every name here ends up in a Google API path: strict patterns, checked before any request,
+// so nothing like `../`, `%2F`, `?` or `#` can reach one.
 const NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 const PROJECT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$|^[0-9]{1,20}$/;
+
+/** The patterns the manifest's names are held to as well (one definition of a valid name). */
+export const NAME_PATTERNS = {
+  service: { pattern: NAME, expected: "a Cloud Run service name (lowercase letters, digits and -, starting with a letter, at most 63)" },
+  region: { pattern: REGION, expected: "a region like us-central1" },
+  project: { pattern: PROJECT, expected: "a project id like my-project-123 or a project number" },
+} as const;
 const FULL_SERVICE = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
 
 /** Reads inputs the way @actions/core does: INPUT_<NAME> with spaces as `_`, upper-cased, trimmed. */
@@ -198,7 +207,7 @@ function validate(name: string, value: string, pattern: RegExp, expected: string
 }
 
 /** Inputs are user text: cap what we echo so an error stays one readable line. */
-function clip(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, " ");
+export function clip(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
 }

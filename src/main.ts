@@ -2,13 +2,9 @@
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
 import { assess } from "./gate.js";
-import { configReader } from "./collect/configs.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
-import { authenticate, fetchIdToken } from "./gcp/auth.js";
-import { iam } from "./gcp/iam.js";
 import { limitConcurrency } from "./gcp/limit.js";
-import { secretManager } from "./gcp/secret-manager.js";
 import { inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { parseManifest } from "./manifest/load.js";
 import type { GateResult, Report } from "./model.js";
@@ -58,6 +54,13 @@ async function gate(
   onServiceDone: (service: Report["services"][number]) => void,
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
+  // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
+  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }] = await Promise.all([
+    import("./collect/configs.js"),
+    import("./gcp/auth.js"),
+    import("./gcp/iam.js"),
+    import("./gcp/secret-manager.js"),
+  ]);
   const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
   const client = limitConcurrency(credentials.client, inputs.maxConcurrency);
   const targets = resolveTargets(inputs, manifest, credentials.projectId);

@@ -13,7 +13,10 @@ export function runnerDeps(): Deps {
     readFile: (path) => readFile(path, "utf8"),
     writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
     mask: (value) => {
-      if (secrets.add(value)) core.setSecret(value);
+      if (!secrets.add(value)) return;
+      core.setSecret(value);
+      // The runner masks an ::add-mask:: value as a whole; mask a PEM key's lines one by one too.
+      for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8 && line.trim() !== value.trim()) core.setSecret(line.trim());
     },
     redact: secrets.redact,
     setFailed: (message) => core.setFailed(secrets.redact(message)),

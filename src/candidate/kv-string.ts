@@ -105,19 +105,24 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
   return { pairs: Object.fromEntries(result), warnings };
 }
 
-/** The key as safe to print: `KEY: value` and `# note` keys may carry a value, so cut them. */
+/**
+ * The key as safe to print. `KEY: value` and `# note` keys may carry a value, and a key that is
+ * not an env var name may be the tail of a value split at "," or a newline (a secret's): cut or hide them.
+ */
 export function printableKey(key: string): string {
   if (key === "") return '""';
   if (key.startsWith("#")) return '"#…"';
-  const colon = key.indexOf(":");
   // Mount paths (`/dir:file`) are never values; print them whole.
-  const head = colon >= 0 && !key.startsWith("/") ? `${key.slice(0, colon)}:…` : key;
-  const short = head.length > 64 ? `${head.slice(0, 64)}…` : head;
-  return JSON.stringify(short);
+  if (key.startsWith("/")) return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+  const colon = key.indexOf(":");
+  const head = colon >= 0 ? key.slice(0, colon) : key;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(head)) return `(a ${key.length}-character name, not shown)`;
+  return JSON.stringify(colon >= 0 ? `${head}:…` : head);
 }
 
 function surprises(key: string, value: string, sawEquals: boolean, pair: number, inputName: string): KvWarning[] {
-  const shown = printableKey(key);
+  // Without "=", the whole pair may be the tail of a value split at "," or a newline: never quote it.
+  const shown = sawEquals ? printableKey(key) : `(a ${key.length}-character name, not shown)`;
   const where = `${inputName} pair ${pair}`;
   const warn = (kind: KvWarningKind, message: string): KvWarning => ({ kind, key: shown, pair, message: `${where}: ${message}` });
   if (key === "") {

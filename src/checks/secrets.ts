@@ -133,6 +133,8 @@ function stateFindings(
           hint: `add a new version and reference it: gcloud secrets versions add ${ref.secret} --data-file=-`,
         },
       ];
+    case "invalid_ref":
+      return [invalidRef(config, required.name, ref, failStatus, required.location)];
     case "ok":
       break;
   }
@@ -160,6 +162,24 @@ function stateFindings(
     message: `${required.name} references ${refText(ref)}, which exists and is enabled`,
   });
   return findings;
+}
+
+/** A ref whose parts could not be a Secret Manager name: never requested (it could steer the request elsewhere). */
+function invalidRef(
+  config: RevisionConfig,
+  subject: string,
+  ref: SecretRef,
+  status: "warn" | "fail",
+  location: Finding["location"],
+): Finding {
+  return {
+    subject,
+    ...(location ? { location } : {}),
+    id: "secret.invalid_ref",
+    status,
+    message: `${subject} on ${describeRevision(config)} references ${JSON.stringify(refText(ref).slice(0, 120))}, which is not a valid Secret Manager secret and version; it was not looked up`,
+    hint: "reference SECRET:VERSION (letters, digits, '-', '_'), or projects/NUMBER/secrets/SECRET for another project",
+  };
 }
 
 export function refText(ref: SecretRef): string {
@@ -224,6 +244,8 @@ export function checkOtherSecretRefs(config: RevisionConfig, requirement: Servic
             message: `cannot verify secret ${where}: the gate's identity was denied access`,
           },
         ];
+      case "invalid_ref":
+        return [invalidRef(config, subject, ref, "fail", undefined)];
       default:
         return [];
     }

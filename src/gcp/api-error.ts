@@ -23,7 +23,15 @@ export function apiFailure(error: unknown): ApiFailure {
 export function apiError(error: unknown, what: string, principalHint?: string): GateError {
   if (error instanceof GateError) return error;
   const { status, reason, timedOut } = apiFailure(error);
-  const detail = status ? `HTTP ${status}${reason ? ` ${reason}` : ""}` : timedOut ? "timed out" : networkCode(error);
+  // A 2xx that still failed: the body was too large (maxContentLength) or could not be read.
+  const detail =
+    status && status < 300
+      ? `HTTP ${status} with an unreadable or oversized body`
+      : status
+        ? `HTTP ${status}${reason ? ` ${reason}` : ""}`
+        : timedOut
+          ? "timed out"
+          : networkCode(error);
   if (status === 404)
     return new GateError("GCP_NOT_FOUND", `${what}: not found (${detail})`, { hint: "check the name, project and region" });
   if (status === 401 || status === 403) {

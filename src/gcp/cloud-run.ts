@@ -6,7 +6,7 @@ import { GateError } from "../errors.js";
 import type { RevisionSelector } from "../inputs.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
-import { clientOptions, requestOptions } from "./request.js";
+import { assertSafeSegments, clientOptions, requestOptions } from "./request.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
@@ -72,6 +72,11 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
 
   return {
     async readRevisions(target, selector, signal, options = { previous: true }) {
+      assertSafeSegments(`Cloud Run service ${target.service}`, {
+        project: target.project,
+        region: target.region,
+        service: target.service,
+      });
       const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
       const service = await call(`Cloud Run service ${target.service} (${target.region})`, () =>
         api.projects.locations.services.get({ name: serviceName }, requestOptions(signal)),
@@ -89,11 +94,19 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
 }
 
 async function call<T>(what: string, request: () => Promise<{ data: T }>): Promise<T> {
+  let data: T;
   try {
-    return (await request()).data;
+    data = (await request()).data;
   } catch (error) {
     throw apiError(error, what);
   }
+  // An HTML error page or a captive portal answers 200 too; reading it as an empty service would mislead.
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Cloud Run API JSON`, {
+      hint: "a proxy or captive portal may be in the way; check cloud_run_endpoint and the network",
+    });
+  }
+  return data;
 }
 
 function isReady(revision: Revision): boolean {
@@ -137,7 +150,13 @@ export function pickRevisions(
   target: ServiceTarget,
 ): { name: string; url: string | undefined }[] {
   const base = `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/`;
-  const full = (revision: string) => (revision.includes("/") ? revision : `${base}${revision}`);
+  const full = (revision: string) => {
+    // Names come back from the API: only this service's revisions, with plain ids, are ever requested.
+    // The API may spell the project as its number; the revision id is what identifies it.
+    const id = /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+\/revisions\/([^/]+)$/.exec(revision)?.[1] ?? revision;
+    assertSafeSegments(`Cloud Run service ${target.service}`, { revision: id });
+    return `${base}${id}`;
+  };
   const serviceUrl = service.uri ?? service.urls?.[0] ?? undefined;
   // Probing the service URL only tests a revision that takes all of its traffic; otherwise use its tag URL, or none.
   const url = (revision: string) => probeUrl(service, revision, serviceUrl);

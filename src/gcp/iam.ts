@@ -5,7 +5,7 @@ import { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
 import type { AuthClient } from "google-auth-library";
 import type { SecretRef } from "../model.js";
 import { apiFailure } from "./api-error.js";
-import { clientOptions, requestOptions } from "./request.js";
+import { clientOptions, isSafeSegment, requestOptions } from "./request.js";
 
 export interface PolicyBinding {
   role: string;
@@ -29,12 +29,14 @@ export function iam(auth: AuthClient, endpoints: { secretManager: string | undef
   const projects = new cloudresourcemanager_v3.Cloudresourcemanager(clientOptions(auth, endpoints.resourceManager));
   return {
     async secretPolicy(ref, defaultProject, signal) {
+      if (!isSafeSegment(ref.project ?? defaultProject) || !isSafeSegment(ref.secret)) return { unreadable: "not a valid secret name" };
       const resource = `projects/${ref.project ?? defaultProject}/secrets/${ref.secret}`;
       return readPolicy(() =>
         secrets.projects.secrets.getIamPolicy({ resource, "options.requestedPolicyVersion": 3 }, requestOptions(signal)),
       );
     },
     async projectPolicy(project, signal) {
+      if (!isSafeSegment(project)) return { unreadable: "not a valid project id" };
       return readPolicy(() =>
         projects.projects.getIamPolicy(
           { resource: `projects/${project}`, requestBody: { options: { requestedPolicyVersion: 3 } } },
@@ -44,6 +46,7 @@ export function iam(auth: AuthClient, endpoints: { secretManager: string | undef
     },
     async projectNumber(project, signal) {
       if (/^\d+$/.test(project)) return project;
+      if (!isSafeSegment(project)) return undefined;
       try {
         const { data } = await projects.projects.get({ name: `projects/${project}` }, requestOptions(signal));
         return data.name?.replace(/^projects\//, "") || undefined;

@@ -1,13 +1,20 @@
 import type { AuthClient, OAuth2Client } from "google-auth-library";
+import { GateError } from "../errors.js";
 
 // Per-call options for every Google API request: bounded by the run's
-// deadline (signal), its own timeout, and a small retry budget for 429/5xx.
+// deadline (signal), its own timeout, a cap on the body, and a small retry
+// budget for 429/5xx that honours a short Retry-After.
 const CALL_TIMEOUT_MS = 15_000;
+/** No Google API answer the gate reads comes near this; a bigger one is a broken proxy, not data. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** A longer Retry-After is not worth waiting for inside a deploy: give up and say so. */
+const MAX_RETRY_AFTER_MS = 10_000;
 
 export function requestOptions(signal: AbortSignal) {
   return {
     signal,
     timeout: CALL_TIMEOUT_MS,
+    maxContentLength: MAX_RESPONSE_BYTES,
     retryConfig: {
       retry: 2,
       noResponseRetries: 1,
@@ -20,12 +27,62 @@ export function requestOptions(signal: AbortSignal) {
         [500, 599],
       ],
       httpMethodsToRetry: ["GET", "POST"],
+      retryBackoff: (error: unknown, delayMs: number) => pause(retryAfterMs(error) ?? delayMs, signal),
     },
   };
+}
+
+/** Retry-After of a failed response, in ms, capped; undefined when absent or unreadable. */
+export function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: unknown } } | undefined)?.response?.headers as
+    | { get?: unknown; [name: string]: unknown }
+    | undefined;
+  // A fetch Headers (gaxios 7), possibly from another realm, or a plain object.
+  const raw = typeof headers?.get === "function" ? (headers.get as (name: string) => unknown)("retry-after") : headers?.["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return undefined;
+  const seconds = Number(raw);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(raw) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/** A wait that ends early when the run's deadline strikes (the retry then fails at once). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Constructor options of a generated client. Any AuthClient works at run time;
  * the generated types list only a few concrete classes, hence the cast. */
 export function clientOptions(auth: AuthClient, endpoint: string | undefined) {
   return { auth: auth as OAuth2Client, ...(endpoint ? { rootUrl: `${endpoint}/` } : {}) };
+}
+
+/** One part of a resource name (project, region, service, revision, secret, version). */
+const SEGMENT = /^[A-Za-z0-9_-]{1,255}$/;
+
+/**
+ * Last line of defence against path injection: the generated clients expand names with
+ * `{+name}`, which leaves `/`, `?` and `#` as they are. Inputs and the manifest are checked
+ * earlier; this also covers names that came back from an API.
+ */
+export function isSafeSegment(value: string): boolean {
+  return SEGMENT.test(value);
+}
+
+export function assertSafeSegments(what: string, parts: Record<string, string>): void {
+  for (const [label, value] of Object.entries(parts)) {
+    if (!isSafeSegment(value)) {
+      throw new GateError("INPUT_INVALID", `${what}: the ${label} ${JSON.stringify(value.slice(0, 80))} is not a valid name`, {
+        hint: "names use only letters, digits, '-' and '_'; check the manifest, the inputs and the deployed config",
+      });
+    }
+  }
 }

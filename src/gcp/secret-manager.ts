@@ -7,9 +7,17 @@ import { GateError } from "../errors.js";
 import type { SecretRef } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { crc32c } from "./crc32c.js";
-import { clientOptions, requestOptions } from "./request.js";
+import { assertSafeSegments, clientOptions, isSafeSegment, requestOptions } from "./request.js";
 
-export type SecretStatus = "ok" | "not_found" | "version_not_found" | "access_denied" | "version_disabled" | "version_destroyed";
+export type SecretStatus =
+  | "ok"
+  | "not_found"
+  | "version_not_found"
+  | "access_denied"
+  | "version_disabled"
+  | "version_destroyed"
+  /** The ref's secret id, project or version is not a valid name (`../x`, `a%2Fb`): never requested. */
+  | "invalid_ref";
 
 export interface SecretState {
   status: SecretStatus;
@@ -23,16 +31,27 @@ export interface SecretManager {
   access(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<Uint8Array>;
 }
 
+function notJson(what: string): GateError {
+  return new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Google API JSON`, {
+    hint: "a proxy or captive portal may be in the way; check secret_manager_endpoint and the network",
+  });
+}
+
 export function secretManager(auth: AuthClient, endpoint: string | undefined): SecretManager {
   const api = new secretmanager_v1.Secretmanager(clientOptions(auth, endpoint));
   const versionName = (ref: SecretRef, project: string) =>
     `projects/${ref.project ?? project}/secrets/${ref.secret}/versions/${ref.version}`;
+  const safe = (ref: SecretRef, project: string) =>
+    [ref.project ?? project, ref.secret, ref.version].every(isSafeSegment) &&
+    /^(latest|[1-9][0-9]*|[A-Za-z][A-Za-z0-9_-]*)$/.test(ref.version);
   return {
     async inspect(ref, defaultProject, signal) {
+      if (!safe(ref, defaultProject)) return { status: "invalid_ref" };
       const name = versionName(ref, defaultProject);
       try {
         const { data } = await api.projects.secrets.versions.get({ name }, requestOptions(signal));
-        const resolvedVersion = data.name ?? name;
+        if (typeof data !== "object" || data === null) throw notJson(`Secret Manager version ${ref.secret}:${ref.version}`);
+        const resolvedVersion = typeof data.name === "string" ? data.name : name;
         if (data.state === "DISABLED") return { status: "version_disabled", resolvedVersion };
         if (data.state === "DESTROYED") return { status: "version_destroyed", resolvedVersion };
         return { status: "ok", resolvedVersion };
@@ -54,6 +73,11 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
     },
 
     async access(ref, defaultProject, signal) {
+      assertSafeSegments(`reading secret ${ref.secret}:${ref.version}`, {
+        project: ref.project ?? defaultProject,
+        "secret id": ref.secret,
+        version: ref.version,
+      });
       const name = versionName(ref, defaultProject);
       let payload: secretmanager_v1.Schema$SecretPayload | undefined;
       try {
@@ -65,11 +89,17 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
           "grant the gate's identity roles/secretmanager.secretAccessor on it",
         );
       }
-      const bytes = Buffer.from(payload?.data ?? "", "base64");
-      if (payload?.dataCrc32c != null && BigInt(payload.dataCrc32c) !== BigInt(crc32c(bytes))) {
-        throw new GateError("GCP_UNAVAILABLE", `secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C mismatch)`, {
-          hint: "retry the run",
-        });
+      // proto3 JSON leaves out an empty bytes field.
+      const bytes = Buffer.from(typeof payload?.data === "string" ? payload.data : "", "base64");
+      // Secret Manager always sends the checksum; a payload without one (or with a different one) is not trusted.
+      const checksum = payload?.dataCrc32c;
+      const expected = typeof checksum === "string" || typeof checksum === "number" ? String(checksum) : "";
+      if (!/^[0-9]{1,10}$/.test(expected) || Number(expected) !== crc32c(bytes)) {
+        throw new GateError(
+          "GCP_UNAVAILABLE",
+          `secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C ${expected ? "mismatch" : "missing"})`,
+          { hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between" },
+        );
       }
       return new Uint8Array(bytes);
     },

@@ -2,12 +2,17 @@
 // the retry and throttling plugins, pointed at GITHUB_API_URL (GitHub
 // Enterprise), and bounded: every request has its own timeout and all of them
 // stop when the publish budget's signal aborts, so GitHub can never hang the run.
-import { getOctokit } from "@actions/github";
-import { defaults } from "@actions/github/lib/utils";
+import * as http from "node:http";
+import { Octokit } from "@octokit/core";
+import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 
-export type GitHubClient = ReturnType<typeof getOctokit>;
+// What @actions/github's getOctokit builds, without @actions/github: its proxy-aware
+// fetch bundles undici (418 KB, ~30 ms of every start-up) for what Node 24 does itself.
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+export type GitHubClient = InstanceType<typeof GitHub>;
 type Fetch = typeof globalThis.fetch;
 
 export interface ClientSettings {
@@ -20,7 +25,7 @@ export interface ClientSettings {
   remainingMs: () => number;
   /** Where rate-limit waits are reported (a person wonders why the step pauses). */
   info: (line: string) => void;
-  /** Tests inject a fetch; the runner uses @actions/github's proxy-aware one. */
+  /** Tests inject a fetch; the runner uses Node's fetch (proxied by HTTPS_PROXY on Node 24). */
   fetch?: Fetch;
 }
 
@@ -28,7 +33,8 @@ export interface ClientSettings {
 const RETRIES = 2;
 
 export function githubClient(settings: ClientSettings): GitHubClient {
-  const base = settings.fetch ?? (defaults.request?.fetch as Fetch | undefined) ?? globalThis.fetch;
+  if (!settings.fetch) routeFetchThroughEnvProxy();
+  const base = settings.fetch ?? globalThis.fetch;
   const bounded: Fetch = (url, init) =>
     base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
   const onLimit =
@@ -39,17 +45,20 @@ export function githubClient(settings: ClientSettings): GitHubClient {
       );
       return worthIt;
     };
-  return getOctokit(
-    settings.token,
-    {
-      baseUrl: settings.apiUrl,
-      request: { fetch: bounded },
-      retry: { retries: RETRIES },
-      throttle: { onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
-      // Octokit's own console output would bypass the redacting logger; its messages are not needed.
-      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    },
-    retry,
-    throttling,
-  );
+  return new GitHub({
+    auth: settings.token,
+    baseUrl: settings.apiUrl,
+    request: { fetch: bounded },
+    retry: { retries: RETRIES },
+    throttle: { onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+    // Octokit's own console output would bypass the redacting logger; its messages are not needed.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+}
+
+/** HTTPS_PROXY / NO_PROXY for fetch on self-hosted runners: Node 24 (the action runs on node24) routes fetch itself; Node 20 has no such switch. */
+function routeFetchThroughEnvProxy(): void {
+  const env = process.env;
+  if (!(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)) return;
+  (http as { setGlobalProxyFromEnv?: () => void }).setGlobalProxyFromEnv?.();
 }

@@ -1,6 +1,6 @@
 // The published JSON Schema of the manifest, generated from the zod schema
 // (scripts/docs.mjs writes it to schema/deploy-gate.schema.json).
-import { z } from "zod";
+import * as z from "zod";
 import { manifestSchema } from "./schema.js";
 
 export function manifestJsonSchema(): Record<string, unknown> {

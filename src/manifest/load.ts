@@ -1,14 +1,22 @@
 // Reads the manifest YAML, validates it with the zod schema and keeps the line
 // of every requirement, so a finding can point at the line that asked for it.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { InputError } from "../errors.js";
+import { clip, NAME_PATTERNS } from "../inputs.js";
 import type { SourceLocation } from "../model.js";
 import {
+  envRequirementSchema,
+  healthRequirementSchema,
+  jwtRequirementSchema,
   manifestSchema,
+  secretRequirementSchema,
+  serviceRequirementSchema,
+  websocketRequirementSchema,
   type EnvRequirement,
   type HealthRequirement,
   type JwtRequirement,
+  type ManifestRaw,
   type SecretRequirement,
   type WebsocketRequirement,
 } from "./schema.js";
@@ -77,6 +85,7 @@ export function parseManifest(text: string, file: string): Manifest {
 
   const locate = (path: (string | number)[]): SourceLocation => locationOf(doc, lineCounter, file, path);
   const raw = parsed.data;
+  checkNames(raw, (path) => locate(path).line, file);
   const services: ServiceRequirement[] = Object.entries(raw.services).map(([name, requirement]) => {
     const spec = requirement ?? { env: {}, secrets: {} };
     const at = (...path: string[]) => locate(["services", name, ...path]);
@@ -117,6 +126,72 @@ export function parseManifest(text: string, file: string): Manifest {
   return { file, region: raw.region, projectId: raw.project_id, services, consistent, devFallbackSecrets: raw.dev_fallback_secrets };
 }
 
+/**
+ * Names the schema accepts as any string but that end up in Google API paths: held to the same
+ * strict patterns as the action inputs, before any request is made.
+ */
+function checkNames(raw: ManifestRaw, lineOf: (path: (string | number)[]) => number | undefined, file: string): void {
+  const check = (kind: keyof typeof NAME_PATTERNS, value: string | undefined, path: (string | number)[]) => {
+    if (value === undefined || NAME_PATTERNS[kind].pattern.test(value)) return;
+    const line = lineOf(path);
+    throw new InputError(
+      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clip(value))} is not ${NAME_PATTERNS[kind].expected}`,
+      `fix that ${kind === "service" ? "service name" : kind} in the manifest`,
+      "MANIFEST_INVALID",
+    );
+  };
+  check("project", raw.project_id, ["project_id"]);
+  check("region", raw.region, ["region"]);
+  for (const [name, spec] of Object.entries(raw.services)) {
+    check("service", name, ["services", name]);
+    check("region", spec?.region, ["services", name, "region"]);
+    for (const [env, secret] of Object.entries(spec?.secrets ?? {}))
+      check("project", secret?.project, ["services", name, "secrets", env, "project"]);
+    const compare = spec?.jwt?.compare_with;
+    if (compare && "project" in compare) check("project", compare.project, ["services", name, "jwt", "compare_with", "project"]);
+  }
+}
+
+/** The fields the object at `path` may have, for "did you mean". */
+function fieldsAt(path: readonly (string | number)[]): string[] {
+  const [top, , kind, entry] = path;
+  if (path.length === 0) return Object.keys(manifestSchema.shape);
+  if (top !== "services") return [];
+  if (path.length === 2) return Object.keys(serviceRequirementSchema.shape);
+  const nested: Record<string, { shape: object }> = {
+    jwt: jwtRequirementSchema,
+    health: healthRequirementSchema,
+    websocket: websocketRequirementSchema,
+  };
+  if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
+  if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);
+  if (path.length === 4 && entry !== undefined && kind === "secrets") return Object.keys(secretRequirementSchema.shape);
+  return [];
+}
+
+/** The known field closest to a misspelt one (at most 2 edits away), if any. */
+export function didYouMean(key: string, fields: readonly string[]): string | undefined {
+  let best: { field: string; distance: number } | undefined;
+  for (const field of fields) {
+    const distance = editDistance(key.toLowerCase(), field);
+    if (distance <= Math.min(2, Math.floor(field.length / 2)) && (!best || distance < best.distance)) best = { field, distance };
+  }
+  return best?.field;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 3;
+}
+
 function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): string {
   const lines = error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== "symbol");
@@ -126,7 +201,7 @@ function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCount
     const where = path.length ? path.join(".") : "(top level)";
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}`
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => unknownKey(key, fieldsAt(path))).join(", ")}`
         : issue.code === "invalid_key"
           ? `key ${issue.issues[0]?.message ?? "is invalid"}`
           : issue.message;
@@ -134,6 +209,11 @@ function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCount
   });
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
   return `manifest is invalid: ${lines.join("; ")}${more}`;
+}
+
+function unknownKey(key: string, fields: readonly string[]): string {
+  const suggestion = didYouMean(key, fields);
+  return `${JSON.stringify(clip(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
 }
 
 /** The line of the deepest node on `path` that exists. */

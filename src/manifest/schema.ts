@@ -1,7 +1,7 @@
 // The requirements file (`.github/deploy-gate.yml`). This zod schema is the one
 // definition: the TypeScript types, the validation and the published JSON
 // Schema (`schema/deploy-gate.schema.json`) all come from it.
-import { z } from "zod";
+import * as z from "zod";
 
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 const secretId = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Secret Manager secret id ([A-Za-z0-9_-], 1-255 chars)");

@@ -1,7 +1,6 @@
 // Open the WebSocket as the browser does (with the token) and as an attacker
 // would (without one), and say exactly how each handshake ended: refused with
 // which status, accepted then closed with which code, or never connected and why.
-import WebSocket from "ws";
 import type { WebsocketRequirement } from "../manifest/schema.js";
 import { excerpt } from "./excerpt.js";
 import { classifyNetworkError, type NetworkFailure } from "./http.js";
@@ -49,7 +48,14 @@ function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
   return { target, headers, protocols };
 }
 
-export function handshake(url: URL, spec: HandshakeSpec, token: string | undefined, options: HandshakeOptions): Promise<HandshakeOutcome> {
+export async function handshake(
+  url: URL,
+  spec: HandshakeSpec,
+  token: string | undefined,
+  options: HandshakeOptions,
+): Promise<HandshakeOutcome> {
+  // Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
+  const { default: WebSocket } = await import("ws");
   const { target, headers, protocols } = placeToken(url, spec, token);
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;

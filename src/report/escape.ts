@@ -40,5 +40,5 @@ export function escapeLog(text: string): string {
   return text
     .replace(INVISIBLE, "")
     .replace(/[\r\n]+/g, " ")
-    .replace(/::/g, ": :");
+    .replace(/:(?=:)/g, ": ");
 }

@@ -1,0 +1,116 @@
+// `npm run bench`: cold start, bundle, wall time against the critical path,
+// and scale, measured side by side in one run on this machine (issue 8).
+// Writes bench/results.json and bench/results.md, and the table into the
+// README between its bench markers.
+//   --only cold,bundle,path,scale   run some parts only (results.json is then left alone)
+//   --action FILE                   time another build of the action (cold start)
+//   --runs N                        cold-start runs per node (default 21)
+import { execFileSync, spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { coldStart, node24 } from "./cold-start.js";
+import { measureCriticalPath, measureScale } from "./gate-runs.js";
+import { type BenchResults, markdownTable, TARGETS, updateReadme } from "./report.js";
+import { elapsedMs, median, round } from "./stats.js";
+
+const LATENCY_MS = 40;
+
+interface GuardReport {
+  actionBytes: number;
+  ok: boolean;
+  checks: { name: string; ok: boolean; detail: string }[];
+  packages: { name: string; bytes: number }[];
+}
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    action: { type: "string", default: "dist/index.js" },
+    runs: { type: "string", default: "21" },
+    "gate-runs": { type: "string", default: "5" },
+  },
+});
+const parts = new Set((values.only ?? "cold,bundle,path,scale").split(","));
+const runs = Math.max(15, Number(values.runs));
+const gateRuns = Math.max(1, Number(values["gate-runs"]));
+const nodes = [process.execPath, node24()].filter((node): node is string => node !== undefined);
+// GitHub runs the action on Node 24 (action.yml); Node 20 when 24 cannot be had.
+const gateNode = nodes.at(-1) ?? process.execPath;
+const version = (node: string) => execFileSync(node, ["--version"]).toString().trim();
+
+const results: BenchResults = {
+  machine: { cpus: availableParallelism(), node: process.version },
+  bundle: { bytes: 0, guardOk: false, failedChecks: [], googleAuthLibraryCopies: "", largest: [], buildMs: Number.NaN },
+  coldStart: [],
+};
+
+if (parts.has("bundle")) {
+  const builds: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+    builds.push(elapsedMs(started));
+  }
+  // The guard exits 1 on a failed check; its JSON says which.
+  const guard = JSON.parse(spawnSync(process.execPath, ["scripts/bench-guard.mjs", "--json"]).stdout.toString()) as GuardReport;
+  results.bundle = {
+    bytes: guard.actionBytes,
+    guardOk: guard.ok,
+    failedChecks: guard.checks
+      .filter((check) => !check.ok && check.name.includes("meta.json"))
+      .map((check) => `${check.name}: ${check.detail}`),
+    googleAuthLibraryCopies:
+      guard.checks.find((check) => check.name === "build/index.meta.json: exactly one google-auth-library")?.detail ?? "?",
+    largest: guard.packages.slice(0, 12),
+    buildMs: round(median(builds), 0),
+  };
+  console.log(`bundle: ${guard.actionBytes} bytes, guard ${guard.ok ? "ok" : "FAILED"}, build ${results.bundle.buildMs} ms`);
+}
+
+if (parts.has("cold")) {
+  for (const node of nodes) {
+    const result = coldStart(node, resolve(values.action), runs);
+    results.coldStart.push(result);
+    console.log(
+      `cold start ${result.node}: +${result.deltaMs} ms (${result.actionMs} vs ${result.emptyMs} ms), CPU +${result.deltaCpuMs} ms (${result.actionCpuMs} vs ${result.emptyCpuMs}), load ${result.load.join("→")}; target ≤ +${TARGETS.coldStartDeltaMs}`,
+    );
+  }
+}
+
+if (parts.has("path")) {
+  const path = await measureCriticalPath(gateNode, gateRuns, LATENCY_MS);
+  results.criticalPath = { ...path, node: version(gateNode) };
+  console.log(
+    `critical path: full ${path.full.gateMs} ms / bound ${path.full.lowerBoundMs} = ${path.full.ratio}× (${path.full.path.chain.join(" → ")})`,
+  );
+  console.log(`critical path: GCP only ${path.gcpOnly.gateMs} ms / bound ${path.gcpOnly.lowerBoundMs} = ${path.gcpOnly.ratio}×`);
+  if (path.full.path.duplicates.length) console.log(`  repeated requests: ${path.full.path.duplicates.join(", ")}`);
+}
+
+if (parts.has("scale")) {
+  results.scale = [];
+  // The action's default cap (quota-friendly), and the highest it accepts: what the cap costs at scale.
+  for (const maxConcurrency of [undefined, 256]) {
+    const points = await measureScale(gateNode, [1, 10, 50], 10, Math.max(1, Math.ceil(gateRuns / 2)), LATENCY_MS, maxConcurrency);
+    const ratio = round((points.at(-1)?.gateMs ?? Number.NaN) / (points[0]?.gateMs ?? Number.NaN), 2);
+    results.scale.push({ node: version(gateNode), maxConcurrency, points, ratio });
+    for (const point of points) {
+      console.log(
+        `scale ${point.services} services, max_concurrency ${maxConcurrency ?? "default"}: ${point.gateMs} ms (bound ${point.lowerBoundMs}), ${point.path.requests} requests, peak RSS ${point.peakRssKiB} KiB`,
+      );
+    }
+  }
+}
+
+const table = markdownTable(results);
+console.log(`\n${table}`);
+if (parts.size === 4 && values.action === "dist/index.js") {
+  await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile("bench/results.md", table);
+  const updated = await updateReadme("README.md", table);
+  console.log(updated ? "README.md: table updated between the bench markers" : "README.md has no bench markers: table not inserted");
+} else {
+  console.log(JSON.stringify(results, null, 2));
+}

@@ -1,0 +1,111 @@
+// The lower bound of a gate's wall time: the longest chain of requests where
+// each needs an earlier answer, times the emulators' fixed latency. The
+// requests come from the emulators' logs; what each one waits for comes from
+// the code (named below), so a new kind of request fails loudly here.
+import type { EmulatorServer, RecordedRequest } from "../test/emulators/http.js";
+
+interface Kind {
+  id: string;
+  match: RegExp;
+  /** Kinds whose answer this request needs, and where in the code that dependency lives. */
+  after: string[];
+}
+
+const KINDS: Kind[] = [
+  // src/gcp/cloud-run.ts readRevisions: the service names the revision(s) to read.
+  { id: "run.services.get", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/[^/?]+(\?|$)/, after: [] },
+  { id: "run.revisions.get", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/, after: ["run.services.get"] },
+  { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: ["run.services.get"] },
+  // src/collect/secrets.ts: the revision's env and volumes name the secret versions; a value is read after its version is seen enabled.
+  {
+    id: "secretmanager.versions.get",
+    match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:?]+(\?|$)/,
+    after: ["run.revisions.get"],
+  },
+  { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: ["secretmanager.versions.get"] },
+  { id: "secretmanager.secrets.get", match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/:?]+(\?|$)/, after: ["secretmanager.versions.get"] },
+  // src/collect/iam.ts: the revision's secret refs, projects and runtime service account.
+  { id: "secretmanager.secrets.getIamPolicy", match: /^(GET|POST) \/v1\/.+\/secrets\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },
+  { id: "resourcemanager.projects.getIamPolicy", match: /^POST \/v3\/projects\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },
+  { id: "resourcemanager.projects.get", match: /^GET \/v3\/projects\/[^/:?]+(\?|$)/, after: ["run.revisions.get"] },
+];
+
+export interface TimedRequest {
+  kind: string;
+  key: string;
+  /** Arrival at the emulator, ms after the first request of the run. */
+  atMs: number;
+}
+
+/** Remember when each request reaches an emulator (the emulators keep only the request). */
+export function stampArrivals(servers: EmulatorServer[]): {
+  reset(): void;
+  take(): TimedRequest[];
+} {
+  const arrivals: { request: RecordedRequest; at: number }[] = [];
+  for (const server of servers) {
+    const log = server.requests;
+    const push = log.push.bind(log);
+    log.push = (...items: RecordedRequest[]) => {
+      for (const request of items) arrivals.push({ request, at: performance.now() });
+      return push(...items);
+    };
+  }
+  return {
+    reset: () => {
+      arrivals.length = 0;
+      for (const server of servers) server.requests.length = 0;
+    },
+    take: () => {
+      const start = Math.min(...arrivals.map(({ at }) => at));
+      return arrivals.map(({ request, at }) => {
+        const key = `${request.method} ${request.path}`;
+        return { kind: classify(key), key, atMs: at - start };
+      });
+    },
+  };
+}
+
+function classify(key: string): string {
+  const kind = KINDS.find((candidate) => candidate.match.test(key));
+  if (!kind) throw new Error(`bench/critical-path.ts does not know the request ${key}: add what it waits for`);
+  return kind.id;
+}
+
+export interface CriticalPath {
+  /** The longest chain of dependent request kinds seen in this run, first to last. */
+  chain: string[];
+  requests: number;
+  /** The same method and path asked more than once. */
+  duplicates: string[];
+  /** First and last arrival of each kind, ms after the first request: how concurrent the run really was. */
+  arrivals: Record<string, { count: number; firstMs: number; lastMs: number }>;
+}
+
+export function criticalPath(requests: TimedRequest[]): CriticalPath {
+  const seen = new Set(requests.map((request) => request.kind));
+  const longest = new Map<string, string[]>();
+  const chainTo = (id: string): string[] => {
+    const known = longest.get(id);
+    if (known) return known;
+    const kind = KINDS.find((candidate) => candidate.id === id);
+    const before = (kind?.after ?? []).map(chainTo).sort((a, b) => b.length - a.length)[0] ?? [];
+    const chain = [...before, id];
+    longest.set(id, chain);
+    return chain;
+  };
+  const chain = [...seen].map(chainTo).sort((a, b) => b.length - a.length)[0] ?? [];
+  const counts = new Map<string, number>();
+  for (const { key } of requests) counts.set(key, (counts.get(key) ?? 0) + 1);
+  const arrivals: CriticalPath["arrivals"] = {};
+  for (const { kind, atMs } of requests) {
+    const entry = arrivals[kind] ?? { count: 0, firstMs: atMs, lastMs: atMs };
+    arrivals[kind] = { count: entry.count + 1, firstMs: Math.min(entry.firstMs, atMs), lastMs: Math.max(entry.lastMs, atMs) };
+  }
+  return {
+    chain,
+    requests: requests.length,
+    duplicates: [...counts].filter(([, count]) => count > 1).map(([key, count]) => `${key} ×${count}`),
+    arrivals,
+  };
+}

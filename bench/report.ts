@@ -1,0 +1,104 @@
+// bench/results.json → the Markdown table the README's performance section
+// shows between <!-- bench:start --> and <!-- bench:end -->.
+import { readFile, writeFile } from "node:fs/promises";
+import type { ColdStart } from "./cold-start.js";
+import type { CriticalPathResult, ScalePoint } from "./gate-runs.js";
+
+export const TARGETS = { coldStartDeltaMs: 130, bundleBytes: 1_300_000, buildMs: 1_000, criticalPathRatio: 1.2, scaleRatio: 1.5 };
+
+export interface BenchResults {
+  machine: { cpus: number; node: string };
+  bundle: {
+    bytes: number;
+    guardOk: boolean;
+    failedChecks: string[];
+    googleAuthLibraryCopies: string;
+    largest: { name: string; bytes: number }[];
+    buildMs: number;
+  };
+  coldStart: ColdStart[];
+  criticalPath?: CriticalPathResult & { node: string };
+  scale?: { node: string; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
+}
+
+const mark = (ok: boolean) => (ok ? "✅" : "❌");
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+export function markdownTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const run of results.coldStart) {
+    rows.push([
+      `Cold start, Node ${run.node} (median of ${run.runs}, interleaved with \`node -e ''\`)`,
+      `+${run.deltaMs} ms (${run.actionMs} vs ${run.emptyMs} ms)${run.deltaCpuMs === undefined ? "" : `, CPU +${run.deltaCpuMs} ms`}, ${mib(run.actionRssKiB)} peak RSS, load ${run.load.join("→")}`,
+      `≤ +${TARGETS.coldStartDeltaMs} ms`,
+      mark(run.deltaMs <= TARGETS.coldStartDeltaMs),
+    ]);
+  }
+  const { bundle } = results;
+  if (bundle.bytes > 0) rows.push(...bundleRows(bundle));
+  const path = results.criticalPath;
+  if (path) {
+    const chain = (names: string[]) => names.map((name) => `\`${name}\``).join(" → ");
+    rows.push([
+      `One service, incident 1 fixed, ${path.latencyMs} ms per GCP request (Node ${path.node})`,
+      `${path.full.gateMs} ms = ${path.full.ratio}× the bound ${path.full.lowerBoundMs} ms: ${path.full.path.chain.length} × ${path.latencyMs} ms (${chain(path.full.path.chain)}) + ${path.full.probeFloorMs} ms WebSocket observe_ms; ${path.full.path.requests} requests, ${path.full.path.duplicates.length} repeated`,
+      `≤ ${TARGETS.criticalPathRatio}×`,
+      mark(path.full.ratio <= TARGETS.criticalPathRatio && path.full.path.duplicates.length === 0),
+    ]);
+    rows.push([
+      "The same without probes (GCP requests only)",
+      `${path.gcpOnly.gateMs} ms = ${path.gcpOnly.ratio}× the bound ${path.gcpOnly.lowerBoundMs} ms (${path.gcpOnly.path.chain.length} × ${path.latencyMs} ms)`,
+      `≤ ${TARGETS.criticalPathRatio}×`,
+      mark(path.gcpOnly.ratio <= TARGETS.criticalPathRatio),
+    ]);
+  }
+  for (const scale of results.scale ?? []) {
+    const points = scale.points;
+    rows.push([
+      `Scale: ${points.map((point) => point.services).join(" / ")} services × 10 secrets, values read, probes off, max_concurrency ${scale.maxConcurrency ?? "default (16)"} (Node ${scale.node})`,
+      `${points.map((point) => `${point.gateMs} ms`).join(" / ")} (bounds ${points.map((point) => point.lowerBoundMs).join(" / ")} ms); peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; ${points.map((point) => point.path.requests).join(" / ")} requests; largest = ${scale.ratio}× one`,
+      `≤ ${TARGETS.scaleRatio}× one service`,
+      mark(scale.ratio <= TARGETS.scaleRatio),
+    ]);
+  }
+  const lines = [
+    `Measured by \`npm run bench\` on ${results.machine.cpus} cores; ratios are side by side in one run, so they carry over to other machines better than the times do.`,
+    "",
+    "| Measure | Result | Target | |",
+    "| --- | --- | --- | --- |",
+    ...rows.map((row) => `| ${row.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function bundleRows(bundle: BenchResults["bundle"]): string[][] {
+  const rows: string[][] = [];
+  rows.push(["`dist/index.js`", kb(bundle.bytes), `≤ ${kb(TARGETS.bundleBytes)}`, mark(bundle.bytes <= TARGETS.bundleBytes)]);
+  rows.push([
+    "Metafile: no `googleapis`, `google-gax`, `@grpc/*`, `protobufjs`; one `google-auth-library`",
+    bundle.guardOk ? `clean; google-auth-library: ${bundle.googleAuthLibraryCopies}` : bundle.failedChecks.join("; "),
+    "`node scripts/bench-guard.mjs`",
+    mark(bundle.guardOk),
+  ]);
+  rows.push([
+    "Build (`node scripts/build.mjs`, median of 3)",
+    `${bundle.buildMs} ms`,
+    `≤ ${TARGETS.buildMs} ms`,
+    mark(bundle.buildMs <= TARGETS.buildMs),
+  ]);
+  return rows;
+}
+
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+
+/** Replace what is between the README's markers; false when the markers are not there. */
+export async function updateReadme(path: string, table: string): Promise<boolean> {
+  const text = await readFile(path, "utf8");
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) return false;
+  await writeFile(path, `${text.slice(0, start + START.length)}\n${table}${text.slice(end)}`);
+  return true;
+}
