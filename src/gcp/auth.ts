@@ -4,7 +4,7 @@
 // its first token here, so a bad credential fails now, with a message naming
 // the fix, and not halfway through reading Cloud Run.
 import { readFile } from "node:fs/promises";
-import { type AuthClient, OAuth2Client } from "google-auth-library";
+import { type AuthClient, type Impersonated, OAuth2Client } from "google-auth-library";
 import { GateError } from "../errors.js";
 import { type Transport, federatedClient, impersonatedClient, serviceAccountKeyClient, untilAborted } from "./auth/clients.js";
 import { authError, type CredentialFile, parseCredentialText, readCredentialFile } from "./auth/credential-file.js";
@@ -123,20 +123,15 @@ async function workloadIdentity(settings: AuthSettings, transport: Transport): P
     repository: settings.env.GITHUB_REPOSITORY,
     timeoutMs: transport.timeoutMs,
   });
-  return {
+  return impersonatedCredentials(
     client,
-    projectId: projectOfServiceAccount(serviceAccount),
-    principal: serviceAccount,
-    mode: "workload_identity",
-    idTokens: {
-      kind: "impersonated",
-      client,
-      serviceAccount,
-      timeoutMs: transport.timeoutMs,
-      provider: provider,
-      repository: settings.env.GITHUB_REPOSITORY,
-    },
-  };
+    serviceAccount,
+    "workload_identity",
+    projectOfServiceAccount(serviceAccount),
+    provider,
+    settings,
+    transport,
+  );
 }
 
 async function fromFile(
@@ -193,20 +188,36 @@ async function fromFile(
   const client = impersonatedClient(federated, serviceAccount, iamEndpoint, lifetimeSeconds, transport);
   stages.push(["impersonation", impersonationUrl(iamEndpoint, serviceAccount)]);
   await firstToken(client, transport.signal, context);
-  return {
+  return impersonatedCredentials(
     client,
-    projectId: envProject ?? projectOfServiceAccount(serviceAccount),
-    principal: serviceAccount,
+    serviceAccount,
     mode,
-    idTokens: {
-      kind: "impersonated",
-      client,
-      serviceAccount,
-      timeoutMs: transport.timeoutMs,
-      provider: provider,
-      repository: settings.env.GITHUB_REPOSITORY,
-    },
-  };
+    envProject ?? projectOfServiceAccount(serviceAccount),
+    provider,
+    settings,
+    transport,
+  );
+}
+
+/** Credentials that act as `serviceAccount` through impersonation; they can also mint ID tokens. */
+function impersonatedCredentials(
+  client: Impersonated,
+  serviceAccount: string,
+  mode: GcpCredentials["mode"],
+  projectId: string | undefined,
+  provider: string | undefined,
+  settings: AuthSettings,
+  transport: Transport,
+): GcpCredentials {
+  const idTokens = {
+    kind: "impersonated",
+    client,
+    serviceAccount,
+    timeoutMs: transport.timeoutMs,
+    provider,
+    repository: settings.env.GITHUB_REPOSITORY,
+  } as const;
+  return { client, projectId, principal: serviceAccount, mode, idTokens };
 }
 
 async function firstToken(client: AuthClient, signal: AbortSignal, context: FailureContext): Promise<void> {
