@@ -16,13 +16,13 @@ const KINDS: Kind[] = [
   { id: "run.services.get", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/[^/?]+(\?|$)/, after: [] },
   { id: "run.revisions.get", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/, after: ["run.services.get"] },
   { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: ["run.services.get"] },
-  // src/collect/secrets.ts: the revision's env and volumes name the secret versions; a value is read after its version is seen enabled.
+  // src/collect/secrets.ts: the revision's env and volumes name the secret versions; a needed value is read alongside its metadata.
   {
     id: "secretmanager.versions.get",
     match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:?]+(\?|$)/,
     after: ["run.revisions.get"],
   },
-  { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: ["secretmanager.versions.get"] },
+  { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: ["run.revisions.get"] },
   { id: "secretmanager.secrets.get", match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/:?]+(\?|$)/, after: ["secretmanager.versions.get"] },
   // src/collect/iam.ts: the revision's secret refs, projects and runtime service account.
   { id: "secretmanager.secrets.getIamPolicy", match: /^(GET|POST) \/v1\/.+\/secrets\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },

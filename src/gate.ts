@@ -16,7 +16,7 @@ import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
 import { compareTestSecret } from "./probes/compare.js";
-import { probeService } from "./probes/index.js";
+import { probeHttp, probeWebsocket } from "./probes/index.js";
 import { jwtSecretValue, tokensFor } from "./probes/tokens.js";
 
 export interface GateContext {
@@ -59,12 +59,14 @@ export async function assess<T>(
       const entries = await readConfigs(target);
       return Promise.all(
         entries.map(async (entry) => {
+          // /health needs no token: start it now, alongside the secret and IAM reads.
+          const http = startHttpProbe(entry, context);
           const [, , accessor] = await Promise.all([
             vault.load(entry.config, (envName) => needsValue(context.manifest, entry.config.service, envName)),
             entry.previous ? vault.load(entry.previous, () => false) : undefined,
             accessorsOf?.(entry.config),
           ]);
-          const service = await assessService(entry, vault, accessor, context);
+          const service = await assessService(entry, vault, accessor, context, http);
           context.onServiceDone?.(service);
           return { entry, service };
         }),
@@ -99,52 +101,54 @@ function configChecks(
   ];
 }
 
+type HttpProbe = ReturnType<typeof probeHttp>;
+
+function probeBaseUrl(entry: ConfigUnderTest, context: GateContext): string | undefined {
+  const { requirement } = entry;
+  if (!context.probe || !(requirement.health || requirement.websocket)) return undefined;
+  return context.urlOverride ?? entry.config.url;
+}
+
+function startHttpProbe(entry: ConfigUnderTest, context: GateContext): HttpProbe | undefined {
+  const baseUrl = probeBaseUrl(entry, context);
+  if (!baseUrl) return undefined;
+  const probe = probeHttp(entry.requirement, { baseUrl, ...(entry.config.url ? { audience: entry.config.url } : {}) }, context.signal, {
+    mask: context.mask,
+    ...(context.idToken ? { idToken: context.idToken } : {}),
+  });
+  // Awaited later; if the service's pipeline fails first, the probe's outcome is simply dropped.
+  probe.catch(() => undefined);
+  return probe;
+}
+
 async function assessService(
   entry: ConfigUnderTest,
   vault: SecretVault,
   accessor: AccessorFacts | undefined,
   context: GateContext,
+  http: HttpProbe | undefined,
 ): Promise<ServiceReport> {
   const { requirement, config, previous } = entry;
   const jwtSecret = requirement.jwt ? jwtSecretValue(config, requirement.jwt.secret_env, vault, context.mask) : undefined;
   const configFindings = configChecks(requirement, config, vault, jwtSecret?.facts, accessor);
-  // Incident 3: the secret the team's tests sign with, against the one the revision uses.
-  const testSecretFindings = requirement.jwt
-    ? await compareTestSecret(config.service, requirement.jwt, jwtSecret?.bytes, {
-        env: context.env,
-        readSecret: (ref, signal) => context.secretManager.access(ref, config.project, signal),
-        fingerprint: vault.fingerprint,
-        mask: context.mask,
-        signal: context.signal,
-      })
-    : [];
-  const baseUrl = context.urlOverride ?? config.url;
-  let probeFindings: Finding[] = [];
-  if (context.probe && baseUrl && (requirement.health || requirement.websocket)) {
-    const tokens = await tokensFor(requirement, jwtSecret?.bytes, context.mask);
-    probeFindings = await probeService(
-      requirement,
-      { baseUrl, ...tokens, ...(config.url ? { audience: config.url } : {}) },
-      context.signal,
-      {
-        mask: context.mask,
-        ...(context.idToken ? { idToken: context.idToken } : {}),
-      },
-    );
-  } else if (context.probe && !baseUrl && (requirement.health || requirement.websocket)) {
-    probeFindings = [
-      {
-        id: "probe.no_url",
-        status: "skip",
-        message: `${describeRevision(config)} takes only part (or none) of ${config.service}'s traffic, so no URL reaches it alone: probes skipped`,
-        hint: "deploy it with --tag=NAME and set the tag input, or set url",
-      },
-    ];
-  }
+  const baseUrl = probeBaseUrl(entry, context);
+  const [testSecretFindings, probeFindings] = await Promise.all([
+    // Incident 3: the secret the team's tests sign with, against the one the revision uses.
+    requirement.jwt
+      ? compareTestSecret(config.service, requirement.jwt, jwtSecret?.bytes, {
+          env: context.env,
+          readSecret: (ref, signal) => context.secretManager.access(ref, config.project, signal),
+          fingerprint: vault.fingerprint,
+          mask: context.mask,
+          signal: context.signal,
+        })
+      : [],
+    runProbes(entry, baseUrl, http, jwtSecret?.bytes, context),
+  ]);
   return {
     service: config.service,
     revision: config.revision,
-    ...(baseUrl ? { url: baseUrl } : {}),
+    ...((context.urlOverride ?? config.url) ? { url: context.urlOverride ?? config.url } : {}),
     checks: [
       ...diagnose(requirement, [...configFindings, ...testSecretFindings], probeFindings, config),
       ...configFindings,
@@ -155,6 +159,31 @@ async function assessService(
       ? { previous: { revision: previous.revision, checks: configChecks(requirement, previous, vault, undefined, undefined) } }
       : {}),
   };
+}
+
+async function runProbes(
+  entry: ConfigUnderTest,
+  baseUrl: string | undefined,
+  http: HttpProbe | undefined,
+  secret: Uint8Array | undefined,
+  context: GateContext,
+): Promise<Finding[]> {
+  const { requirement, config } = entry;
+  if (!context.probe || !(requirement.health || requirement.websocket)) return [];
+  if (!baseUrl || !http) {
+    return [
+      {
+        id: "probe.no_url",
+        status: "skip",
+        message: `${describeRevision(config)} takes only part (or none) of ${config.service}'s traffic, so no URL reaches it alone: probes skipped`,
+        hint: "deploy it with --tag=NAME and set the tag input, or set url",
+      },
+    ];
+  }
+  const tokens = await tokensFor(requirement, secret, context.mask);
+  const { findings, headers } = await http;
+  const websocket = await probeWebsocket(requirement, { baseUrl, ...tokens }, headers, context.signal);
+  return [...(tokens.tokenFindings ?? []), ...findings, ...websocket];
 }
 
 function needsValue(manifest: Manifest, service: string, envName: string): boolean {

@@ -35,7 +35,7 @@ export function secretVault(
   const facts = new Map<string, SecretFact>();
   const values = new Map<string, Uint8Array>();
   const inspectOnce = memo<SecretFact>();
-  const readOnce = memo<void>();
+  const readOnce = memo<{ value: Uint8Array } | { error: string }>();
   type Ref = NonNullable<RevisionConfig["env"][number]["secret"]>;
 
   const inspect = (key: string, ref: Ref, project: string) =>
@@ -45,18 +45,31 @@ export function secretVault(
       return fact;
     });
 
-  const read = (key: string, ref: Ref, project: string, fact: SecretFact) =>
+  const read = (key: string, ref: Ref, project: string) =>
     readOnce(key, async () => {
       try {
         const value = await manager.access(ref, project, signal);
-        const text = Buffer.from(value).toString("utf8");
-        mask(text);
-        values.set(key, value);
-        fact.value = { byteLength: value.byteLength, fingerprint: fingerprint(value), devFallback: isDevFallback(text, devFallbacks) };
+        mask(Buffer.from(value).toString("utf8"));
+        return { value };
       } catch (error) {
-        fact.valueError = describeError(error);
+        return { error: describeError(error) };
       }
     });
+
+  const attach = (key: string, fact: SecretFact, read: { value: Uint8Array } | { error: string }) => {
+    if (fact.value || fact.valueError) return;
+    if ("error" in read) {
+      fact.valueError = read.error;
+      return;
+    }
+    values.set(key, read.value);
+    const text = Buffer.from(read.value).toString("utf8");
+    fact.value = {
+      byteLength: read.value.byteLength,
+      fingerprint: fingerprint(read.value),
+      devFallback: isDevFallback(text, devFallbacks),
+    };
+  };
 
   return {
     facts,
@@ -70,8 +83,13 @@ export function secretVault(
       await Promise.all(
         refs.map(async ({ ref, readValue }) => {
           const key = secretKey(ref, config.project);
-          const fact = await inspect(key, ref, config.project);
-          if (readValue && fact.state.status === "ok") await read(key, ref, config.project, fact);
+          // Metadata and value in parallel: one round trip instead of two on the critical path.
+          // The value counts only if the version is enabled (inspect says why not otherwise).
+          const [fact, value] = await Promise.all([
+            inspect(key, ref, config.project),
+            readValue ? read(key, ref, config.project) : undefined,
+          ]);
+          if (value && fact.state.status === "ok") attach(key, fact, value);
         }),
       );
     },

@@ -31,7 +31,18 @@ export async function probeService(
   signal: AbortSignal,
   options: ProbeOptions = {},
 ): Promise<Finding[]> {
-  const findings: Finding[] = [...(target.tokenFindings ?? [])];
+  const http = await probeHttp(requirement, target, signal, options);
+  return [...(target.tokenFindings ?? []), ...http.findings, ...(await probeWebsocket(requirement, target, http.headers, signal))];
+}
+
+/** The ID token and /health: they need no JWT, so the gate starts them as soon as the revision's URL is known. */
+export async function probeHttp(
+  requirement: ServiceRequirement,
+  target: Pick<ProbeTarget, "baseUrl" | "audience">,
+  signal: AbortSignal,
+  options: ProbeOptions = {},
+): Promise<{ findings: Finding[]; headers: Record<string, string> }> {
+  const findings: Finding[] = [];
   const headers: Record<string, string> = {};
   if (options.idToken) {
     const audience = target.audience ?? new URL(target.baseUrl).origin;
@@ -50,6 +61,17 @@ export async function probeService(
     }
   }
   if (requirement.health) findings.push(...(await probeHealth(target.baseUrl, requirement.health, { signal, headers })));
+  return { findings, headers };
+}
+
+/** The WebSocket with the minted token, without one, and with a forged one. */
+export async function probeWebsocket(
+  requirement: ServiceRequirement,
+  target: ProbeTarget,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
   const ws = requirement.websocket;
   if (!ws) return findings;
   const url = websocketUrl(target.baseUrl, ws.path);
