@@ -7,7 +7,8 @@ import { InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { note } from "./notes.js";
 import { parseRemoteSecretPath } from "./secret-ref.js";
-import { readContainers, readSecretVolumes, type SecretAliases, sidecarSecretsNote } from "./service-yaml-template.js";
+import { readContainers, type SecretAliases, sidecarSecretsNote } from "./service-yaml-template.js";
+import { readSecretVolumes } from "./service-yaml-volumes.js";
 import { at, entries, locate, text, type YamlContext } from "./yaml-nodes.js";
 
 const MAX_SERVICE_YAML_BYTES = 1024 * 1024;

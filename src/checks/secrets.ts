@@ -5,6 +5,7 @@ import type { Finding, RevisionConfig, SecretRef } from "../model.js";
 import { describeRevision, updateCommand } from "./describe.js";
 import { findEnv } from "./env.js";
 import { secretKey, type SecretFacts } from "./facts.js";
+import type { SecretStatus } from "../gcp/secret-manager.js";
 
 export function checkSecrets(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
   return requirement.secrets.flatMap((required) => checkSecret(config, required, facts));
@@ -81,63 +82,8 @@ function stateFindings(
   const fact = facts.get(secretKey(ref, config.project));
   const where = `${refText(ref)} (for ${required.name})`;
   if (!fact) return [{ ...base, id: "secret.unchecked", status: "skip", message: `${where} was not inspected` }];
-  switch (fact.state.status) {
-    case "not_found":
-      return [
-        {
-          ...base,
-          id: "secret.not_found",
-          status: failStatus,
-          message: `secret ${where} does not exist in project ${ref.project ?? config.project}`,
-          hint: `create it: gcloud secrets create ${ref.secret} --project=${ref.project ?? config.project} --data-file=-`,
-        },
-      ];
-    case "version_not_found":
-      return [
-        {
-          ...base,
-          id: "secret.version_not_found",
-          status: failStatus,
-          message: `secret ${where} has no version ${ref.version}`,
-          hint: `add one: gcloud secrets versions add ${ref.secret} --data-file=-`,
-        },
-      ];
-    case "access_denied":
-      // The gate's own identity cannot look: that is "cannot verify", not a bad deploy.
-      return [
-        {
-          ...base,
-          id: "secret.access_denied",
-          status: "error",
-          message: `cannot verify secret ${where}: the gate's identity was denied access`,
-          hint: "grant the gate's service account roles/secretmanager.viewer (and secretAccessor for value checks) on the secret or project",
-        },
-      ];
-    case "version_disabled":
-      return [
-        {
-          ...base,
-          id: "secret.version_disabled",
-          status: failStatus,
-          message: `secret ${where}: version ${ref.version} is disabled${ref.version === "latest" ? " (the newest version is disabled, so latest cannot be read)" : ""}`,
-          hint: `enable it or point ${required.name} at an enabled version: gcloud secrets versions enable VERSION --secret=${ref.secret}`,
-        },
-      ];
-    case "version_destroyed":
-      return [
-        {
-          ...base,
-          id: "secret.version_destroyed",
-          status: failStatus,
-          message: `secret ${where}: version ${ref.version} is destroyed`,
-          hint: `add a new version and reference it: gcloud secrets versions add ${ref.secret} --data-file=-`,
-        },
-      ];
-    case "invalid_ref":
-      return [invalidRef(config, required.name, ref, failStatus, required.location)];
-    case "ok":
-      break;
-  }
+  const broken = brokenRefFinding(config, required.name, ref, fact.state.status, failStatus, required.location);
+  if (broken) return [broken];
   const findings: Finding[] = [];
   if (fact.value && required.min_bytes !== undefined && fact.value.byteLength < required.min_bytes) {
     findings.push({
@@ -200,54 +146,66 @@ export function checkOtherSecretRefs(config: RevisionConfig, requirement: Servic
       ref: volume.ref,
     })),
   ];
-  return refs.flatMap(({ subject, ref }): Finding[] => {
+  return refs.flatMap(({ subject, ref }) => {
     const status = facts.get(secretKey(ref, config.project))?.state.status;
-    const where = `${refText(ref)} (for ${subject})`;
-    const base = { subject };
-    switch (status) {
-      case "not_found":
-        return [
-          {
-            ...base,
-            id: "secret.not_found",
-            status: "fail" as const,
-            message: `${describeRevision(config)} references secret ${where}, which does not exist`,
-            hint: `create it or remove the reference: gcloud secrets create ${ref.secret} --data-file=-`,
-          },
-        ];
-      case "version_not_found":
-        return [
-          {
-            ...base,
-            id: "secret.version_not_found",
-            status: "fail" as const,
-            message: `${describeRevision(config)} references ${where}, a version that does not exist`,
-          },
-        ];
-      case "version_disabled":
-      case "version_destroyed":
-        return [
-          {
-            ...base,
-            id: `secret.${status}`,
-            status: "fail" as const,
-            message: `${describeRevision(config)} references ${where}, whose version is ${status === "version_disabled" ? "disabled" : "destroyed"}: new instances will not start`,
-            hint: "point it at an enabled version",
-          },
-        ];
-      case "access_denied":
-        return [
-          {
-            ...base,
-            id: "secret.access_denied",
-            status: "error" as const,
-            message: `cannot verify secret ${where}: the gate's identity was denied access`,
-          },
-        ];
-      case "invalid_ref":
-        return [invalidRef(config, subject, ref, "fail", undefined)];
-      default:
-        return [];
-    }
+    const broken = status && brokenRefFinding(config, subject, ref, status, "fail", undefined);
+    return broken ? [broken] : [];
   });
+}
+
+/** Why a referenced secret version cannot be resolved, or undefined when it can. One wording for listed and unlisted refs. */
+function brokenRefFinding(
+  config: RevisionConfig,
+  subject: string,
+  ref: SecretRef,
+  status: SecretStatus,
+  failStatus: "warn" | "fail",
+  location: Finding["location"],
+): Finding | undefined {
+  const base = { subject, ...(location ? { location } : {}) };
+  const where = `${refText(ref)} (for ${subject})`;
+  const project = ref.project ?? config.project;
+  switch (status) {
+    case "not_found":
+      return {
+        ...base,
+        id: "secret.not_found",
+        status: failStatus,
+        message: `${describeRevision(config)} references secret ${where}, which does not exist in project ${project}`,
+        hint: `create it: gcloud secrets create ${ref.secret} --project=${project} --data-file=-`,
+      };
+    case "version_not_found":
+      return {
+        ...base,
+        id: "secret.version_not_found",
+        status: failStatus,
+        message: `${describeRevision(config)} references ${where}: that secret has no version ${ref.version}`,
+        hint: `add one: gcloud secrets versions add ${ref.secret} --project=${project} --data-file=-`,
+      };
+    case "version_disabled":
+    case "version_destroyed":
+      return {
+        ...base,
+        id: `secret.${status}`,
+        status: failStatus,
+        message: `${describeRevision(config)} references ${where}, whose version ${ref.version} is ${status === "version_disabled" ? "disabled" : "destroyed"}${ref.version === "latest" ? " (the newest version, so latest cannot be read)" : ""}: new instances will not start`,
+        hint:
+          status === "version_disabled"
+            ? `enable it (gcloud secrets versions enable VERSION --secret=${ref.secret}) or point ${subject} at an enabled version`
+            : `add a new version and reference it: gcloud secrets versions add ${ref.secret} --data-file=-`,
+      };
+    case "access_denied":
+      // The gate's own identity cannot look: that is "cannot verify", not a bad deploy.
+      return {
+        ...base,
+        id: "secret.access_denied",
+        status: "error",
+        message: `cannot verify secret ${where}: the gate's identity was denied access`,
+        hint: "grant the gate's service account roles/secretmanager.viewer (and secretAccessor for value checks) on the secret or project",
+      };
+    case "invalid_ref":
+      return invalidRef(config, subject, ref, failStatus, location);
+    case "ok":
+      return undefined;
+  }
 }

@@ -55,7 +55,8 @@ export function parseManifest(text: string, file: string): Manifest {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0].line;
+    // With prettyErrors off, linePos is not filled in: compute the line from the offset.
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
     throw new InputError(
       `manifest ${file}${line ? `:${line}` : ""} is not valid YAML: ${yamlError.code}`,
       "check indentation and quoting at that line",

@@ -55,6 +55,7 @@ consistent:
   it.each([
     ["empty", "", "is empty"],
     ["invalid YAML with line", "services:\n  a: [\n", "is not valid YAML"],
+    ["a duplicate key, with its line", "services:\n  a: {}\n  a: {}\n", "deploy-gate.yml:3 is not valid YAML: DUPLICATE_KEY"],
     [
       "unknown field names file, line and field",
       "services:\n  a:\n    secret: {}\n",
