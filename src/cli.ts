@@ -2,6 +2,7 @@
 // Entry point of the CLI (dist/cli.js, the package's `bin`): one call, as in
 // src/index.ts. Everything else is in src/cli/.
 import { runCli } from "./cli/run.js";
+import { describeError } from "./errors.js";
 
 void runCli({
   args: process.argv.slice(2),
@@ -11,7 +12,8 @@ void runCli({
   isTty: process.stdout.isTTY === true,
 })
   .catch((error: unknown) => {
-    process.stderr.write(`cloud-run-deploy-gate: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Someone else's error may quote what it choked on (a token, a body): describeError withholds that.
+    process.stderr.write(`cloud-run-deploy-gate: internal error: ${describeError(error)}\n`);
     return 2;
   })
   // The verdict is out: a probe still hanging past the deadline must not hold
