@@ -32,11 +32,7 @@ describe("PR comment and check run, end to end", () => {
     await world.close();
     await github.close();
   });
-  beforeEach(() => {
-    github.comments.clear();
-    github.checkRuns.length = 0;
-    github.requests.length = 0;
-  });
+  beforeEach(() => github.reset());
 
   /** The env a pull_request run on the runner has, with the event payload on disk. */
   function onPullRequest(token: string, extra: Record<string, string> = {}) {

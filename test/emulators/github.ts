@@ -45,6 +45,8 @@ export interface GitHubEmulator extends EmulatorServer {
   holdCommentLists(count: number): void;
   /** Add a comment as someone else (a person, another bot). */
   addComment(pullRequest: number, body: string, login?: string): StoredComment;
+  /** Forget what tests did (comments, check runs, requests, faults); tokens and PRs stay. */
+  reset(): void;
 }
 
 const REPO = "/repos/([^/]+)/([^/]+)";
@@ -198,6 +200,12 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     addComment,
     holdCommentLists(count: number) {
       held = { count, waiting: [] };
+    },
+    reset() {
+      comments.clear();
+      checkRuns.length = 0;
+      server.requests.length = 0;
+      server.faults.length = 0;
     },
   });
 }

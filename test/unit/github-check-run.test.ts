@@ -62,10 +62,7 @@ describe("check run on the emulator", () => {
     github.writeTokens.add(WRITE_TOKEN);
   });
   afterAll(() => github.close());
-  beforeEach(() => {
-    github.checkRuns.length = 0;
-    github.requests.length = 0;
-  });
+  beforeEach(() => github.reset());
 
   it("creates a completed check on the PR head commit with the report as summary", async () => {
     await publishToGitHub(

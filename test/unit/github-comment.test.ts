@@ -3,22 +3,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publishToGitHub } from "../../src/github/publish-to-github.js";
 import { markerFor } from "../../src/github/sticky-comment.js";
-import { type GitHubEmulator, startGitHubEmulator } from "../emulators/github.js";
-import { failing, passing, READ_TOKEN, recordingLog, runContext, settings, WRITE_TOKEN } from "./github-fixtures.js";
+import type { GitHubEmulator } from "../emulators/github.js";
+import { failing, passing, recordingLog, runContext, settings, startGitHub } from "./github-fixtures.js";
 
 describe("sticky PR comment", () => {
   let github: GitHubEmulator;
   beforeAll(async () => {
-    github = await startGitHubEmulator();
-    github.writeTokens.add(WRITE_TOKEN);
-    github.readOnlyTokens.add(READ_TOKEN);
+    github = await startGitHub();
   });
   afterAll(() => github.close());
-  beforeEach(() => {
-    github.comments.clear();
-    github.requests.length = 0;
-    github.faults.length = 0;
-  });
+  beforeEach(() => github.reset());
 
   it("creates one failing comment, then updates the same comment to passing", async () => {
     const first = await publishToGitHub(failing, runContext(github.url), settings(), recordingLog());

@@ -3,23 +3,16 @@
 // result, nothing throws, and the step is never held past its budget.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publishToGitHub } from "../../src/github/publish-to-github.js";
-import { type GitHubEmulator, githubFault, startGitHubEmulator } from "../emulators/github.js";
-import { failing, READ_TOKEN, recordingLog, runContext, settings, WRITE_TOKEN } from "./github-fixtures.js";
+import { type GitHubEmulator, githubFault } from "../emulators/github.js";
+import { failing, READ_TOKEN, recordingLog, runContext, settings, WRITE_TOKEN, startGitHub } from "./github-fixtures.js";
 
 describe("GitHub faults", () => {
   let github: GitHubEmulator;
   beforeAll(async () => {
-    github = await startGitHubEmulator();
-    github.writeTokens.add(WRITE_TOKEN);
-    github.readOnlyTokens.add(READ_TOKEN);
+    github = await startGitHub();
   });
   afterAll(() => github.close());
-  beforeEach(() => {
-    github.comments.clear();
-    github.checkRuns.length = 0;
-    github.requests.length = 0;
-    github.faults.length = 0;
-  });
+  beforeEach(() => github.reset());
 
   it("a fork's read-only token: one warning for comment and check run together, pointing at the report file", async () => {
     const log = recordingLog();

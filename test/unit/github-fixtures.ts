@@ -3,6 +3,7 @@
 import type { RunContext } from "../../src/github/context.js";
 import type { GitHubSettings } from "../../src/github/publish-to-github.js";
 import type { Finding, Report } from "../../src/model.js";
+import { type GitHubEmulator, startGitHubEmulator } from "../emulators/github.js";
 
 export const WRITE_TOKEN = "ghs_writeTokenForTests0123456789";
 export const READ_TOKEN = "ghs_readOnlyForkToken0123456789";
@@ -77,4 +78,12 @@ export function recordingLog() {
       warning: (text: string) => lines.push({ level: "warning", text }),
     },
   };
+}
+
+/** A GitHub emulator that knows the write token and the fork's read-only one. */
+export async function startGitHub(): Promise<GitHubEmulator> {
+  const github = await startGitHubEmulator();
+  github.writeTokens.add(WRITE_TOKEN);
+  github.readOnlyTokens.add(READ_TOKEN);
+  return github;
 }
