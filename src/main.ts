@@ -2,6 +2,7 @@
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
 import { assess } from "./gate.js";
+import { memo } from "./collect/memo.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";
@@ -73,12 +74,24 @@ async function gate(
     urlOverride: inputs.url,
     probe: inputs.mode === "live",
     env: deps.env,
-    idToken: inputs.idToken ? (audience) => fetchIdToken(credentials, inputs.idTokenAudience ?? audience, signal) : undefined,
+    idToken: inputs.idToken ? idTokenOnce((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,
     signal,
     onServiceDone,
   });
   const result = verdict(allFindings(assessment), inputs.failOn);
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
+}
+
+/** One ID token per audience per run: revisions of one service (split traffic, tags) share it. */
+function idTokenOnce(
+  fetch: (audience: string) => Promise<string>,
+  fixedAudience: string | undefined,
+): (audience: string) => Promise<string> {
+  const once = memo<string>();
+  return (probed) => {
+    const audience = fixedAudience ?? probed;
+    return once(audience, () => fetch(audience));
+  };
 }
 
 async function readManifest(path: string, deps: Deps): Promise<string> {

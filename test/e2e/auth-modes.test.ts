@@ -87,6 +87,29 @@ describe("authentication modes end to end", () => {
     noLeak(run.everything);
   });
 
+  it("id_token: a private service gets a Google ID token for its URL in X-Serverless-Authorization", async () => {
+    const backend = world.backends.get("backend-staging")!;
+    backend.behaviour.private = true;
+    try {
+      const inputs = { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() };
+      const without = await runAction(world.inputs(manifest, inputs), oidcEnv());
+      expect(without.outputs.result).toBe("fail"); // Cloud Run IAM refuses every probe without it
+
+      backend.serverlessAuthorizations.length = 0;
+      const run = await runAction(world.inputs(manifest, { ...inputs, id_token: "true" }), oidcEnv());
+
+      expect(run.outputs.failed_checks).toBe("");
+      expect(run.outputs.result).toBe("pass");
+      const [header] = backend.serverlessAuthorizations;
+      expect(google.decodeJwt(header!.replace(/^Bearer /, ""))).toMatchObject({ aud: backend.url, email: SA });
+      // One token per audience per run, shared by /health and every WebSocket probe.
+      expect(google.requests.filter((request) => request.endpoint === "iam.generateIdToken").length).toBe(1);
+      expect(run.everything).not.toContain(header!.replace(/^Bearer /, ""));
+    } finally {
+      backend.behaviour.private = false;
+    }
+  });
+
   it("without `id-token: write` the gate errors and says which permission to add", async () => {
     const run = await runAction(
       world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }),

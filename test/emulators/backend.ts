@@ -45,6 +45,8 @@ export interface BackendBehaviour {
   tokenNames: { header: string; query: string; subprotocol: string };
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
+  /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
+  private: boolean;
 }
 
 export interface Backend {
@@ -52,6 +54,8 @@ export interface Backend {
   behaviour: BackendBehaviour;
   healthCalls: number;
   upgrades: number;
+  /** The X-Serverless-Authorization headers received, for tests to inspect the ID token. */
+  serverlessAuthorizations: string[];
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     url: "",
     healthCalls: 0,
     upgrades: 0,
+    serverlessAuthorizations: [],
     behaviour: {
       jwtSecretEnv: "JWT_SECRET_STAGING",
       needsOnConnect: [],
@@ -76,12 +81,20 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       echoTokenInError: false,
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
       tls: undefined,
+      private: false,
       ...behaviour,
     },
     close: async () => undefined,
   };
   const env = () => servingEnv(scenario, serviceName);
+  /** Cloud Run IAM stands before the app: no ID token, no request reaches it. */
+  const allowedByIam = (req: IncomingMessage): boolean => {
+    const header = req.headers["x-serverless-authorization"];
+    if (typeof header === "string") state.serverlessAuthorizations.push(header);
+    return !state.behaviour.private || (typeof header === "string" && header.startsWith("Bearer "));
+  };
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!allowedByIam(req)) return void res.writeHead(403).end("Forbidden: Your client does not have permission to get URL");
     if (req.url !== "/health") return void res.writeHead(404).end("not found");
     state.healthCalls += 1;
     await delay(state.behaviour.healthDelayMs);
@@ -102,6 +115,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       const body = b.echoTokenInError && token ? `${text}: invalid token ${token}` : text;
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}`);
     };
+    if (!allowedByIam(req)) return refuse(403, "Forbidden");
     await delay(b.upgradeDelayMs);
     if (!req.url?.startsWith("/ws")) return refuse(404, "Not Found");
     const config = env();
