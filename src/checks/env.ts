@@ -44,7 +44,7 @@ export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement
         found: displayValue(required.name, value, SECRET_SHAPED_NAME),
       };
     }
-    if (required.matches !== undefined && !safeRegExp(required.matches).test(value)) {
+    if (required.matches !== undefined && !new RegExp(required.matches).test(value)) {
       return {
         ...base,
         id: "env.value_mismatch",
@@ -79,12 +79,4 @@ export function checkPlainTextSecrets(config: RevisionConfig, requirement: Servi
       message: `${entry.name} looks like a credential but is a plain env var on ${describeRevision(config)}`,
       hint: `move it to Secret Manager: ${updateCommand(config, `--update-secrets=${entry.name}=SECRET_NAME:latest`)}`,
     }));
-}
-
-function safeRegExp(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return /$^/;
-  }
 }

@@ -6,10 +6,23 @@ import * as z from "zod";
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 const secretId = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Secret Manager secret id ([A-Za-z0-9_-], 1-255 chars)");
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const envRequirementSchema = z
   .object({
     equals: z.string().optional().describe("The value the variable must have."),
-    matches: z.string().optional().describe("A regular expression the value must match."),
+    matches: z
+      .string()
+      .refine(compiles, "must be a valid regular expression")
+      .optional()
+      .describe("A regular expression the value must match."),
     optional: z.boolean().optional().describe("Warn instead of fail when missing."),
   })
   .strict();

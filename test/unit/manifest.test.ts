@@ -55,6 +55,11 @@ consistent:
   it.each([
     ["empty", "", "is empty"],
     ["invalid YAML with line", "services:\n  a: [\n", "is not valid YAML"],
+    [
+      "a regex that does not compile",
+      'services:\n  a:\n    env: { X: { matches: "([a-z" } }\n',
+      "services.a.env.X.matches: must be a valid regular expression",
+    ],
     ["a duplicate key, with its line", "services:\n  a: {}\n  a: {}\n", "deploy-gate.yml:3 is not valid YAML: DUPLICATE_KEY"],
     [
       "unknown field names file, line and field",
