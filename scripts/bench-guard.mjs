@@ -18,7 +18,12 @@ const FORBIDDEN = [
   {
     name: "googleapis (monolith)",
     pattern: /(^|\/)node_modules\/googleapis\//,
-    why: "~14 MB and +750 ms; import @googleapis/<api>/build/<version>.js",
+    why: "~14 MB and +750 ms; use the Schema$ types of @googleapis/<api> and src/gcp/rest.ts",
+  },
+  {
+    name: "generated Google clients (@googleapis/*, googleapis-common)",
+    pattern: /(^|\/)node_modules\/(@googleapis\/[^/]+|googleapis-common)\//,
+    why: "145 KB and ~40 ms per run for nine REST calls: `import type` their Schema$ types, call through src/gcp/rest.ts",
   },
   { name: "google-gax", pattern: /(^|\/)node_modules\/google-gax\//, why: "the gRPC client stack; the gate speaks REST" },
   { name: "@grpc/*", pattern: /(^|\/)node_modules\/@grpc\//, why: "gRPC; the gate speaks REST" },

@@ -1,12 +1,13 @@
 // Reads what a Cloud Run service runs: the service, the revision(s) that
 // matter, and every container's env vars and secret refs (env and volumes).
 import type { AuthClient } from "google-auth-library";
-import { run_v2 } from "@googleapis/run/build/v2.js";
+import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import type { RevisionSelector } from "../inputs.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
-import { assertSafeSegments, clientOptions, requestOptions } from "./request.js";
+import { assertSafeSegments } from "./request.js";
+import { googleRest } from "./rest.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
@@ -31,7 +32,7 @@ export interface CloudRun {
 }
 
 export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudRun {
-  const api = new run_v2.Run(clientOptions(auth, endpoint));
+  const api = googleRest(auth, endpoint, "https://run.googleapis.com");
 
   async function readRevision(
     target: ServiceTarget,
@@ -40,9 +41,7 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
     url: string | undefined,
     signal: AbortSignal,
   ): Promise<RevisionConfig> {
-    const revision = await call(`Cloud Run revision ${shortName(name)}`, () =>
-      api.projects.locations.services.revisions.get({ name }, requestOptions(signal)),
-    );
+    const revision = await call(`Cloud Run revision ${shortName(name)}`, () => api.get<Revision>(`v2/${name}`, signal));
     const config = revisionConfig(target, revision, url);
     const notes = rolloutNotes(service, revision);
     return notes.length ? { ...config, notes } : config;
@@ -55,10 +54,10 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
     // Revisions list newest first; a few pages at most in practice.
     for (let page = 0; page < 5; page++) {
       const data = await call(`Cloud Run revisions of ${target.service}`, () =>
-        api.projects.locations.services.revisions.list(
-          { parent, pageSize: 20, ...(pageToken ? { pageToken } : {}) },
-          requestOptions(signal),
-        ),
+        api.get<run_v2.Schema$GoogleCloudRunV2ListRevisionsResponse>(`v2/${parent}/revisions`, signal, {
+          pageSize: 20,
+          ...(pageToken ? { pageToken } : {}),
+        }),
       );
       for (const revision of data.revisions ?? []) {
         if (revision.name === revisionName) passedCurrent = true;
@@ -79,7 +78,7 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
       });
       const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
       const service = await call(`Cloud Run service ${target.service} (${target.region})`, () =>
-        api.projects.locations.services.get({ name: serviceName }, requestOptions(signal)),
+        api.get<Service>(`v2/${serviceName}`, signal),
       );
       const picked = pickRevisions(service, selector, target);
       const single = picked.length === 1 && options.previous ? picked[0]?.name : undefined;

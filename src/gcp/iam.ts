@@ -1,11 +1,13 @@
 // IAM policies that decide whether a revision's runtime service account can
 // read its secrets: the secret's own policy and the project's. Read-only.
-import { cloudresourcemanager_v3 } from "@googleapis/cloudresourcemanager/build/v3.js";
-import { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
+import type { cloudresourcemanager_v3 } from "@googleapis/cloudresourcemanager/build/v3.js";
+import type { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
 import type { AuthClient } from "google-auth-library";
 import type { SecretRef } from "../model.js";
 import { apiFailure } from "./api-error.js";
-import { clientOptions, isSafeSegment, requestOptions } from "./request.js";
+import { isSafeSegment } from "./request.js";
+import { googleRest } from "./rest.js";
+import { SECRET_MANAGER } from "./secret-manager.js";
 
 export interface PolicyBinding {
   role: string;
@@ -25,22 +27,23 @@ export interface Iam {
 }
 
 export function iam(auth: AuthClient, endpoints: { secretManager: string | undefined; resourceManager: string | undefined }): Iam {
-  const secrets = new secretmanager_v1.Secretmanager(clientOptions(auth, endpoints.secretManager));
-  const projects = new cloudresourcemanager_v3.Cloudresourcemanager(clientOptions(auth, endpoints.resourceManager));
+  const secrets = googleRest(auth, endpoints.secretManager, SECRET_MANAGER);
+  const projects = googleRest(auth, endpoints.resourceManager, "https://cloudresourcemanager.googleapis.com");
   return {
     async secretPolicy(ref, defaultProject, signal) {
       if (!isSafeSegment(ref.project ?? defaultProject) || !isSafeSegment(ref.secret)) return { unreadable: "not a valid secret name" };
       const resource = `projects/${ref.project ?? defaultProject}/secrets/${ref.secret}`;
       return readPolicy(() =>
-        secrets.projects.secrets.getIamPolicy({ resource, "options.requestedPolicyVersion": 3 }, requestOptions(signal)),
+        secrets.get<secretmanager_v1.Schema$Policy>(`v1/${resource}:getIamPolicy`, signal, { "options.requestedPolicyVersion": 3 }),
       );
     },
     async projectPolicy(project, signal) {
       if (!isSafeSegment(project)) return { unreadable: "not a valid project id" };
       return readPolicy(() =>
-        projects.projects.getIamPolicy(
-          { resource: `projects/${project}`, requestBody: { options: { requestedPolicyVersion: 3 } } },
-          requestOptions(signal),
+        projects.post<cloudresourcemanager_v3.Schema$Policy>(
+          `v3/projects/${project}:getIamPolicy`,
+          { options: { requestedPolicyVersion: 3 } } satisfies cloudresourcemanager_v3.Schema$GetIamPolicyRequest,
+          signal,
         ),
       );
     },
@@ -48,7 +51,7 @@ export function iam(auth: AuthClient, endpoints: { secretManager: string | undef
       if (/^\d+$/.test(project)) return project;
       if (!isSafeSegment(project)) return undefined;
       try {
-        const { data } = await projects.projects.get({ name: `projects/${project}` }, requestOptions(signal));
+        const { data } = await projects.get<cloudresourcemanager_v3.Schema$Project>(`v3/projects/${project}`, signal);
         return data.name?.replace(/^projects\//, "") || undefined;
       } catch {
         return undefined;

@@ -1,7 +1,7 @@
 // A cap on Google API requests in flight, so a gate over 50 services with 10
 // secrets each does not fire 500 requests at once into per-minute quotas.
-// Every generated client sends through AuthClient.request, so wrapping that
-// one method caps them all, whatever the API.
+// Every Google API call (src/gcp/rest.ts) sends through AuthClient.request, so
+// wrapping that one method caps them all, whatever the API.
 import type { AuthClient } from "google-auth-library";
 
 export function limitConcurrency(client: AuthClient, maxInFlight: number): AuthClient {

@@ -1,4 +1,3 @@
-import type { AuthClient, OAuth2Client } from "google-auth-library";
 import { GateError } from "../errors.js";
 
 // Per-call options for every Google API request: bounded by the run's
@@ -59,19 +58,13 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Constructor options of a generated client. Any AuthClient works at run time;
- * the generated types list only a few concrete classes, hence the cast. */
-export function clientOptions(auth: AuthClient, endpoint: string | undefined) {
-  return { auth: auth as OAuth2Client, ...(endpoint ? { rootUrl: `${endpoint}/` } : {}) };
-}
-
 /** One part of a resource name (project, region, service, revision, secret, version). */
 const SEGMENT = /^[A-Za-z0-9_-]{1,255}$/;
 
 /**
- * Last line of defence against path injection: the generated clients expand names with
- * `{+name}`, which leaves `/`, `?` and `#` as they are. Inputs and the manifest are checked
- * earlier; this also covers names that came back from an API.
+ * Last line of defence against path injection: src/gcp/rest.ts puts names into the URL path
+ * as they are, so `/`, `?`, `#` or `..` would change what is asked. Inputs and the manifest are
+ * checked earlier; this also covers names that came back from an API.
  */
 export function isSafeSegment(value: string): boolean {
   return SEGMENT.test(value);

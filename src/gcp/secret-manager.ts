@@ -2,12 +2,13 @@
 // enabled, and (only where a check needs the value) what is it. Values stay
 // in memory as bytes; nothing here logs or formats them.
 import type { AuthClient } from "google-auth-library";
-import { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
+import type { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
 import { GateError } from "../errors.js";
 import type { SecretRef } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { crc32c } from "./crc32c.js";
-import { assertSafeSegments, clientOptions, isSafeSegment, requestOptions } from "./request.js";
+import { assertSafeSegments, isSafeSegment } from "./request.js";
+import { googleRest } from "./rest.js";
 
 export type SecretStatus =
   | "ok"
@@ -37,8 +38,10 @@ function notJson(what: string): GateError {
   });
 }
 
+export const SECRET_MANAGER = "https://secretmanager.googleapis.com";
+
 export function secretManager(auth: AuthClient, endpoint: string | undefined): SecretManager {
-  const api = new secretmanager_v1.Secretmanager(clientOptions(auth, endpoint));
+  const api = googleRest(auth, endpoint, SECRET_MANAGER);
   const versionName = (ref: SecretRef, project: string) =>
     `projects/${ref.project ?? project}/secrets/${ref.secret}/versions/${ref.version}`;
   const safe = (ref: SecretRef, project: string) =>
@@ -49,7 +52,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
       if (!safe(ref, defaultProject)) return { status: "invalid_ref" };
       const name = versionName(ref, defaultProject);
       try {
-        const { data } = await api.projects.secrets.versions.get({ name }, requestOptions(signal));
+        const { data } = await api.get<secretmanager_v1.Schema$SecretVersion>(`v1/${name}`, signal);
         if (typeof data !== "object" || data === null) throw notJson(`Secret Manager version ${ref.secret}:${ref.version}`);
         const resolvedVersion = typeof data.name === "string" ? data.name : name;
         if (data.state === "DISABLED") return { status: "version_disabled", resolvedVersion };
@@ -62,7 +65,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
       }
       // 404 on the version: tell a missing secret from a missing version.
       try {
-        await api.projects.secrets.get({ name: `projects/${ref.project ?? defaultProject}/secrets/${ref.secret}` }, requestOptions(signal));
+        await api.get<secretmanager_v1.Schema$Secret>(`v1/projects/${ref.project ?? defaultProject}/secrets/${ref.secret}`, signal);
         return { status: "version_not_found" };
       } catch (error) {
         const { status } = apiFailure(error);
@@ -81,7 +84,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
       const name = versionName(ref, defaultProject);
       let payload: secretmanager_v1.Schema$SecretPayload | undefined;
       try {
-        payload = (await api.projects.secrets.versions.access({ name }, requestOptions(signal))).data.payload;
+        payload = (await api.get<secretmanager_v1.Schema$AccessSecretVersionResponse>(`v1/${name}:access`, signal)).data.payload;
       } catch (error) {
         throw apiError(
           error,
