@@ -14,10 +14,12 @@ import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
+import { memo } from "./collect/memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
 import { compareTestSecret } from "./probes/compare.js";
-import { probeHttp, probeWebsocket } from "./probes/index.js";
-import { jwtSecretValue, tokensFor } from "./probes/tokens.js";
+import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
+import { forgedToken, jwtSecretValue, tokensFor } from "./probes/tokens.js";
+import { preloadWebsocket } from "./probes/websocket.js";
 
 export interface GateContext {
   manifest: Manifest;
@@ -54,19 +56,38 @@ export async function assess<T>(
 ): Promise<Assessment> {
   const vault = secretVault(context.secretManager, context.mask, context.signal, context.manifest.devFallbackSecrets);
   const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal) : undefined;
+  const forgedOnce = memo<string | undefined>();
+  const forgedFor = (requirement: ServiceRequirement) => forgedOnce(requirement.name, () => forgedToken(requirement, context.mask));
+  const probed = context.probe ? context.manifest.services.filter((requirement) => requirement.health || requirement.websocket) : [];
+  // While the first Google requests are in flight the CPU is idle: load ws and mint the forged tokens
+  // now rather than after the revisions arrive, when the secret reads' answers would wait behind that work.
+  setImmediate(() => {
+    if (probed.some((requirement) => requirement.websocket)) preloadWebsocket();
+    for (const requirement of probed) forgedFor(requirement).catch(() => undefined);
+  });
   const assessed = await Promise.all(
     targets.map(async (target) => {
       const entries = await readConfigs(target);
       return Promise.all(
         entries.map(async (entry) => {
-          // /health needs no token: start it now, alongside the secret and IAM reads.
-          const http = startHttpProbe(entry, context);
-          const [, , accessor] = await Promise.all([
-            vault.load(entry.config, (envName) => needsValue(context.manifest, entry.config.service, envName)),
-            entry.previous ? vault.load(entry.previous, () => false) : undefined,
+          const ownSecrets = vault.load(entry.config, (envName) => needsValue(context.manifest, entry.config.service, envName));
+          const otherFacts = Promise.all([
             accessorsOf?.(entry.config),
+            entry.previous ? vault.load(entry.previous, () => false) : undefined,
           ]);
-          const service = await assessService(entry, vault, accessor, context, http);
+          otherFacts.catch(() => undefined); // awaited below; dropped if this revision's own secrets fail first
+          // /health, the ID token and the refusal handshakes need no secret: start them once the
+          // Google requests above are on their way (their set-up is CPU those requests would wait behind).
+          const early = await afterPendingWork(() => startProbes(entry, context, forgedFor(entry.requirement)));
+          await ownSecrets;
+          // The signed probes need only this revision's secrets, not the IAM or previous-revision facts.
+          const jwtSecret = entry.requirement.jwt
+            ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, vault, context.mask)
+            : undefined;
+          const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
+          runtime.catch(() => undefined);
+          const [[accessor], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
+          const service = serviceReport(entry, vault, accessor, jwtSecret?.facts, testSecret, probes, context);
           context.onServiceDone?.(service);
           return { entry, service };
         }),
@@ -101,7 +122,12 @@ function configChecks(
   ];
 }
 
-type HttpProbe = ReturnType<typeof probeHttp>;
+interface EarlyProbes {
+  baseUrl: string;
+  http: ReturnType<typeof probeHttp>;
+  forgedToken: Promise<string | undefined>;
+  refusals: Promise<RefusalOutcomes>;
+}
 
 function probeBaseUrl(entry: ConfigUnderTest, context: GateContext): string | undefined {
   const { requirement } = entry;
@@ -109,33 +135,39 @@ function probeBaseUrl(entry: ConfigUnderTest, context: GateContext): string | un
   return context.urlOverride ?? entry.config.url;
 }
 
-function startHttpProbe(entry: ConfigUnderTest, context: GateContext): HttpProbe | undefined {
+function afterPendingWork<T>(start: () => T): Promise<T> {
+  return new Promise((resolve) => setImmediate(() => resolve(start())));
+}
+
+function startProbes(entry: ConfigUnderTest, context: GateContext, forged: Promise<string | undefined>): EarlyProbes | undefined {
+  const { requirement } = entry;
   const baseUrl = probeBaseUrl(entry, context);
   if (!baseUrl) return undefined;
-  const probe = probeHttp(entry.requirement, { baseUrl, ...(entry.config.url ? { audience: entry.config.url } : {}) }, context.signal, {
+  const http = probeHttp(requirement, { baseUrl, ...(entry.config.url ? { audience: entry.config.url } : {}) }, context.signal, {
     mask: context.mask,
     ...(context.idToken ? { idToken: context.idToken } : {}),
   });
-  // Awaited later; if the service's pipeline fails first, the probe's outcome is simply dropped.
-  probe.catch(() => undefined);
-  return probe;
+  // The refusal handshakes carry the ID token too (a private service refuses everything without it).
+  const refusals = Promise.all([forged, http]).then(([token, { headers }]) =>
+    probeRefusals(requirement, { baseUrl, forgedToken: token }, headers, context.signal),
+  );
+  // Awaited later; if the service's pipeline fails first, their outcomes are simply dropped.
+  for (const pending of [http, forged, refusals]) pending.catch(() => undefined);
+  return { baseUrl, http, forgedToken: forged, refusals };
 }
 
-async function assessService(
+/** What needs the deployed secret's value: the test secret comparison (incident 3) and the signed probes. */
+async function runtimeFindings(
   entry: ConfigUnderTest,
+  early: EarlyProbes | undefined,
+  secret: Uint8Array | undefined,
   vault: SecretVault,
-  accessor: AccessorFacts | undefined,
   context: GateContext,
-  http: HttpProbe | undefined,
-): Promise<ServiceReport> {
-  const { requirement, config, previous } = entry;
-  const jwtSecret = requirement.jwt ? jwtSecretValue(config, requirement.jwt.secret_env, vault, context.mask) : undefined;
-  const configFindings = configChecks(requirement, config, vault, jwtSecret?.facts, accessor);
-  const baseUrl = probeBaseUrl(entry, context);
-  const [testSecretFindings, probeFindings] = await Promise.all([
-    // Incident 3: the secret the team's tests sign with, against the one the revision uses.
+): Promise<{ testSecret: Finding[]; probes: Finding[] }> {
+  const { requirement, config } = entry;
+  const [testSecret, probes] = await Promise.all([
     requirement.jwt
-      ? compareTestSecret(config.service, requirement.jwt, jwtSecret?.bytes, {
+      ? compareTestSecret(config.service, requirement.jwt, secret, {
           env: context.env,
           readSecret: (ref, signal) => context.secretManager.access(ref, config.project, signal),
           fingerprint: vault.fingerprint,
@@ -143,8 +175,22 @@ async function assessService(
           signal: context.signal,
         })
       : [],
-    runProbes(entry, baseUrl, http, jwtSecret?.bytes, context),
+    runProbes(entry, early, secret, context),
   ]);
+  return { testSecret, probes };
+}
+
+function serviceReport(
+  entry: ConfigUnderTest,
+  vault: SecretVault,
+  accessor: AccessorFacts | undefined,
+  jwtSecret: SecretValueFacts | undefined,
+  testSecretFindings: Finding[],
+  probeFindings: Finding[],
+  context: GateContext,
+): ServiceReport {
+  const { requirement, config, previous } = entry;
+  const configFindings = configChecks(requirement, config, vault, jwtSecret, accessor);
   return {
     service: config.service,
     revision: config.revision,
@@ -163,14 +209,13 @@ async function assessService(
 
 async function runProbes(
   entry: ConfigUnderTest,
-  baseUrl: string | undefined,
-  http: HttpProbe | undefined,
+  early: EarlyProbes | undefined,
   secret: Uint8Array | undefined,
   context: GateContext,
 ): Promise<Finding[]> {
   const { requirement, config } = entry;
   if (!context.probe || !(requirement.health || requirement.websocket)) return [];
-  if (!baseUrl || !http) {
+  if (!early) {
     return [
       {
         id: "probe.no_url",
@@ -180,10 +225,10 @@ async function runProbes(
       },
     ];
   }
-  const tokens = await tokensFor(requirement, secret, context.mask);
-  const { findings, headers } = await http;
-  const websocket = await probeWebsocket(requirement, { baseUrl, ...tokens }, headers, context.signal);
-  return [...(tokens.tokenFindings ?? []), ...findings, ...websocket];
+  const tokens = await tokensFor(requirement, secret, context.mask, await early.forgedToken);
+  const { findings, headers } = await early.http;
+  const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
+  return [...tokens.tokenFindings, ...findings, ...websocket];
 }
 
 function needsValue(manifest: Manifest, service: string, envName: string): boolean {

@@ -7,7 +7,7 @@ import type { Finding } from "../model.js";
 import { probeHealth } from "./health.js";
 import { describeAuthorized, describeUnauthorized } from "./outcomes.js";
 import type { ProbeTokens } from "./tokens.js";
-import { handshake, websocketUrl } from "./websocket.js";
+import { type HandshakeOutcome, handshake, websocketUrl } from "./websocket.js";
 
 export interface ProbeTarget extends Omit<ProbeTokens, "tokenFindings"> {
   baseUrl: string;
@@ -25,6 +25,7 @@ export interface ProbeOptions {
 /** Cloud Run checks this header for IAM and passes Authorization through to the app, so the app's own JWT can use it. */
 export const ID_TOKEN_HEADER = "X-Serverless-Authorization";
 
+/** All of one service's probes in order: /health, then the WebSocket handshakes. */
 export async function probeService(
   requirement: ServiceRequirement,
   target: ProbeTarget,
@@ -64,12 +65,42 @@ export async function probeHttp(
   return { findings, headers };
 }
 
-/** The WebSocket with the minted token, without one, and with a forged one. */
+/** The handshakes that must be refused: without a token, and with one signed by a random key. */
+export interface RefusalOutcomes {
+  withoutToken: HandshakeOutcome | undefined;
+  forged: HandshakeOutcome | undefined;
+}
+
+/**
+ * The refusal handshakes need neither the deployed secret nor its token, so the gate starts
+ * them while the secret is still being read; only the authorized handshake waits for it.
+ */
+export async function probeRefusals(
+  requirement: ServiceRequirement,
+  target: { baseUrl: string; forgedToken: string | undefined },
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<RefusalOutcomes> {
+  const ws = requirement.websocket;
+  if (!ws?.expect_refused_without_token) return { withoutToken: undefined, forged: undefined };
+  const url = websocketUrl(target.baseUrl, ws.path);
+  const options = { signal, headers, redact: target.forgedToken ? [target.forgedToken] : [] };
+  // Being let in is enough to fail them, so they send no first message.
+  const spec = { token_in: ws.token_in, token_name: ws.token_name, timeout_ms: ws.timeout_ms, observe_ms: ws.observe_ms };
+  const [withoutToken, forged] = await Promise.all([
+    handshake(url, spec, undefined, options),
+    target.forgedToken ? handshake(url, spec, target.forgedToken, options) : undefined,
+  ]);
+  return { withoutToken, forged };
+}
+
+/** The WebSocket with the minted token, plus the refusal outcomes (started earlier, or now). */
 export async function probeWebsocket(
   requirement: ServiceRequirement,
   target: ProbeTarget,
   headers: Record<string, string>,
   signal: AbortSignal,
+  refusals: Promise<RefusalOutcomes> = probeRefusals(requirement, target, headers, signal),
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const ws = requirement.websocket;
@@ -77,19 +108,16 @@ export async function probeWebsocket(
   const url = websocketUrl(target.baseUrl, ws.path);
   const context = { location: ws.location, subject: ws.path };
   const redact = [target.token, target.forgedToken].filter((token): token is string => token !== undefined);
-  const handshakeOptions = { signal, headers, redact };
-  // A forged token is what the unauthorized probes send, so they get no first message: being let in is enough.
-  const negative = { token_in: ws.token_in, token_name: ws.token_name, timeout_ms: ws.timeout_ms, observe_ms: ws.observe_ms };
-  const [withToken, withoutToken, forged] = await Promise.all([
-    timed(() => handshake(url, ws, target.token, handshakeOptions)),
-    ws.expect_refused_without_token ? handshake(url, negative, undefined, handshakeOptions) : undefined,
-    ws.expect_refused_without_token && target.forgedToken ? handshake(url, negative, target.forgedToken, handshakeOptions) : undefined,
+  const [withToken, { withoutToken, forged }] = await Promise.all([
+    timed(() => handshake(url, ws, target.token, { signal, headers, redact })),
+    refusals,
   ]);
   const authorized = describeAuthorized(ws.path, withToken.outcome, target.tokenNote);
   findings.push(...authorized.map((finding, index) => ({ ...finding, ...context, ...(index === 0 ? { duration_ms: withToken.ms } : {}) })));
   if (withoutToken)
     findings.push({ ...describeUnauthorized(ws.path, withoutToken, "without a token", "ws.open_without_token"), ...context });
-  if (forged) {
+  // Without a valid secret the authorized handshake already sent the forged token: not a separate refusal.
+  if (forged && target.forgedToken) {
     findings.push({
       ...describeUnauthorized(ws.path, forged, "with a token signed by a random key", "ws.open_with_forged_token"),
       ...context,
@@ -97,7 +125,6 @@ export async function probeWebsocket(
   }
   return findings;
 }
-
 async function timed<T>(action: () => Promise<T>): Promise<{ outcome: T; ms: number }> {
   const started = performance.now();
   const outcome = await action();

@@ -6,6 +6,7 @@ import { secretKey, type SecretValueFacts } from "../checks/facts.js";
 import { isDevFallback } from "../checks/jwt-secret.js";
 import type { SecretVault } from "../collect/secrets.js";
 import type { ServiceRequirement } from "../manifest/load.js";
+import type { JwtRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { importSigningKey, type MintedToken, mintToken, randomSigningKey } from "./jwt.js";
 
@@ -45,20 +46,30 @@ export interface ProbeTokens {
   tokenFindings: Finding[];
 }
 
+/** What a client holding the wrong secret sends (incident 3): needs no deployed secret, so it is minted early. */
+export async function forgedToken(requirement: ServiceRequirement, mask: (value: string) => void): Promise<string | undefined> {
+  return requirement.jwt ? mintForged(requirement.jwt, mask) : undefined;
+}
+
+async function mintForged(jwt: JwtRequirement, mask: (value: string) => void): Promise<string> {
+  const { token } = await mintToken(randomSigningKey(jwt.alg), jwt);
+  mask(token);
+  return token;
+}
+
 export async function tokensFor(
   requirement: ServiceRequirement,
   secret: Uint8Array | undefined,
   mask: (value: string) => void,
+  forged?: string,
 ): Promise<ProbeTokens> {
   const jwt = requirement.jwt;
   if (!jwt)
     return { token: undefined, tokenNote: "no jwt section in the manifest: sent no token", forgedToken: undefined, tokenFindings: [] };
   const base = { subject: jwt.secret_env, location: jwt.location };
-  // What a client holding the wrong secret sends (incident 3).
-  const forged = await mintToken(randomSigningKey(jwt.alg), jwt);
-  mask(forged.token);
+  const forgedOne = forged ?? (await mintForged(jwt, mask));
   const withForged = (tokenNote: string, tokenFindings: Finding[]): ProbeTokens => ({
-    token: forged.token,
+    token: forgedOne,
     tokenNote,
     forgedToken: undefined,
     tokenFindings,
@@ -91,7 +102,7 @@ export async function tokensFor(
   return {
     token: minted.token,
     tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${claims}`,
-    forgedToken: forged.token,
+    forgedToken: forgedOne,
     tokenFindings: [
       {
         ...base,

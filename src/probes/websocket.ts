@@ -48,14 +48,21 @@ function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
   return { target, headers, protocols };
 }
 
+// Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
+const loadWs = () => import("ws");
+
+/** Load ws while the gate waits on the network, so the first handshake after the secret arrives does not. */
+export function preloadWebsocket(): void {
+  loadWs().catch(() => undefined);
+}
+
 export async function handshake(
   url: URL,
   spec: HandshakeSpec,
   token: string | undefined,
   options: HandshakeOptions,
 ): Promise<HandshakeOutcome> {
-  // Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
-  const { default: WebSocket } = await import("ws");
+  const { default: WebSocket } = await loadWs();
   const { target, headers, protocols } = placeToken(url, spec, token);
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
