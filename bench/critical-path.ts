@@ -16,7 +16,8 @@ const KINDS: Kind[] = [
   { id: "run.services.get", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/[^/?]+(\?|$)/, after: [] },
   { id: "run.revisions.get", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/, after: ["run.services.get"] },
   { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: ["run.services.get"] },
-  // src/collect/secrets.ts: the revision's env and volumes name the secret versions; a needed value is read alongside its metadata.
+  // src/collect/secrets.ts: the revision's env and volumes name the secret versions. A needed value is read (which proves the
+  // version enabled); metadata is read when no value is needed, or the read failed (after it: left out, so the bound stays low).
   {
     id: "secretmanager.versions.get",
     match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:?]+(\?|$)/,
@@ -24,9 +25,10 @@ const KINDS: Kind[] = [
   },
   { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: ["run.revisions.get"] },
   { id: "secretmanager.secrets.get", match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/:?]+(\?|$)/, after: ["secretmanager.versions.get"] },
-  // src/collect/iam.ts: the revision's secret refs, projects and runtime service account.
+  // src/collect/iam.ts: the revision's secret refs and runtime service account; a secret's policy only when the project's
+  // (read from the start: src/gate.ts prefetch) does not grant that account.
   { id: "secretmanager.secrets.getIamPolicy", match: /^(GET|POST) \/v1\/.+\/secrets\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },
-  { id: "resourcemanager.projects.getIamPolicy", match: /^POST \/v3\/projects\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },
+  { id: "resourcemanager.projects.getIamPolicy", match: /^POST \/v3\/projects\/[^/:]+:getIamPolicy/, after: [] },
   { id: "resourcemanager.projects.get", match: /^GET \/v3\/projects\/[^/:?]+(\?|$)/, after: ["run.revisions.get"] },
 ];
 

@@ -36,6 +36,8 @@ export interface GateContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Mints a Google ID token for a private service's URL; absent unless the `id_token` input asks. */
   idToken?: ((audience: string) => Promise<string>) | undefined;
+  /** The projects the services live in: their IAM policies are read while the services are. */
+  projects?: readonly string[];
   /** Called as each service's report is complete (a partial report survives the deadline). */
   onServiceDone?: (service: ServiceReport) => void;
 }
@@ -59,9 +61,11 @@ export async function assess<T>(
   const forgedOnce = memo<string | undefined>();
   const forgedFor = (requirement: ServiceRequirement) => forgedOnce(requirement.name, () => forgedToken(requirement, context.mask));
   const probed = context.probe ? context.manifest.services.filter((requirement) => requirement.health || requirement.websocket) : [];
-  // While the first Google requests are in flight the CPU is idle: load ws and mint the forged tokens
-  // now rather than after the revisions arrive, when the secret reads' answers would wait behind that work.
+  // While the first Google requests are in flight the CPU and the network are idle: read the projects'
+  // IAM policies, load ws and mint the forged tokens now rather than after the revisions arrive, when
+  // the secret reads' answers would wait behind that work.
   setImmediate(() => {
+    for (const project of context.projects ?? []) accessorsOf?.prefetch(project);
     if (probed.some((requirement) => requirement.websocket)) preloadWebsocket();
     for (const requirement of probed) forgedFor(requirement).catch(() => undefined);
   });

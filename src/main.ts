@@ -72,6 +72,7 @@ async function gate(
     iam: iam(client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
     mask: deps.mask,
     urlOverride: inputs.url,
+    projects: [...new Set(targets.map((target) => target.project))],
     probe: inputs.mode === "live",
     env: deps.env,
     idToken: inputs.idToken ? idTokenOnce((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,

@@ -65,7 +65,7 @@ export function checkAccessor(config: RevisionConfig, refs: { envName: string; r
   return findings;
 }
 
-function grantOf(policy: { bindings: { role: string; members: string[]; conditional: boolean }[] }, member: string): Grant {
+export function grantOf(policy: { bindings: { role: string; members: string[]; conditional: boolean }[] }, member: string): Grant {
   let result: Grant = "none";
   for (const binding of policy.bindings) {
     const direct = binding.members.includes(member);

@@ -1,7 +1,10 @@
 // The IAM facts the accessor check needs for one revision. Every policy is
-// read once per run (one per distinct secret, one per project), shared by
-// all services, and no service waits for another's.
-import type { AccessorFacts } from "../checks/iam.js";
+// read once per run and shared by all services; no service waits for
+// another's. A project-wide grant answers for every secret in the project, so
+// a secret's own policy is read only when the project's does not already
+// grant the runtime account: Secret Manager allows 600 policy and metadata
+// reads per minute per project, shared with everything else in it.
+import { type AccessorFacts, grantOf } from "../checks/iam.js";
 import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
 import { memo } from "./memo.js";
@@ -13,28 +16,44 @@ export function secretRefsOf(config: RevisionConfig): { envName: string; ref: Se
   ];
 }
 
-export function accessorFacts(api: Iam, signal: AbortSignal): (config: RevisionConfig) => Promise<AccessorFacts> {
+export interface AccessorFactsReader {
+  (config: RevisionConfig): Promise<AccessorFacts>;
+  /** Start reading a project's policy now (the run knows its projects before any revision arrives). */
+  prefetch(project: string): void;
+}
+
+export function accessorFacts(api: Iam, signal: AbortSignal): AccessorFactsReader {
   const secretPolicies = new Map<string, PolicyFact>();
   const projectPolicies = new Map<string, PolicyFact>();
   const once = memo<void>();
-  return async (config) => {
+  const numberOnce = memo<string | undefined>();
+  const readProjectPolicy = (project: string) =>
+    once(`project:${project}`, async () => void projectPolicies.set(project, await api.projectPolicy(project, signal)));
+  const grantedInProject = (project: string, member: string) => {
+    const policy = projectPolicies.get(project);
+    return policy !== undefined && "bindings" in policy && grantOf(policy, member) === "granted";
+  };
+
+  const read = async (config: RevisionConfig): Promise<AccessorFacts> => {
     const refs = secretRefsOf(config);
-    const projects = new Set(refs.map(({ ref }) => ref.project ?? config.project));
-    const [, , number] = await Promise.all([
-      Promise.all(
-        refs.map(({ ref }) => {
-          const key = `${ref.project ?? config.project}/${ref.secret}`;
-          return once(`secret:${key}`, async () => void secretPolicies.set(key, await api.secretPolicy(ref, config.project, signal)));
-        }),
-      ),
-      Promise.all(
-        [...projects].map((project) =>
-          once(`project:${project}`, async () => void projectPolicies.set(project, await api.projectPolicy(project, signal))),
-        ),
-      ),
-      config.serviceAccount ? undefined : api.projectNumber(config.project, signal),
+    const projects = [...new Set(refs.map(({ ref }) => ref.project ?? config.project))];
+    const [, number] = await Promise.all([
+      Promise.all(projects.map(readProjectPolicy)),
+      config.serviceAccount ? undefined : numberOnce(config.project, () => api.projectNumber(config.project, signal)),
     ]);
     const serviceAccount = config.serviceAccount ?? `${number ?? "PROJECT_NUMBER"}-compute@developer.gserviceaccount.com`;
+    const member = `serviceAccount:${serviceAccount}`;
+    await Promise.all(
+      refs.map(({ ref }) => {
+        const project = ref.project ?? config.project;
+        if (grantedInProject(project, member)) return undefined;
+        const key = `${project}/${ref.secret}`;
+        return once(`secret:${key}`, async () => void secretPolicies.set(key, await api.secretPolicy(ref, config.project, signal)));
+      }),
+    );
     return { serviceAccount, secretPolicies, projectPolicies };
   };
+  return Object.assign(read, {
+    prefetch: (project: string) => void readProjectPolicy(project).catch(() => undefined),
+  });
 }

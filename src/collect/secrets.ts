@@ -35,25 +35,36 @@ export function secretVault(
   const facts = new Map<string, SecretFact>();
   const values = new Map<string, Uint8Array>();
   const inspectOnce = memo<SecretFact>();
-  const readOnce = memo<{ value: Uint8Array } | { error: string }>();
+  type Read = { value: Uint8Array; resolvedVersion: string } | { error: string };
+  /** One read per version per run; an inspection of a version being read waits for the read instead of asking again. */
+  const reads = new Map<string, Promise<Read>>();
   type Ref = NonNullable<RevisionConfig["env"][number]["secret"]>;
 
+  const read = (key: string, ref: Ref, project: string): Promise<Read> => {
+    const started = reads.get(key);
+    if (started) return started;
+    const pending = manager.accessVersion(ref, project, signal).then(
+      ({ value, resolvedVersion }) => {
+        mask(Buffer.from(value).toString("utf8"));
+        return { value, resolvedVersion };
+      },
+      (error: unknown) => ({ error: describeError(error) }),
+    );
+    reads.set(key, pending);
+    return pending;
+  };
+
+  // A successful read proves the version exists and is enabled: its metadata is read only when
+  // no read succeeded (to say why), which keeps a run inside Secret Manager's read quota.
   const inspect = (key: string, ref: Ref, project: string) =>
     inspectOnce(key, async () => {
-      const fact: SecretFact = { state: await manager.inspect(ref, project, signal) };
+      const value = await reads.get(key);
+      const fact: SecretFact =
+        value && "value" in value
+          ? { state: { status: "ok", resolvedVersion: value.resolvedVersion } }
+          : { state: await manager.inspect(ref, project, signal) };
       facts.set(key, fact);
       return fact;
-    });
-
-  const read = (key: string, ref: Ref, project: string) =>
-    readOnce(key, async () => {
-      try {
-        const value = await manager.access(ref, project, signal);
-        mask(Buffer.from(value).toString("utf8"));
-        return { value };
-      } catch (error) {
-        return { error: describeError(error) };
-      }
     });
 
   const attach = (key: string, fact: SecretFact, read: { value: Uint8Array } | { error: string }) => {
@@ -83,12 +94,9 @@ export function secretVault(
       await Promise.all(
         refs.map(async ({ ref, readValue }) => {
           const key = secretKey(ref, config.project);
-          // Metadata and value in parallel: one round trip instead of two on the critical path.
+          const value = readValue ? await read(key, ref, config.project) : undefined;
+          const fact = await inspect(key, ref, config.project);
           // The value counts only if the version is enabled (inspect says why not otherwise).
-          const [fact, value] = await Promise.all([
-            inspect(key, ref, config.project),
-            readValue ? read(key, ref, config.project) : undefined,
-          ]);
           if (value && fact.state.status === "ok") attach(key, fact, value);
         }),
       );

@@ -30,6 +30,8 @@ export interface SecretManager {
   inspect(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<SecretState>;
   /** The payload bytes, after checking the server's CRC32C. */
   access(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<Uint8Array>;
+  /** The same, with the full version name the ref resolved to (an access succeeds only on an enabled version). */
+  accessVersion(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<{ value: Uint8Array; resolvedVersion: string }>;
 }
 
 function notJson(what: string): GateError {
@@ -47,6 +49,40 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
   const safe = (ref: SecretRef, project: string) =>
     [ref.project ?? project, ref.secret, ref.version].every(isSafeSegment) &&
     /^(latest|[1-9][0-9]*|[A-Za-z][A-Za-z0-9_-]*)$/.test(ref.version);
+  async function accessVersion(ref: SecretRef, defaultProject: string, signal: AbortSignal) {
+    assertSafeSegments(`reading secret ${ref.secret}:${ref.version}`, {
+      project: ref.project ?? defaultProject,
+      "secret id": ref.secret,
+      version: ref.version,
+    });
+    const name = versionName(ref, defaultProject);
+    let answer: secretmanager_v1.Schema$AccessSecretVersionResponse;
+    try {
+      answer = (await api.get<secretmanager_v1.Schema$AccessSecretVersionResponse>(`v1/${name}:access`, signal)).data;
+    } catch (error) {
+      throw apiError(
+        error,
+        `reading secret ${ref.secret}:${ref.version}`,
+        "grant the gate's identity roles/secretmanager.secretAccessor on it",
+      );
+    }
+    if (typeof answer !== "object" || answer === null) throw notJson(`reading secret ${ref.secret}:${ref.version}`);
+    const payload = answer.payload;
+    // proto3 JSON leaves out an empty bytes field.
+    const bytes = Buffer.from(typeof payload?.data === "string" ? payload.data : "", "base64");
+    // Secret Manager always sends the checksum; a payload without one (or with a different one) is not trusted.
+    const checksum = payload?.dataCrc32c;
+    const expected = typeof checksum === "string" || typeof checksum === "number" ? String(checksum) : "";
+    if (!/^[0-9]{1,10}$/.test(expected) || Number(expected) !== crc32c(bytes)) {
+      throw new GateError(
+        "GCP_UNAVAILABLE",
+        `secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C ${expected ? "mismatch" : "missing"})`,
+        { hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between" },
+      );
+    }
+    return { value: new Uint8Array(bytes), resolvedVersion: typeof answer.name === "string" ? answer.name : name };
+  }
+
   return {
     async inspect(ref, defaultProject, signal) {
       if (!safe(ref, defaultProject)) return { status: "invalid_ref" };
@@ -76,35 +112,8 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
     },
 
     async access(ref, defaultProject, signal) {
-      assertSafeSegments(`reading secret ${ref.secret}:${ref.version}`, {
-        project: ref.project ?? defaultProject,
-        "secret id": ref.secret,
-        version: ref.version,
-      });
-      const name = versionName(ref, defaultProject);
-      let payload: secretmanager_v1.Schema$SecretPayload | undefined;
-      try {
-        payload = (await api.get<secretmanager_v1.Schema$AccessSecretVersionResponse>(`v1/${name}:access`, signal)).data.payload;
-      } catch (error) {
-        throw apiError(
-          error,
-          `reading secret ${ref.secret}:${ref.version}`,
-          "grant the gate's identity roles/secretmanager.secretAccessor on it",
-        );
-      }
-      // proto3 JSON leaves out an empty bytes field.
-      const bytes = Buffer.from(typeof payload?.data === "string" ? payload.data : "", "base64");
-      // Secret Manager always sends the checksum; a payload without one (or with a different one) is not trusted.
-      const checksum = payload?.dataCrc32c;
-      const expected = typeof checksum === "string" || typeof checksum === "number" ? String(checksum) : "";
-      if (!/^[0-9]{1,10}$/.test(expected) || Number(expected) !== crc32c(bytes)) {
-        throw new GateError(
-          "GCP_UNAVAILABLE",
-          `secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C ${expected ? "mismatch" : "missing"})`,
-          { hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between" },
-        );
-      }
-      return new Uint8Array(bytes);
+      return (await accessVersion(ref, defaultProject, signal)).value;
     },
+    accessVersion,
   };
 }

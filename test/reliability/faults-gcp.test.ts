@@ -220,6 +220,8 @@ describe("Google API faults", () => {
     });
 
     it("500 always on a version: error naming Secret Manager and the status", async () => {
+      // The value read fails first; the metadata read that says why fails too.
+      secretFault({ kind: "status", status: 500 }, JWT_ACCESS);
       secretFault({ kind: "status", status: 500 }, JWT_VERSION);
       expectCleanError(await run(), "Secret Manager version jwt-secret-staging:latest", "HTTP 500");
     });
@@ -231,6 +233,7 @@ describe("Google API faults", () => {
 
     it("an error body that echoes the bearer token and the secret: none of it reaches any output", async () => {
       const body = { error: { code: 500, status: "INTERNAL", message: `token ${CANARY.accessToken} value ${CANARY.secret}` } };
+      secretFault({ kind: "status", status: 500, body }, JWT_ACCESS);
       secretFault({ kind: "status", status: 500, body }, JWT_VERSION);
       expectCleanError(await run(), "HTTP 500");
       world.secretManager.faults.length = 0;
@@ -240,6 +243,7 @@ describe("Google API faults", () => {
     });
 
     it("a 200 that is not JSON: error, not 'ok'", async () => {
+      secretFault({ kind: "raw", status: 200, contentType: "text/plain", body: "OK" }, JWT_ACCESS);
       secretFault({ kind: "raw", status: 200, contentType: "text/plain", body: "OK" }, JWT_VERSION);
       expectCleanError(await run(), "not Google API JSON");
     });
