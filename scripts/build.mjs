@@ -6,9 +6,9 @@ import { build } from "esbuild";
 // Bundle hygiene for start-up time and size (issue 8; `node scripts/bench-guard.mjs` checks the result):
 // - undici and tunnel are imported at the top of @actions/http-client for a proxy agent that only some
 //   calls use. Declared free of side effects, esbuild drops them when nothing calls into them.
-// - gaxios and google-logging-utils are pinned one patch apart by googleapis-common and gcp-metadata,
-//   which puts three copies in the bundle; every API request already goes through google-auth-library's
-//   copy (the client's `auth.request`), so all of them use that one.
+// - gaxios and google-logging-utils are pinned one patch apart across google-auth-library, gtoken and
+//   gcp-metadata (and googleapis-common, types only here); every request goes through
+//   google-auth-library's copy (`auth.request`), so whatever else gets bundled uses that one too.
 // - web-streams-polyfill is fetch-blob's fallback for a Node without ReadableStream (< 16.5): never
 //   loaded on Node 20+, so it is left out of the bundle.
 const SIDE_EFFECT_FREE = new Set(["undici", "tunnel"]);

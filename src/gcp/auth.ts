@@ -4,7 +4,9 @@
 // its first token here, so a bad credential fails now, with a message naming
 // the fix, and not halfway through reading Cloud Run.
 import { readFile } from "node:fs/promises";
-import { type AuthClient, type Impersonated, OAuth2Client } from "google-auth-library";
+import type { AuthClient, Impersonated } from "google-auth-library";
+// Its own module, not the package index: see ./auth/clients.ts.
+import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
 import { GateError } from "../errors.js";
 import { type Transport, federatedClient, impersonatedClient, serviceAccountKeyClient, untilAborted } from "./auth/clients.js";
 import { authError, type CredentialFile, parseCredentialText, readCredentialFile } from "./auth/credential-file.js";
