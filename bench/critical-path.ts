@@ -11,25 +11,29 @@ interface Kind {
   after: string[];
 }
 
+/** What a request that needs a revision's config waits for: the service and the revisions list, or the revision itself. */
+const REVISION = ["run.services.get", "run.revisions.list", "run.revisions.get"];
+
 const KINDS: Kind[] = [
-  // src/gcp/cloud-run.ts readRevisions: the service names the revision(s) to read.
+  // src/gcp/cloud-run.ts readRevisions: the service names the revision(s) to check; the newest revisions are listed
+  // alongside it, and a revision is read on its own only when it is not among them.
   { id: "run.services.get", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/[^/?]+(\?|$)/, after: [] },
-  { id: "run.revisions.get", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/, after: ["run.services.get"] },
-  { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: ["run.services.get"] },
+  { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: [] },
+  {
+    id: "run.revisions.get",
+    match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/,
+    after: ["run.services.get", "run.revisions.list"],
+  },
   // src/collect/secrets.ts: the revision's env and volumes name the secret versions. A needed value is read (which proves the
   // version enabled); metadata is read when no value is needed, or the read failed (after it: left out, so the bound stays low).
-  {
-    id: "secretmanager.versions.get",
-    match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:?]+(\?|$)/,
-    after: ["run.revisions.get"],
-  },
-  { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: ["run.revisions.get"] },
+  { id: "secretmanager.versions.get", match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:?]+(\?|$)/, after: REVISION },
+  { id: "secretmanager.versions.access", match: /^GET \/v1\/.+\/versions\/[^/:]+:access/, after: REVISION },
   { id: "secretmanager.secrets.get", match: /^GET \/v1\/projects\/[^/]+\/secrets\/[^/:?]+(\?|$)/, after: ["secretmanager.versions.get"] },
   // src/collect/iam.ts: the revision's secret refs and runtime service account; a secret's policy only when the project's
   // (read from the start: src/gate.ts prefetch) does not grant that account.
-  { id: "secretmanager.secrets.getIamPolicy", match: /^(GET|POST) \/v1\/.+\/secrets\/[^/:]+:getIamPolicy/, after: ["run.revisions.get"] },
+  { id: "secretmanager.secrets.getIamPolicy", match: /^(GET|POST) \/v1\/.+\/secrets\/[^/:]+:getIamPolicy/, after: REVISION },
   { id: "resourcemanager.projects.getIamPolicy", match: /^POST \/v3\/projects\/[^/:]+:getIamPolicy/, after: [] },
-  { id: "resourcemanager.projects.get", match: /^GET \/v3\/projects\/[^/:?]+(\?|$)/, after: ["run.revisions.get"] },
+  { id: "resourcemanager.projects.get", match: /^GET \/v3\/projects\/[^/:?]+(\?|$)/, after: REVISION },
 ];
 
 export interface TimedRequest {
@@ -91,7 +95,12 @@ export function criticalPath(requests: TimedRequest[]): CriticalPath {
     const known = longest.get(id);
     if (known) return known;
     const kind = KINDS.find((candidate) => candidate.id === id);
-    const before = (kind?.after ?? []).map(chainTo).sort((a, b) => b.length - a.length)[0] ?? [];
+    // Only what this run asked: a revision read on its own lengthens the chain only when it happened.
+    const before =
+      (kind?.after ?? [])
+        .filter((after) => seen.has(after))
+        .map(chainTo)
+        .sort((a, b) => b.length - a.length)[0] ?? [];
     const chain = [...before, id];
     longest.set(id, chain);
     return chain;

@@ -10,6 +10,8 @@ import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
+/** Revisions list newest first: a deploy's revision and the one before it are nearly always on the first page. */
+const RECENT_REVISIONS = 10;
 type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
 
 export interface ServiceTarget {
@@ -34,39 +36,45 @@ export interface CloudRun {
 export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudRun {
   const api = googleRest(auth, endpoint, "https://run.googleapis.com");
 
+  type RevisionPage = run_v2.Schema$GoogleCloudRunV2ListRevisionsResponse;
+  const listRevisions = (parent: string, signal: AbortSignal, pageToken?: string) =>
+    call(`Cloud Run revisions of ${shortName(parent)}`, () =>
+      api.get<RevisionPage>(`v2/${parent}/revisions`, signal, { pageSize: RECENT_REVISIONS, ...(pageToken ? { pageToken } : {}) }),
+    );
+
   async function readRevision(
     target: ServiceTarget,
     service: Service,
-    name: string,
-    url: string | undefined,
+    picked: { name: string; url: string | undefined },
+    listed: Revision[],
     signal: AbortSignal,
   ): Promise<RevisionConfig> {
-    const revision = await call(`Cloud Run revision ${shortName(name)}`, () => api.get<Revision>(`v2/${name}`, signal));
-    const config = revisionConfig(target, revision, url);
+    const revision =
+      listed.find((candidate) => shortName(candidate.name ?? "") === shortName(picked.name)) ??
+      (await call(`Cloud Run revision ${shortName(picked.name)}`, () => api.get<Revision>(`v2/${picked.name}`, signal)));
+    const config = revisionConfig(target, revision, picked.url);
     const notes = rolloutNotes(service, revision);
     return notes.length ? { ...config, notes } : config;
   }
 
-  async function readPrevious(target: ServiceTarget, revisionName: string, signal: AbortSignal): Promise<RevisionConfig | undefined> {
-    const parent = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
-    let pageToken: string | undefined;
+  /** The newest ready revision older than `current`, from the pages already read and at most a few more. */
+  async function readPrevious(
+    target: ServiceTarget,
+    parent: string,
+    current: string,
+    firstPage: RevisionPage | undefined,
+    signal: AbortSignal,
+  ): Promise<RevisionConfig | undefined> {
+    let page = firstPage ?? (await listRevisions(parent, signal));
     let passedCurrent = false;
-    // Revisions list newest first; a few pages at most in practice.
-    for (let page = 0; page < 5; page++) {
-      const data = await call(`Cloud Run revisions of ${target.service}`, () =>
-        api.get<run_v2.Schema$GoogleCloudRunV2ListRevisionsResponse>(`v2/${parent}/revisions`, signal, {
-          pageSize: 20,
-          ...(pageToken ? { pageToken } : {}),
-        }),
-      );
-      for (const revision of data.revisions ?? []) {
-        if (revision.name === revisionName) passedCurrent = true;
+    for (let pages = 1; ; pages++) {
+      for (const revision of page.revisions ?? []) {
+        if (shortName(revision.name ?? "") === shortName(current)) passedCurrent = true;
         else if (passedCurrent && isReady(revision)) return revisionConfig(target, revision, undefined);
       }
-      pageToken = data.nextPageToken ?? undefined;
-      if (!pageToken) break;
+      if (!page.nextPageToken || pages >= 5) return undefined;
+      page = await listRevisions(parent, signal, page.nextPageToken);
     }
-    return undefined;
   }
 
   return {
@@ -77,15 +85,21 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined): CloudR
         service: target.service,
       });
       const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
+      // The newest revisions, asked alongside the service: they nearly always include the revision to
+      // check and the one before it, which saves a round trip and a request per service. Without
+      // them (an error, an older revision) the revision is read on its own.
+      const recent = listRevisions(serviceName, signal).catch(() => undefined);
       const service = await call(`Cloud Run service ${target.service} (${target.region})`, () =>
         api.get<Service>(`v2/${serviceName}`, signal),
       );
       const picked = pickRevisions(service, selector, target);
+      const firstPage = await recent;
+      const listed = firstPage?.revisions ?? [];
       const single = picked.length === 1 && options.previous ? picked[0]?.name : undefined;
-      // The before/after lookup is a nice-to-have: it never fails the run, and never delays it.
+      // The before/after lookup is a nice-to-have: it never fails the run.
       const [configs, previous] = await Promise.all([
-        Promise.all(picked.map(({ name, url }) => readRevision(target, service, name, url, signal))),
-        single ? readPrevious(target, single, signal).catch(() => undefined) : undefined,
+        Promise.all(picked.map((revision) => readRevision(target, service, revision, listed, signal))),
+        single ? readPrevious(target, serviceName, single, firstPage, signal).catch(() => undefined) : undefined,
       ]);
       return configs.map((config) => ({ config, ...(previous ? { previous } : {}) }));
     },

@@ -75,6 +75,25 @@ describe("revision selection", () => {
     expect(run.outputs.result).toBe("fail");
   });
 
+  it("reads a revision older than the recent ones on its own, and finds the previous ready one pages back", async () => {
+    const old = deploy(world.scenario, "backend-staging", { url, ...BAD });
+    for (let failed = 0; failed < 12; failed++) deploy(world.scenario, "backend-staging", { url, ...BAD, notReady: true });
+    const latest = deploy(world.scenario, "backend-staging", { url, ...GOOD });
+    const revisionReads = () => world.cloudRun.requests.filter((request) => /\/revisions\/[^/?]+$/.test(request.path));
+
+    world.cloudRun.requests.length = 0;
+    const ready = reportOf((await runAction(world.inputs(manifest))).outputs).services[0];
+    expect(short(ready!.revision)).toBe(latest);
+    expect(short(ready!.previous!.revision)).toBe(old);
+    expect(revisionReads()).toEqual([]); // the newest revision came with the list
+
+    world.cloudRun.requests.length = 0;
+    const named = await runAction(world.inputs(manifest, { revision: old }));
+    expect(short(reportOf(named.outputs).services[0]!.revision)).toBe(old);
+    expect(revisionReads().map((request) => short(request.path))).toEqual([old]);
+    expect(named.outputs.result).toBe("fail");
+  });
+
   it("a named revision", async () => {
     const first = deploy(world.scenario, "backend-staging", { url, ...BAD });
     deploy(world.scenario, "backend-staging", { url, ...GOOD });

@@ -136,11 +136,13 @@ describe("Google API faults", () => {
 
     it("missing fields: a revision without containers fails the missing vars, no crash", async () => {
       const service = serviceJson();
-      const revision = service?.latestReadyRevision?.split("/").pop() ?? "";
+      const bare = { name: service?.latestReadyRevision };
+      // Whichever way it arrives: in the list of recent revisions, or read on its own.
       cloudRunFault(
-        { kind: "raw", status: 200, contentType: "application/json", body: JSON.stringify({ name: service?.latestReadyRevision }) },
-        new RegExp(`/revisions/${revision}$`),
+        { kind: "raw", status: 200, contentType: "application/json", body: JSON.stringify({ revisions: [bare] }) },
+        /\/revisions$/,
       );
+      cloudRunFault({ kind: "raw", status: 200, contentType: "application/json", body: JSON.stringify(bare) }, /\/revisions\/[^/]+$/);
       const result = await run();
       expect(result.outputs.result).toBe("fail");
       expect(ids(result)).toEqual(expect.arrayContaining(["env.missing", "secret.missing", "revision.not_ready"]));
