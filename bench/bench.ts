@@ -5,6 +5,7 @@
 //   --only cold,bundle,path,scale   run some parts only (results.json is then left alone)
 //   --action FILE                   time another build of the action (cold start)
 //   --runs N                        cold-start runs per node (default 21)
+//   --caps default,64,256           max_concurrency values for the scale runs (default: default,256)
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     action: { type: "string", default: "dist/index.js" },
     runs: { type: "string", default: "21" },
     "gate-runs": { type: "string", default: "5" },
+    caps: { type: "string" },
   },
 });
 const parts = new Set((values.only ?? "cold,bundle,path,scale").split(","));
@@ -91,15 +93,26 @@ if (parts.has("path")) {
 
 if (parts.has("scale")) {
   results.scale = [];
-  // The action's default cap (quota-friendly), and the highest it accepts: what the cap costs at scale.
-  for (const maxConcurrency of [undefined, 256]) {
-    const points = await measureScale(gateNode, [1, 10, 50], 10, Math.max(1, Math.ceil(gateRuns / 2)), LATENCY_MS, maxConcurrency);
-    const ratio = round((points.at(-1)?.gateMs ?? Number.NaN) / (points[0]?.gateMs ?? Number.NaN), 2);
-    results.scale.push({ node: version(gateNode), maxConcurrency, points, ratio });
-    for (const point of points) {
-      console.log(
-        `scale ${point.services} services, max_concurrency ${maxConcurrency ?? "default"}: ${point.gateMs} ms (bound ${point.lowerBoundMs}), ${point.path.requests} requests, peak RSS ${point.peakRssKiB} KiB`,
+  const caps = (values.caps ?? "default,256").split(",").map((cap) => (cap === "default" ? undefined : Number(cap)));
+  // Each service with its own secrets, and a fleet sharing them; at the action's default cap and the highest it accepts.
+  for (const sharing of ["own", "shared"] as const) {
+    for (const maxConcurrency of caps) {
+      const points = await measureScale(
+        gateNode,
+        [1, 10, 50],
+        10,
+        sharing,
+        Math.max(1, Math.ceil(gateRuns / 2)),
+        LATENCY_MS,
+        maxConcurrency,
       );
+      const ratio = round((points.at(-1)?.gateMs ?? Number.NaN) / (points[0]?.gateMs ?? Number.NaN), 2);
+      results.scale.push({ node: version(gateNode), sharing, maxConcurrency, points, ratio });
+      for (const point of points) {
+        console.log(
+          `scale ${sharing} ${point.services} services (${point.secrets} secrets), max_concurrency ${maxConcurrency ?? "default"}: ${point.gateMs} ms (bound ${point.lowerBoundMs}), ${point.path.requests} requests, peak RSS ${point.peakRssKiB} KiB`,
+        );
+      }
     }
   }
 }

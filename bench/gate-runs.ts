@@ -100,6 +100,7 @@ const ACTION_DEFAULT_CONCURRENCY = 16;
 
 export interface ScalePoint extends GateTiming {
   services: number;
+  /** Distinct secrets in the run. */
   secrets: number;
   /** The max_concurrency input; undefined: the action's default. */
   maxConcurrency: number | undefined;
@@ -107,11 +108,18 @@ export interface ScalePoint extends GateTiming {
   lowerBoundMs: number;
 }
 
-/** N services, each with its own `secretsPerService` secrets whose values the gate reads (min_bytes), probes off. */
+/**
+ * How a fleet's services use their secrets: each its own (`own`: 50 services, 500 secrets), or
+ * the same ones (`shared`: one signing key, one database password... for the whole fleet).
+ */
+export type SecretSharing = "own" | "shared";
+
+/** N services with `secretsPerService` secrets each whose values the gate reads (min_bytes), probes off. */
 export async function measureScale(
   node: string,
   serviceCounts: number[],
   secretsPerService: number,
+  sharing: SecretSharing,
   runs: number,
   latencyMs: number,
   maxConcurrency: number | undefined,
@@ -120,12 +128,13 @@ export async function measureScale(
   for (const services of serviceCounts) {
     const world = await startWorld();
     try {
-      const manifest = await world.writeManifest(scaleScenario(world, services, secretsPerService));
+      const manifest = await world.writeManifest(scaleScenario(world, services, secretsPerService, sharing));
       const cap = maxConcurrency === undefined ? {} : { max_concurrency: String(maxConcurrency) };
       const timing = await timeGate(world, manifest, node, runs, latencyMs, cap);
       const inFlight = maxConcurrency ?? ACTION_DEFAULT_CONCURRENCY;
       const lowerBoundMs = Math.max(timing.path.chain.length, Math.ceil(timing.path.requests / inFlight)) * latencyMs;
-      points.push({ services, secrets: services * secretsPerService, maxConcurrency, lowerBoundMs, ...timing });
+      const secrets = sharing === "own" ? services * secretsPerService : secretsPerService;
+      points.push({ services, secrets, maxConcurrency, lowerBoundMs, ...timing });
     } finally {
       await world.close();
     }
@@ -133,15 +142,15 @@ export async function measureScale(
   return points;
 }
 
-function scaleScenario(world: World, services: number, secretsPerService: number): string {
+function scaleScenario(world: World, services: number, secretsPerService: number, sharing: SecretSharing): string {
   const requirements: Record<string, unknown> = {};
   for (let service = 0; service < services; service++) {
     const name = `svc-${String(service).padStart(3, "0")}`;
     const refs: Record<string, string> = {};
     const secrets: Record<string, unknown> = {};
     for (let secret = 0; secret < secretsPerService; secret++) {
-      const id = `${name}-secret-${secret}`;
-      addSecret(world.scenario, id, `value-of-${id}-`.padEnd(40, "x"));
+      const id = sharing === "own" ? `${name}-secret-${secret}` : `fleet-secret-${secret}`;
+      if (sharing === "own" || service === 0) addSecret(world.scenario, id, `value-of-${id}-`.padEnd(40, "x"));
       refs[`SECRET_${secret}`] = `${id}:latest`;
       secrets[`SECRET_${secret}`] = { secret: id, min_bytes: 32 };
     }

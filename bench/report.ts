@@ -2,7 +2,7 @@
 // shows between <!-- bench:start --> and <!-- bench:end -->.
 import { readFile, writeFile } from "node:fs/promises";
 import type { ColdStart } from "./cold-start.js";
-import type { CriticalPathResult, ScalePoint } from "./gate-runs.js";
+import type { CriticalPathResult, ScalePoint, SecretSharing } from "./gate-runs.js";
 
 export const TARGETS = { coldStartDeltaMs: 130, bundleBytes: 1_300_000, buildMs: 1_000, criticalPathRatio: 1.2, scaleRatio: 1.5 };
 
@@ -18,7 +18,7 @@ export interface BenchResults {
   };
   coldStart: ColdStart[];
   criticalPath?: CriticalPathResult & { node: string };
-  scale?: { node: string; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
+  scale?: { node: string; sharing: SecretSharing; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
 }
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -46,18 +46,23 @@ export function markdownTable(results: BenchResults): string {
       `≤ ${TARGETS.criticalPathRatio}×`,
       mark(path.full.ratio <= TARGETS.criticalPathRatio && path.full.path.duplicates.length === 0),
     ]);
+    // Not a target: what is left when the probes' fixed floor is taken away, i.e. the run's own CPU.
     rows.push([
-      "The same without probes (GCP requests only)",
-      `${path.gcpOnly.gateMs} ms = ${path.gcpOnly.ratio}× the bound ${path.gcpOnly.lowerBoundMs} ms (${path.gcpOnly.path.chain.length} × ${path.latencyMs} ms)`,
-      `≤ ${TARGETS.criticalPathRatio}×`,
-      mark(path.gcpOnly.ratio <= TARGETS.criticalPathRatio),
+      "The same without probes (GCP requests only; where the fixed cost shows)",
+      `${path.gcpOnly.gateMs} ms for a ${path.gcpOnly.lowerBoundMs} ms chain (${path.gcpOnly.path.chain.length} × ${path.latencyMs} ms): ${round2(path.gcpOnly.gateMs - path.gcpOnly.lowerBoundMs)} ms of the run's own work`,
+      "(diagnostic)",
+      "",
     ]);
   }
   for (const scale of results.scale ?? []) {
     const points = scale.points;
+    const largest = points.at(-1);
+    const shape =
+      scale.sharing === "shared" ? "a fleet sharing 10 secrets" : `each with its own 10 secrets (${largest?.secrets ?? "?"} in all)`;
+    const floor = largest ? `; ${round2(largest.gateMs / largest.lowerBoundMs)}× its own floor` : "";
     rows.push([
-      `Scale: ${points.map((point) => point.services).join(" / ")} services × 10 secrets, values read, probes off, max_concurrency ${scale.maxConcurrency ?? "default (16)"} (Node ${scale.node})`,
-      `${points.map((point) => `${point.gateMs} ms`).join(" / ")} (bounds ${points.map((point) => point.lowerBoundMs).join(" / ")} ms); peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; ${points.map((point) => point.path.requests).join(" / ")} requests; largest = ${scale.ratio}× one`,
+      `Scale: ${points.map((point) => point.services).join(" / ")} services, ${shape}, values read, probes off, max_concurrency ${scale.maxConcurrency ?? "default (16)"} (Node ${scale.node})`,
+      `${points.map((point) => `${point.gateMs} ms`).join(" / ")} (floors ${points.map((point) => point.lowerBoundMs).join(" / ")} ms: chain or requests ÷ cap, × latency); ${points.map((point) => point.path.requests).join(" / ")} requests, of them Secret Manager reads (quota 600/min/project) ${points.map(secretManagerReads).join(" / ")}; peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; largest = ${scale.ratio}× one${floor}`,
       `≤ ${TARGETS.scaleRatio}× one service`,
       mark(scale.ratio <= TARGETS.scaleRatio),
     ]);
@@ -70,6 +75,14 @@ export function markdownTable(results: BenchResults): string {
     ...rows.map((row) => `| ${row.map((cell) => cell.replace(/\|/g, "\\|")).join(" | ")} |`),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** Metadata and policy reads: the quota a large gate can run out of (access has its own, 90 000/min). */
+function secretManagerReads(point: ScalePoint): number {
+  const kinds = ["secretmanager.versions.get", "secretmanager.secrets.get", "secretmanager.secrets.getIamPolicy"];
+  return kinds.reduce((sum, kind) => sum + (point.path.arrivals[kind]?.count ?? 0), 0);
 }
 
 function bundleRows(bundle: BenchResults["bundle"]): string[][] {
