@@ -100,7 +100,7 @@ async function workloadIdentity(settings: AuthSettings, transport: Transport): P
   oidcUrl.searchParams.set("audience", `https://iam.googleapis.com/${provider}`);
   const tokenUrl = `${settings.endpoints.sts ?? GOOGLE_STS}/v1/token`;
   const iamEndpoint = settings.endpoints.iamCredentials ?? GOOGLE_IAM_CREDENTIALS;
-  const federated = federatedClient(
+  const federated = await federatedClient(
     {
       audience: `//iam.googleapis.com/${provider}`,
       subjectTokenType: JWT_TOKEN_TYPE,
@@ -113,7 +113,7 @@ async function workloadIdentity(settings: AuthSettings, transport: Transport): P
     },
     transport,
   );
-  const client = impersonatedClient(federated, serviceAccount, iamEndpoint, undefined, transport);
+  const client = await impersonatedClient(federated, serviceAccount, iamEndpoint, undefined, transport);
   await firstToken(client, transport.signal, {
     stages: [
       ["oidc", oidcUrl.href],
@@ -144,7 +144,7 @@ async function fromFile(
 ): Promise<GcpCredentials> {
   const envProject = mode === "adc" ? projectFromEnv(settings.env) : undefined;
   if (file.type === "service_account") {
-    const client = serviceAccountKeyClient(file, settings.endpoints.oauth, transport);
+    const client = await serviceAccountKeyClient(file, settings.endpoints.oauth, transport);
     const tokenUrl = settings.endpoints.oauth === undefined ? GOOGLE_OAUTH_TOKEN_URL : `${settings.endpoints.oauth}/token`;
     await firstToken(client, transport.signal, {
       stages: [["oauth", tokenUrl]],
@@ -161,7 +161,7 @@ async function fromFile(
       idTokens: { kind: "service_account_key", jwt: client, tokenUrl, timeoutMs: transport.timeoutMs },
     };
   }
-  const federated = federatedClient(file, transport);
+  const federated = await federatedClient(file, transport);
   const provider = /^\/\/iam\.googleapis\.com\/(projects\/.+\/providers\/[^/]+)$/.exec(file.audience)?.[1];
   const stages: Array<[AuthStage, string]> = [["sts", file.tokenUrl]];
   if ("url" in file.credentialSource) stages.push(["oidc", file.credentialSource.url]);
@@ -187,7 +187,7 @@ async function fromFile(
     };
   }
   const { serviceAccount, iamEndpoint, lifetimeSeconds } = file.impersonation;
-  const client = impersonatedClient(federated, serviceAccount, iamEndpoint, lifetimeSeconds, transport);
+  const client = await impersonatedClient(federated, serviceAccount, iamEndpoint, lifetimeSeconds, transport);
   stages.push(["impersonation", impersonationUrl(iamEndpoint, serviceAccount)]);
   await firstToken(client, transport.signal, context);
   return impersonatedCredentials(

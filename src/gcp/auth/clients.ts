@@ -1,12 +1,10 @@
 // google-auth-library clients for each kind of credential, wired so every
 // token call they make has our timeout, our AbortSignal, a small retry budget
 // and the endpoints the workflow chose.
-// Each client from its own module: the package index also loads every client the gate never
-// uses (AWS, pluggable, downscoped, GCE metadata, GoogleAuth): 44 KB of bundle.
-import type { gaxios } from "google-auth-library";
-import { IdentityPoolClient } from "google-auth-library/build/src/auth/identitypoolclient.js";
-import { Impersonated } from "google-auth-library/build/src/auth/impersonated.js";
-import { JWT } from "google-auth-library/build/src/auth/jwtclient.js";
+// Each client from its own module, loaded when its mode is used: the package index loads every
+// client it has (AWS, pluggable, downscoped, GCE metadata, GoogleAuth: 44 KB of bundle), and a run
+// needs one kind (a key does not need the external-account code, federation does not need gtoken).
+import type { gaxios, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
 import type { ExternalAccount, ServiceAccountKey } from "./credential-file.js";
 import { CLOUD_PLATFORM_SCOPE, GOOGLE_OAUTH_TOKEN_URL } from "./types.js";
 
@@ -33,7 +31,12 @@ function transporterOptions({ signal, timeoutMs }: Transport): gaxios.GaxiosOpti
 }
 
 /** A key signs a JWT assertion and trades it at the OAuth token endpoint (gtoken inside JWT). */
-export function serviceAccountKeyClient(key: ServiceAccountKey, oauthEndpoint: string | undefined, transport: Transport): JWT {
+export async function serviceAccountKeyClient(
+  key: ServiceAccountKey,
+  oauthEndpoint: string | undefined,
+  transport: Transport,
+): Promise<JWT> {
+  const { JWT } = await import("google-auth-library/build/src/auth/jwtclient.js");
   const client = new JWT({
     email: key.clientEmail,
     key: key.privateKey,
@@ -66,7 +69,8 @@ export interface FederationConfig {
 }
 
 /** The external credential (GitHub OIDC token) exchanged at STS for a federated token. */
-export function federatedClient(config: FederationConfig, transport: Transport): IdentityPoolClient {
+export async function federatedClient(config: FederationConfig, transport: Transport): Promise<IdentityPoolClient> {
+  const { IdentityPoolClient } = await import("google-auth-library/build/src/auth/identitypoolclient.js");
   const source = config.credentialSource;
   const client = new IdentityPoolClient({
     type: "external_account",
@@ -90,13 +94,14 @@ export function federatedClient(config: FederationConfig, transport: Transport):
 }
 
 /** Trade the source credentials for a service account's through IAM Credentials generateAccessToken. */
-export function impersonatedClient(
+export async function impersonatedClient(
   source: IdentityPoolClient,
   serviceAccount: string,
   iamEndpoint: string,
   lifetimeSeconds: number | undefined,
   transport: Transport,
-): Impersonated {
+): Promise<Impersonated> {
+  const { Impersonated } = await import("google-auth-library/build/src/auth/impersonated.js");
   return new Impersonated({
     sourceClient: source,
     targetPrincipal: serviceAccount,
