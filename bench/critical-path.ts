@@ -12,17 +12,19 @@ interface Kind {
 }
 
 /** What a request that needs a revision's config waits for: the service and the revisions list, or the revision itself. */
-const REVISION = ["run.services.get", "run.revisions.list", "run.revisions.get"];
+const REVISION = ["run.services.get", "run.services.list", "run.revisions.list", "run.revisions.get"];
 
 const KINDS: Kind[] = [
-  // src/gcp/cloud-run.ts readRevisions: the service names the revision(s) to check; the newest revisions are listed
-  // alongside it, and a revision is read on its own only when it is not among them.
+  // src/gcp/cloud-run.ts readRevisions: the service names the revision(s) to check (read on its own, or listed with the
+  // others of its region when a run checks many there); the newest revisions are listed alongside it, and a revision
+  // is read on its own only when it is not among them.
   { id: "run.services.get", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/[^/?]+(\?|$)/, after: [] },
+  { id: "run.services.list", match: /^GET \/v2\/projects\/[^/]+\/locations\/[^/]+\/services(\?|$)/, after: [] },
   { id: "run.revisions.list", match: /^GET \/v2\/.+\/services\/[^/]+\/revisions(\?|$)/, after: [] },
   {
     id: "run.revisions.get",
     match: /^GET \/v2\/.+\/services\/[^/]+\/revisions\/[^/?]+(\?|$)/,
-    after: ["run.services.get", "run.revisions.list"],
+    after: ["run.services.get", "run.services.list", "run.revisions.list"],
   },
   // src/collect/secrets.ts: the revision's env and volumes name the secret versions. A needed value is read (which proves the
   // version enabled); metadata is read when no value is needed, or the read failed (after it: left out, so the bound stays low).

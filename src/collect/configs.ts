@@ -27,7 +27,7 @@ export async function configReader(
   readFile: (path: string) => Promise<string>,
   signal: AbortSignal,
 ): Promise<ConfigReader> {
-  const api = cloudRun(auth, inputs.endpoints.cloudRun);
+  const api = cloudRun(auth, inputs.endpoints.cloudRun, targets);
   if (inputs.mode === "live") {
     return async (target) => {
       const revisions = await api.readRevisions(target, inputs.revision, signal);

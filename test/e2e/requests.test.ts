@@ -55,6 +55,13 @@ describe("requests to Google", () => {
     expect(paths(world.secretManager, /:getIamPolicy/)).toHaveLength(0);
   });
 
+  it("reads a few services on their own", async () => {
+    await gate();
+
+    expect(paths(world.cloudRun, /\/services\/[^/?]+$/)).toHaveLength(SERVICES.length);
+    expect(paths(world.cloudRun, /\/services(\?|$)/)).toHaveLength(0);
+  });
+
   it("reads each secret's policy once when the grants are on the secrets", async () => {
     const member = `serviceAccount:${defaultComputeAccount(world.scenario)}`;
     world.scenario.projectPolicy = [];
@@ -65,5 +72,48 @@ describe("requests to Google", () => {
 
     expect(paths(world.secretManager, /jwt-shared:getIamPolicy/)).toHaveLength(1);
     expect(paths(world.secretManager, /db-shared:getIamPolicy/)).toHaveLength(1);
+  });
+});
+
+describe("requests to Google, many services in one region", () => {
+  const MANY = ["a", "b", "c", "d", "e", "f"].map((letter) => `svc-${letter}`);
+  let world: World;
+  let manifest: string;
+
+  beforeAll(async () => {
+    world = await startWorld();
+    addSecret(world.scenario, "jwt-shared", "a-shared-signing-secret-0123456789abcdef");
+    for (const service of MANY) deploy(world.scenario, service, { secrets: { JWT_SECRET: "jwt-shared:latest" } });
+    deploy(world.scenario, "not-gated", {});
+    manifest = await world.writeManifest(
+      `region: us-central1\nservices:\n${MANY.map((service) => `  ${service}:\n    secrets:\n      JWT_SECRET: { min_bytes: 32 }\n`).join("")}`,
+    );
+  });
+  afterAll(() => world.close());
+
+  const run = async () => {
+    world.cloudRun.requests.length = 0;
+    const result = await runAction(world.inputs(manifest));
+    expect(result.outputs.result).toBe("pass");
+    expect(JSON.parse(result.outputs.report ?? "{}").services).toHaveLength(MANY.length);
+    const serviceReads = world.cloudRun.requests.filter((request) => /\/services\/[^/?]+$/.test(request.path));
+    const lists = world.cloudRun.requests.filter((request) => /\/services(\?|$)/.test(request.path));
+    return { serviceReads, lists };
+  };
+
+  it("lists the region's services once instead of reading each", async () => {
+    const { serviceReads, lists } = await run();
+
+    expect(lists).toHaveLength(1);
+    expect(serviceReads).toHaveLength(0);
+  });
+
+  it("reads each service on its own when it may not list them", async () => {
+    world.cloudRun.faults.push({ match: /\/services$/, fault: { kind: "status", status: 403, times: 1 } });
+
+    const { serviceReads, lists } = await run();
+
+    expect(lists).toHaveLength(1);
+    expect(serviceReads.map((request) => request.path.split("/").pop()).sort()).toEqual(MANY);
   });
 });

@@ -1,7 +1,11 @@
-// Cloud Run Admin API v2 on 127.0.0.1: services.get, revisions.get and
-// revisions.list (with pagination), reading a Scenario.
+// Cloud Run Admin API v2 on 127.0.0.1: services.get and services.list,
+// revisions.get and revisions.list (lists paginated, newest revision first),
+// reading a Scenario.
+import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { type EmulatorServer, googleError, requireBearer, serveJson } from "./http.js";
 import type { Scenario } from "./scenario.js";
+
+const SERVICES = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services$/;
 
 const SERVICE = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
 const REVISION = /^\/v2\/projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)\/revisions\/([^/]+)$/;
@@ -15,7 +19,15 @@ export function startCloudRunEmulator(scenario: Scenario): Promise<EmulatorServe
     const path = decodeURIComponent(url.pathname);
     const known = (project: string, region: string) =>
       (project === scenario.project || project === scenario.projectNumber) && region === scenario.region;
-    let match = SERVICE.exec(path);
+    let match = SERVICES.exec(path);
+    if (match) {
+      const [, project = "", region = ""] = match;
+      const services = known(project, region) ? [...scenario.services.values()].map((entry) => entry.service) : [];
+      const { items, nextPageToken } = page(services, url, 100);
+      const body: run_v2.Schema$GoogleCloudRunV2ListServicesResponse = { services: items, ...(nextPageToken ? { nextPageToken } : {}) };
+      return { status: 200, body };
+    }
+    match = SERVICE.exec(path);
     if (match) {
       const [, project = "", region = "", name = ""] = match;
       const entry = known(project, region) ? scenario.services.get(name) : undefined;
@@ -34,13 +46,18 @@ export function startCloudRunEmulator(scenario: Scenario): Promise<EmulatorServe
       const [, project = "", region = "", name = ""] = match;
       const entry = known(project, region) ? scenario.services.get(name) : undefined;
       if (!entry) return { status: 404, body: googleError(404) };
-      const all = [...entry.revisions.values()].reverse();
-      const pageSize = Number(url.searchParams.get("pageSize") ?? 20) || 20;
-      const start = Number(url.searchParams.get("pageToken") ?? 0) || 0;
-      const page = all.slice(start, start + pageSize);
-      const next = start + pageSize < all.length ? String(start + pageSize) : undefined;
-      return { status: 200, body: { revisions: page, ...(next ? { nextPageToken: next } : {}) } };
+      const { items, nextPageToken } = page([...entry.revisions.values()].reverse(), url, 20);
+      const body: run_v2.Schema$GoogleCloudRunV2ListRevisionsResponse = { revisions: items, ...(nextPageToken ? { nextPageToken } : {}) };
+      return { status: 200, body };
     }
     return { status: 404, body: googleError(404, "unknown path") };
   });
+}
+
+/** One page of a list, as `pageSize` and `pageToken` ask (the token is the next index). */
+function page<T>(all: T[], url: URL, defaultSize: number): { items: T[]; nextPageToken: string | undefined } {
+  const pageSize = Number(url.searchParams.get("pageSize") ?? defaultSize) || defaultSize;
+  const start = Number(url.searchParams.get("pageToken") ?? 0) || 0;
+  const next = start + pageSize < all.length ? String(start + pageSize) : undefined;
+  return { items: all.slice(start, start + pageSize), nextPageToken: next };
 }
