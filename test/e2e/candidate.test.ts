@@ -3,18 +3,10 @@
 // secrets / flags merged with the live config.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
-import { runAction } from "./harness.js";
+import { checksOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-
-interface Check {
-  id: string;
-  status: string;
-  subject?: string;
-  location?: { file: string; line?: number };
-}
-const checksOf = (outputs: Record<string, string>): Check[] => JSON.parse(outputs.report ?? "{}").services[0]?.checks ?? [];
 
 const serviceYaml = (secretRef: string) => `apiVersion: serving.knative.dev/v1
 kind: Service

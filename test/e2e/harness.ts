@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Finding, Report } from "../../src/model.js";
 
 export const ACTION = resolve(import.meta.dirname, "../../dist/index.js");
 
@@ -61,6 +62,16 @@ export async function runAction(
     masked,
     everything: [visible, stderr, outputText, summary].join("\n"),
   };
+}
+
+/** The \`report\` output, typed as the action writes it (src/model.ts). */
+export function reportOf(outputs: Record<string, string>): Report {
+  return JSON.parse(outputs.report ?? "{}") as Report;
+}
+
+/** The checks of the report's first service: most end-to-end runs check one. */
+export function checksOf(outputs: Record<string, string>): Finding[] {
+  return reportOf(outputs).services?.[0]?.checks ?? [];
 }
 
 /** The GITHUB_OUTPUT file format written by @actions/core: name<<DELIM\nvalue\nDELIM. */

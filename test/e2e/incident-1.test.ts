@@ -3,14 +3,8 @@
 // service, revision and variable, and pass once the secret ref is added.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
-import { runAction } from "./harness.js";
+import { checksOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
-
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-}
 
 describe("incident 1: missing JWT secret on one service", () => {
   let world: World;
@@ -29,7 +23,7 @@ describe("incident 1: missing JWT secret on one service", () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs.revision).toContain(revision);
     expect(run.outputs.failed_checks?.split(",")).toEqual(expect.arrayContaining(["secret.missing", "jwt.secret_missing", "ws.rejected"]));
-    const checks: Check[] = JSON.parse(run.outputs.report ?? "{}").services[0].checks;
+    const checks = checksOf(run.outputs);
     const missing = checks.find((check) => check.id === "secret.missing");
     expect(missing?.message).toBe(`JWT_SECRET_STAGING is not set on backend-staging revision ${revision}`);
     expect(checks.find((check) => check.id === "ws.rejected")?.message).toContain("refused with HTTP 403");
@@ -48,7 +42,7 @@ describe("incident 1: missing JWT secret on one service", () => {
     expect(run.outputs.result).toBe("pass");
     expect(run.exitCode).toBe(0);
     expect(run.outputs.failed_checks).toBe("");
-    const ids = JSON.parse(run.outputs.report ?? "{}").services[0].checks.map((check: Check) => check.id);
+    const ids = checksOf(run.outputs).map((check) => check.id);
     expect(ids).toEqual(
       expect.arrayContaining(["secret.ok", "jwt.secret_strength", "health.json", "ws.connected", "ws.open_without_token.refused"]),
     );

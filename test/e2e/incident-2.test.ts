@@ -3,19 +3,8 @@
 // the 1006, and pass once both services reference the secrets.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INCIDENT_2_SECRETS, incident2 } from "../incidents/incident-2.js";
-import { runAction } from "./harness.js";
+import { reportOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
-
-interface Check {
-  id: string;
-  status: string;
-  subject?: string;
-  message: string;
-}
-interface ServiceReport {
-  service: string;
-  checks: Check[];
-}
 
 describe("incident 2: four secrets missing on two services", () => {
   let world: World;
@@ -31,21 +20,21 @@ describe("incident 2: four secrets missing on two services", () => {
 
     expect(run.outputs.result).toBe("fail");
     expect(run.exitCode).toBe(1);
-    const report = JSON.parse(run.outputs.report ?? "{}");
+    const report = reportOf(run.outputs);
     const missing = (service: string) =>
-      (report.services as ServiceReport[])
+      report.services
         .find((entry) => entry.service === service)
         ?.checks.filter((check) => check.status === "fail" && (check.id === "secret.missing" || check.id === "env.missing"))
         .map((check) => check.subject)
         .sort();
     expect(missing("backend-staging")).toEqual(["AUTH_SERVICE_URL", "JWT_SECRET_KEY", "SECRET_KEY", "SERVICE_ID", "SERVICE_SECRET"]);
     expect(missing("auth-staging")).toEqual(["JWT_SECRET_KEY", "SECRET_KEY", "SERVICE_ID", "SERVICE_SECRET"]);
-    const backend: Check[] = report.services.find((entry: ServiceReport) => entry.service === "backend-staging").checks;
+    const backend = report.services.find((entry) => entry.service === "backend-staging")?.checks ?? [];
     expect(backend.find((check) => check.id === "ws.closed")?.message).toContain("closed with code 1006");
     expect(backend[0]?.id).toMatch(/^diagnosis\./);
     expect(backend[0]?.message).toContain("SERVICE_SECRET");
     // Consistency cannot be judged while the values are missing: say so, do not guess.
-    expect(report.checks.map((check: Check) => check.id)).toEqual(["consistent.unverifiable", "consistent.unverifiable"]);
+    expect(report.checks?.map((check) => check.id)).toEqual(["consistent.unverifiable", "consistent.unverifiable"]);
     for (const value of Object.values(INCIDENT_2_SECRETS)) expect(run.everything).not.toContain(value);
   });
 
@@ -57,9 +46,9 @@ describe("incident 2: four secrets missing on two services", () => {
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
     expect(run.exitCode).toBe(0);
-    const report = JSON.parse(run.outputs.report ?? "{}");
-    expect(report.checks.map((check: Check) => check.id)).toEqual(["consistent.match", "consistent.match"]);
-    const backend: Check[] = report.services.find((entry: ServiceReport) => entry.service === "backend-staging").checks;
+    const report = reportOf(run.outputs);
+    expect(report.checks?.map((check) => check.id)).toEqual(["consistent.match", "consistent.match"]);
+    const backend = report.services.find((entry) => entry.service === "backend-staging")?.checks ?? [];
     expect(backend.map((check) => check.id)).toEqual(expect.arrayContaining(["health.json", "ws.connected", "iam.accessor"]));
     for (const value of Object.values(INCIDENT_2_SECRETS)) expect(run.everything).not.toContain(value);
   });
@@ -71,10 +60,8 @@ describe("incident 2: four secrets missing on two services", () => {
     const run = await runAction(world.inputs(manifest));
 
     expect(run.outputs.result).toBe("fail");
-    const report = JSON.parse(run.outputs.report ?? "{}");
-    const denied = (report.services as ServiceReport[])
-      .flatMap((entry) => entry.checks)
-      .filter((check) => check.id === "iam.accessor_missing");
+    const report = reportOf(run.outputs);
+    const denied = report.services.flatMap((entry) => entry.checks).filter((check) => check.id === "iam.accessor_missing");
     expect(denied.length).toBeGreaterThanOrEqual(4);
     expect(denied[0]?.message).toContain(`${world.scenario.projectNumber}-compute@developer.gserviceaccount.com`);
     expect(run.stdout).toContain("--role=roles/secretmanager.secretAccessor");

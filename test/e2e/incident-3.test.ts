@@ -4,16 +4,8 @@
 // compared by fingerprint, printing neither secret, a prefix nor a length.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INCIDENT_3_DEV_FALLBACK, INCIDENT_3_STAGING_SECRET, incident3 } from "../incidents/incident-3.js";
-import { runAction } from "./harness.js";
+import { checksOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
-
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-  expected?: string;
-  found?: string;
-}
 
 const CANARIES = [INCIDENT_3_STAGING_SECRET, INCIDENT_3_DEV_FALLBACK];
 
@@ -41,7 +33,7 @@ describe("incident 3: test tokens signed with the wrong secret", () => {
     expect(run.outputs.result).toBe("fail");
     expect(run.exitCode).toBe(1);
     expect(run.outputs.failed_checks?.split(",")).toEqual(expect.arrayContaining(["jwt.test_secret_differs"]));
-    const checks: Check[] = JSON.parse(run.outputs.report ?? "{}").services[0].checks;
+    const checks = checksOf(run.outputs);
     const differs = checks.find((check) => check.id === "jwt.test_secret_differs");
     expect(differs?.message).toContain("test secret differs from the secret backend-staging uses");
     expect(differs?.message).toContain("development fallback");
@@ -65,7 +57,7 @@ describe("incident 3: test tokens signed with the wrong secret", () => {
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
     expect(run.exitCode).toBe(0);
-    const checks: Check[] = JSON.parse(run.outputs.report ?? "{}").services[0].checks;
+    const checks = checksOf(run.outputs);
     expect(checks.find((check) => check.id === "jwt.test_secret_matches")?.status).toBe("pass");
     expectNoSecretMaterial(run.everything);
   });

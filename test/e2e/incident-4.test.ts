@@ -4,14 +4,8 @@
 // token carried (never values), and pass once either side is fixed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INCIDENT_4_MANIFEST, INCIDENT_4_STAGING_SECRET, incident4 } from "../incidents/incident-4.js";
-import { runAction } from "./harness.js";
+import { checksOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
-
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-}
 
 describe('incident 4: "same secret, still 403"', () => {
   let world: World;
@@ -27,7 +21,7 @@ describe('incident 4: "same secret, still 403"', () => {
 
     expect(run.outputs.result).toBe("fail");
     expect(run.exitCode).toBe(1);
-    const checks: Check[] = JSON.parse(run.outputs.report ?? "{}").services[0].checks;
+    const checks = checksOf(run.outputs);
     expect(checks.find((check) => check.id === "ws.rejected")?.message).toContain("refused with HTTP 403");
     expect(checks.find((check) => check.id === "health.json")?.status).toBe("pass");
     expect(checks.find((check) => check.id === "jwt.minted")?.status).toBe("pass");
@@ -53,7 +47,7 @@ describe('incident 4: "same secret, still 403"', () => {
 
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
-    const ids = JSON.parse(run.outputs.report ?? "{}").services[0].checks.map((check: Check) => check.id);
+    const ids = checksOf(run.outputs).map((check) => check.id);
     expect(ids).toEqual(expect.arrayContaining(["ws.connected", "ws.open_without_token.refused", "ws.open_with_forged_token.refused"]));
     expect(run.everything).not.toContain(INCIDENT_4_STAGING_SECRET);
   });

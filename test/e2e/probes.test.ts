@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestCa, type TestCa } from "../emulators/backend.js";
 import { addSecret, deploy } from "../emulators/scenario.js";
-import { runAction } from "./harness.js";
+import { checksOf, runAction } from "./harness.js";
 import { startWorld, type World } from "./world.js";
 
 const SECRET = "canary-probes-e2e-7c1d9e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d";
@@ -21,13 +21,6 @@ services:
       expect_json: { status: healthy }
     websocket: { path: /ws, send: '{"type":"ping"}', expect_reply: ping }
 `;
-
-interface Check {
-  id: string;
-  status: string;
-  message: string;
-  found?: string;
-}
 
 describe("probes through the action", () => {
   let world: World;
@@ -56,7 +49,7 @@ describe("probes through the action", () => {
     const result = await runAction(world.inputs(await world.writeManifest(manifest(service))), env);
     expect(result.everything).not.toContain(SECRET);
     expect(result.everything).not.toMatch(JWT_SHAPED);
-    const checks: Check[] = JSON.parse(result.outputs.report ?? "{}").services?.[0]?.checks ?? [];
+    const checks = checksOf(result.outputs);
     return { result, checks, byId: (id: string) => checks.find((check) => check.id === id) };
   }
 

@@ -4,18 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deploy } from "../emulators/scenario.js";
 import { incident1 } from "../incidents/incident-1.js";
-import { runAction } from "./harness.js";
+import { reportOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
 
-interface ServiceReport {
-  service: string;
-  revision: string;
-  url?: string;
-  checks: { id: string; status: string }[];
-  previous?: { revision: string; checks: { id: string; status: string }[] };
-}
-const reportOf = (outputs: Record<string, string>) => JSON.parse(outputs.report ?? "{}") as { services: ServiceReport[] };
-const short = (name: string) => name.split("/").pop();
+const short = (name: string | undefined) => name?.split("/").pop();
 const GOOD = { env: { ENVIRONMENT: "staging" }, secrets: { JWT_SECRET_STAGING: "jwt-secret-staging:latest" } };
 const BAD = { env: { ENVIRONMENT: "staging" } };
 
