@@ -14,7 +14,7 @@ import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
-import { memo } from "./collect/memo.js";
+import { memo } from "./memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
 import { compareTestSecret } from "./probes/compare.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";

@@ -2,7 +2,7 @@
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
 import { assess } from "./gate.js";
-import { memo } from "./collect/memo.js";
+import { memo } from "./memo.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";

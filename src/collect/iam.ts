@@ -7,7 +7,7 @@
 import { type AccessorFacts, grantOf } from "../checks/iam.js";
 import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
-import { memo } from "./memo.js";
+import { memo } from "../memo.js";
 
 export function secretRefsOf(config: RevisionConfig): { envName: string; ref: SecretRef }[] {
   return [

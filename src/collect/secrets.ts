@@ -8,7 +8,7 @@ import { isDevFallback } from "../checks/jwt-secret.js";
 import { describeError } from "../errors.js";
 import type { SecretManager } from "../gcp/secret-manager.js";
 import type { RevisionConfig } from "../model.js";
-import { memo } from "./memo.js";
+import { memo } from "../memo.js";
 
 export interface SecretVault {
   /** Facts of every secret loaded so far, by secretKey(). */
@@ -36,29 +36,26 @@ export function secretVault(
   const values = new Map<string, Uint8Array>();
   const inspectOnce = memo<SecretFact>();
   type Read = { value: Uint8Array; resolvedVersion: string } | { error: string };
-  /** One read per version per run; an inspection of a version being read waits for the read instead of asking again. */
-  const reads = new Map<string, Promise<Read>>();
+  const readOnce = memo<Read>();
   type Ref = NonNullable<RevisionConfig["env"][number]["secret"]>;
 
-  const read = (key: string, ref: Ref, project: string): Promise<Read> => {
-    const started = reads.get(key);
-    if (started) return started;
-    const pending = manager.accessVersion(ref, project, signal).then(
-      ({ value, resolvedVersion }) => {
-        mask(Buffer.from(value).toString("utf8"));
-        return { value, resolvedVersion };
-      },
-      (error: unknown) => ({ error: describeError(error) }),
+  const read = (key: string, ref: Ref, project: string): Promise<Read> =>
+    readOnce(key, () =>
+      manager.accessVersion(ref, project, signal).then(
+        ({ value, resolvedVersion }) => {
+          mask(Buffer.from(value).toString("utf8"));
+          return { value, resolvedVersion };
+        },
+        (error: unknown) => ({ error: describeError(error) }),
+      ),
     );
-    reads.set(key, pending);
-    return pending;
-  };
 
   // A successful read proves the version exists and is enabled: its metadata is read only when
   // no read succeeded (to say why), which keeps a run inside Secret Manager's read quota.
   const inspect = (key: string, ref: Ref, project: string) =>
     inspectOnce(key, async () => {
-      const value = await reads.get(key);
+      // A read of the same version already under way settles it (or says it must be asked).
+      const value = await readOnce.peek(key);
       const fact: SecretFact =
         value && "value" in value
           ? { state: { status: "ok", resolvedVersion: value.resolvedVersion } }

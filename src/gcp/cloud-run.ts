@@ -3,6 +3,7 @@
 import type { AuthClient } from "google-auth-library";
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
+import { memo } from "../memo.js";
 import type { RevisionSelector } from "../inputs.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
@@ -47,13 +48,12 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
   const regionOf = (target: ServiceTarget) => `projects/${target.project}/locations/${target.region}`;
   const perRegion = new Map<string, number>();
   for (const target of planned) perRegion.set(regionOf(target), (perRegion.get(regionOf(target)) ?? 0) + 1);
-  const listings = new Map<string, Promise<Map<string, Service> | undefined>>();
+  const listOnce = memo<Map<string, Service> | undefined>();
 
   /** The region's services by id, listed once per run; undefined if the list failed (each is then read on its own). */
-  function listed(region: string, signal: AbortSignal): Promise<Map<string, Service> | undefined> {
-    let listing = listings.get(region);
-    if (!listing) {
-      listing = call(`Cloud Run services in ${region}`, () =>
+  const listed = (region: string, signal: AbortSignal) =>
+    listOnce(region, () =>
+      call(`Cloud Run services in ${region}`, () =>
         api.get<run_v2.Schema$GoogleCloudRunV2ListServicesResponse>(`v2/${region}/services`, signal, { pageSize: SERVICES_PAGE }),
       ).then(
         (data) =>
@@ -63,11 +63,8 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
               .map((service) => [shortName(service.name ?? ""), service]),
           ),
         () => undefined,
-      );
-      listings.set(region, listing);
-    }
-    return listing;
-  }
+      ),
+    );
 
   async function readService(target: ServiceTarget, signal: AbortSignal): Promise<Service> {
     const region = regionOf(target);
