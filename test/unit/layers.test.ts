@@ -1,0 +1,104 @@
+// The data flow of the brief, enforced over the imports so the map cannot
+// drift: inputs → facts (gcp/, candidate/, collected by collect/) → checks/
+// (pure) → probes/ → report/ → github/ + outputs. A folder may import only
+// the layers before it (and the shared vocabulary); the wiring (main.ts,
+// gate.ts, publish.ts, runner.ts, the entry points and cli/) may import any.
+// CONTRIBUTING.md has the same table in words.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../../src");
+
+type Layer = "shared" | "inputs" | "gcp" | "candidate" | "collect" | "checks" | "probes" | "report" | "github" | "wiring";
+
+/** Which layer a file under src/ belongs to, by its folder (or, at the top, its name). */
+function layerOf(file: string): Layer {
+  const [first, second] = file.split("/");
+  if (second !== undefined) {
+    if (first === "manifest") return "inputs";
+    if (first === "cli") return "wiring";
+    return first as Layer;
+  }
+  const top: Record<string, Layer> = {
+    "model.ts": "shared",
+    "facts.ts": "shared",
+    "errors.ts": "shared",
+    "memo.ts": "shared",
+    "redact.ts": "shared",
+    "inputs.ts": "inputs",
+  };
+  return top[file] ?? "wiring";
+}
+
+/** What each layer may import besides itself. */
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  shared: [],
+  inputs: ["shared"],
+  gcp: ["shared"],
+  candidate: ["shared"],
+  collect: ["shared", "inputs", "gcp", "candidate"],
+  checks: ["shared", "inputs"],
+  probes: ["shared", "inputs"],
+  report: ["shared"],
+  github: ["shared", "report"],
+  wiring: ["shared", "inputs", "gcp", "candidate", "collect", "checks", "probes", "report", "github"],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Relative imports of a file (static, type-only and dynamic), as paths under src/. */
+function importsOf(path: string): string[] {
+  const text = readFileSync(path, "utf8");
+  const specifiers = [...text.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((match) => match[1] ?? "");
+  return specifiers
+    .map((specifier) => relative(SRC, resolve(dirname(path), specifier)).replace(/\.js$/, ".ts"))
+    .filter((target) => !target.startsWith(".."));
+}
+
+function violations(): string[] {
+  const found: string[] = [];
+  for (const path of sourceFiles(SRC)) {
+    const file = relative(SRC, path);
+    const layer = layerOf(file);
+    for (const target of importsOf(path)) {
+      const targetLayer = layerOf(target);
+      if (targetLayer !== layer && !MAY_IMPORT[layer].includes(targetLayer)) found.push(`${file} → ${target}`);
+    }
+  }
+  return found.sort();
+}
+
+/** Imports against the flow that are still being moved (issue 18); the list only shrinks. */
+const KNOWN_VIOLATIONS: readonly string[] = [
+  "checks/facts.ts → gcp/secret-manager.ts",
+  "checks/iam.ts → gcp/iam.ts",
+  "checks/secrets.ts → gcp/secret-manager.ts",
+  "collect/iam.ts → checks/iam.ts",
+  "collect/secrets.ts → checks/facts.ts",
+  "collect/secrets.ts → checks/jwt-secret.ts",
+  "gcp/cloud-run.ts → inputs.ts",
+  "probes/compare.ts → checks/jwt-secret.ts",
+  "probes/tokens.ts → checks/env.ts",
+  "probes/tokens.ts → checks/facts.ts",
+  "probes/tokens.ts → checks/jwt-secret.ts",
+  "probes/tokens.ts → collect/secrets.ts",
+];
+
+describe("layers", () => {
+  it("every import runs with the data flow", () => {
+    expect(violations()).toEqual(KNOWN_VIOLATIONS);
+  });
+
+  it("the layer map knows every folder under src/", () => {
+    const folders = new Set(sourceFiles(SRC).map((path) => relative(SRC, path).split("/")[0] ?? ""));
+    for (const folder of folders) {
+      if (folder.endsWith(".ts")) continue;
+      expect(["gcp", "candidate", "collect", "checks", "probes", "report", "github", "manifest", "cli"]).toContain(folder);
+    }
+  });
+});
