@@ -100,7 +100,9 @@ function byAuthor(login: string | undefined): (comment: StoredComment) => boolea
 
 function impostorsIn(marked: StoredComment[], self: string | undefined): CommentOutcome["impostors"] {
   if (self === undefined) return [];
-  return marked.filter((comment) => !byAuthor(self)(comment)).map((comment) => ({ id: comment.id, login: comment.user?.login ?? undefined }));
+  return marked
+    .filter((comment) => !byAuthor(self)(comment))
+    .map((comment) => ({ id: comment.id, login: comment.user?.login ?? undefined }));
 }
 
 async function update(

@@ -181,32 +181,35 @@ describe("PR comment and check run, end to end", () => {
       expect(touched).toEqual([]);
     }
 
-    it.each(TOKEN_IDENTITIES)("with %s: the gate writes its own comment, leaves the stranger's alone, then updates its own", async (_, token, identity) => {
-      const author = identity?.login ?? "github-actions[bot]";
-      const planted = { ...plant() };
-      incident1.broken(world);
-      const broken = await onPullRequest(token, { check_name: "" });
+    it.each(TOKEN_IDENTITIES)(
+      "with %s: the gate writes its own comment, leaves the stranger's alone, then updates its own",
+      async (_, token, identity) => {
+        const author = identity?.login ?? "github-actions[bot]";
+        const planted = { ...plant() };
+        incident1.broken(world);
+        const broken = await onPullRequest(token, { check_name: "" });
 
-      expect(broken.outputs.result).toBe("fail");
-      const ours = (github.comments.get(PR) ?? []).filter((comment) => comment.user.login === author);
-      expect(ours).toHaveLength(1);
-      expect(ours[0]?.body).toContain("fail, do not ship this revision");
-      expect(broken.outputs.comment_url).toBe(ours[0]?.html_url);
-      expectUntouched(planted);
-      expect(broken.stdout).toMatch(/::warning::.*marker.*(not|another)/i);
+        expect(broken.outputs.result).toBe("fail");
+        const ours = (github.comments.get(PR) ?? []).filter((comment) => comment.user.login === author);
+        expect(ours).toHaveLength(1);
+        expect(ours[0]?.body).toContain("fail, do not ship this revision");
+        expect(broken.outputs.comment_url).toBe(ours[0]?.html_url);
+        expectUntouched(planted);
+        expect(broken.stdout).toMatch(/::warning::.*marker.*(not|another)/i);
 
-      incident1.fixed(world);
-      const fixed = await onPullRequest(token, { check_name: "" });
+        incident1.fixed(world);
+        const fixed = await onPullRequest(token, { check_name: "" });
 
-      expect(fixed.outputs.result).toBe("pass");
-      const comments = github.comments.get(PR) ?? [];
-      expect(comments).toHaveLength(2);
-      const updated = comments.find((comment) => comment.user.login === author);
-      expect(updated?.id).toBe(ours[0]?.id);
-      expect(updated?.body).toContain("Cloud Run deploy gate: pass");
-      expect(fixed.outputs.comment_url).toBe(updated?.html_url);
-      expectUntouched(planted);
-    });
+        expect(fixed.outputs.result).toBe("pass");
+        const comments = github.comments.get(PR) ?? [];
+        expect(comments).toHaveLength(2);
+        const updated = comments.find((comment) => comment.user.login === author);
+        expect(updated?.id).toBe(ours[0]?.id);
+        expect(updated?.body).toContain("Cloud Run deploy gate: pass");
+        expect(fixed.outputs.comment_url).toBe(updated?.html_url);
+        expectUntouched(planted);
+      },
+    );
 
     it("when GitHub will not say who the token is (no GraphQL, GET /user refused), the gate still adopts only what it wrote", async () => {
       github.faults.push({ match: /^POST \/graphql$/, fault: githubFault(404, "Not Found") });
