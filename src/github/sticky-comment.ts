@@ -65,8 +65,8 @@ export async function upsertStickyComment(
     issue_number: target.pullRequest,
     body,
   });
-  // Whoever wrote the comment just created is us, even when GitHub would not say beforehand.
-  self ??= created.user?.login;
+  // Whoever wrote the comment just created is us: the ground truth, even when GitHub would not say beforehand.
+  self = created.user?.login ?? self;
   // Another job may have created its copy between our look and our create.
   const after = await listMarked(api, target);
   const copies = after.filter(byAuthor(self));
