@@ -9,6 +9,7 @@ import { annotationsFor, checkRunTitle, conclusionFor, publishCheckRun } from ".
 import { type GitHubClient, githubClient } from "./client.js";
 import type { RunContext } from "./context.js";
 import { describeGitHubError, isReadOnlyToken } from "./failure.js";
+import { isLogin } from "./identity.js";
 import { discoverPullRequest } from "./pull-request.js";
 import { commentBody, markerFor, upsertStickyComment } from "./sticky-comment.js";
 
@@ -117,6 +118,15 @@ async function comment(
   const result = await upsertStickyComment(api, target, stickyCommentBody(report, run.reportId), updateOnly);
   if (result.url) outcome.commentUrl = result.url;
   if (result.action !== "none") io.log.info(`PR #${pullRequest} comment ${result.action}: ${result.url ?? ""}`);
+  if (result.impostors.length > 0) io.log.warning(impostorWarning(pullRequest, result.impostors));
+}
+
+/** Someone posted a comment that looks like the gate's report: say it is not, without quoting it. */
+function impostorWarning(pullRequest: number, impostors: { id: number; login: string | undefined }[]): string {
+  const one = impostors.length === 1;
+  const named = impostors.slice(0, 5).map((comment) => `${comment.id}${isLogin(comment.login) ? ` by ${comment.login}` : ""}`);
+  const list = `${one ? "comment" : "comments"} ${named.join(", ")}${impostors.length > 5 ? ` and ${impostors.length - 5} more` : ""}`;
+  return `PR #${pullRequest}: ${list} ${one ? "carries" : "carry"} this gate's marker but ${one ? "was" : "were"} not written by the gate's token: left alone, ${one ? "it is" : "they are"} not the gate's report`;
 }
 
 async function checkRun(

@@ -1,18 +1,27 @@
 // dist/index.js as the runner runs it, on a PR, against the Cloud Run and
 // Secret Manager emulators plus the GitHub emulator: incident 1 leaves one
 // failing comment, the fix turns that same comment to passing, two racing jobs
-// leave exactly one, and a fork's read-only token changes nothing but the comment.
+// leave exactly one, a fork's read-only token changes nothing but the comment, and
+// a comment someone else planted with the gate's marker is never adopted.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
-import { type GitHubEmulator, startGitHubEmulator } from "../emulators/github.js";
+import { markerFor } from "../../src/github/sticky-comment.js";
+import { type GitHubEmulator, githubFault, startGitHubEmulator, type TokenIdentity } from "../emulators/github.js";
 import { runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
 
 const WRITE_TOKEN = "ghs_e2eWriteToken000000000000000000";
 const FORK_TOKEN = "ghs_e2eForkReadOnly0000000000000000";
+const PAT = "github_pat_e2eDeployUser000000000000";
+const APP_TOKEN = "ghs_e2eAppInstallation00000000000000";
+const TOKEN_IDENTITIES: [string, string, TokenIdentity | undefined][] = [
+  ["GITHUB_TOKEN (github-actions[bot])", WRITE_TOKEN, undefined],
+  ["a personal access token (its user)", PAT, { login: "deploy-robot", id: 7001, kind: "user" }],
+  ["a GitHub App installation token (<slug>[bot])", APP_TOKEN, { login: "deploy-gate-app[bot]", id: 7002, kind: "installation" }],
+];
 const PR = 42;
 
 describe("PR comment and check run, end to end", () => {
@@ -26,6 +35,10 @@ describe("PR comment and check run, end to end", () => {
     github = await startGitHubEmulator();
     github.writeTokens.add(WRITE_TOKEN);
     github.readOnlyTokens.add(FORK_TOKEN);
+    for (const [, token, identity] of TOKEN_IDENTITIES) {
+      github.writeTokens.add(token);
+      if (identity) github.identities.set(token, identity);
+    }
     events = await mkdtemp(join(tmpdir(), "gate-events-"));
   });
   afterAll(async () => {
@@ -155,5 +168,78 @@ describe("PR comment and check run, end to end", () => {
     expect(run.outputs.result).toBe("pass");
     expect(run.exitCode).toBe(0);
     expect(run.stdout).not.toContain("::error::");
+  });
+
+  describe("a stranger's comment carrying the gate's marker", () => {
+    /** Posted first, by someone who can comment on the PR, claiming the gate passed. */
+    const plant = () => github.addComment(PR, `${markerFor("deploy/gate")}\n## Cloud Run deploy gate: pass\nall good, ship it`, "mallory");
+
+    function expectUntouched(planted: { id: number; body: string }) {
+      const now = (github.comments.get(PR) ?? []).find((comment) => comment.id === planted.id);
+      expect(now?.body).toBe(planted.body);
+      const touched = github.requests.filter((request) => request.method !== "GET" && request.path.endsWith(`/comments/${planted.id}`));
+      expect(touched).toEqual([]);
+    }
+
+    it.each(TOKEN_IDENTITIES)(
+      "with %s: the gate writes its own comment, leaves the stranger's alone, then updates its own",
+      async (_, token, identity) => {
+        const author = identity?.login ?? "github-actions[bot]";
+        const planted = { ...plant() };
+        incident1.broken(world);
+        const broken = await onPullRequest(token, { check_name: "" });
+
+        expect(broken.outputs.result).toBe("fail");
+        const ours = (github.comments.get(PR) ?? []).filter((comment) => comment.user.login === author);
+        expect(ours).toHaveLength(1);
+        expect(ours[0]?.body).toContain("fail, do not ship this revision");
+        expect(broken.outputs.comment_url).toBe(ours[0]?.html_url);
+        expectUntouched(planted);
+        expect(broken.stdout).toMatch(/::warning::.*marker.*(not|another)/i);
+
+        incident1.fixed(world);
+        const fixed = await onPullRequest(token, { check_name: "" });
+
+        expect(fixed.outputs.result).toBe("pass");
+        const comments = github.comments.get(PR) ?? [];
+        expect(comments).toHaveLength(2);
+        const updated = comments.find((comment) => comment.user.login === author);
+        expect(updated?.id).toBe(ours[0]?.id);
+        expect(updated?.body).toContain("Cloud Run deploy gate: pass");
+        expect(fixed.outputs.comment_url).toBe(updated?.html_url);
+        expectUntouched(planted);
+      },
+    );
+
+    it("when GitHub will not say who the token is (no GraphQL, GET /user refused), the gate still adopts only what it wrote", async () => {
+      github.faults.push({ match: /^POST \/graphql$/, fault: githubFault(404, "Not Found") });
+      const planted = { ...plant() };
+      incident1.broken(world);
+      const broken = await onPullRequest(WRITE_TOKEN, { check_name: "" });
+      const ours = (github.comments.get(PR) ?? []).filter((comment) => comment.user.login === "github-actions[bot]");
+      expect(ours).toHaveLength(1);
+      expect(broken.outputs.comment_url).toBe(ours[0]?.html_url);
+      expectUntouched(planted);
+
+      incident1.fixed(world);
+      const fixed = await onPullRequest(WRITE_TOKEN, { check_name: "" });
+      const comments = github.comments.get(PR) ?? [];
+      expect(comments).toHaveLength(2);
+      const kept = comments.find((comment) => comment.user.login === "github-actions[bot]");
+      expect(kept?.id).toBe(ours[0]?.id);
+      expect(kept?.body).toContain("Cloud Run deploy gate: pass");
+      expect(fixed.outputs.comment_url).toBe(kept?.html_url);
+      expectUntouched(planted);
+    });
+
+    it("two racing jobs delete their own extra copy, never the stranger's", async () => {
+      const planted = { ...plant() };
+      incident1.broken(world);
+      github.holdCommentLists(2);
+      await Promise.all([onPullRequest(WRITE_TOKEN, { check_name: "" }), onPullRequest(WRITE_TOKEN, { check_name: "" })]);
+      const comments = github.comments.get(PR) ?? [];
+      expect(comments.map((comment) => comment.user.login).sort()).toEqual(["github-actions[bot]", "mallory"]);
+      expectUntouched(planted);
+    });
   });
 });

@@ -1,7 +1,10 @@
 // The slice of the GitHub REST API the gate uses, as a real HTTP server on
 // 127.0.0.1: issue comments (paginated with Link headers, as GitHub does), PRs
 // for a commit, open PRs, and check runs with annotations. Tokens are either
-// writable or read-only (a fork PR's GITHUB_TOKEN: every write is 403).
+// writable or read-only (a fork PR's GITHUB_TOKEN: every write is 403), and each
+// acts as an account: GITHUB_TOKEN as github-actions[bot], a PAT as its user, an
+// App installation token as `<slug>[bot]`. Comments record who wrote them; GET
+// /user and GraphQL `viewer` answer as GitHub does for each kind of token.
 // Faults (422, 5xx, rate limits) go in `server.faults` as for every emulator.
 import { type EmulatorServer, type JsonReply, type RecordedRequest, serveJson } from "./http.js";
 
@@ -10,8 +13,18 @@ export interface StoredComment {
   body: string;
   html_url: string;
   created_at: string;
-  user: { login: string; type: string };
+  user: { login: string; id: number; type: string };
 }
+
+/** The account a token acts as. `installation`: GITHUB_TOKEN or an App token (GET /user is 403 for those). */
+export interface TokenIdentity {
+  login: string;
+  id: number;
+  kind: "installation" | "user";
+}
+
+/** What the runner's GITHUB_TOKEN acts as (https://api.github.com/users/github-actions[bot]). */
+export const GITHUB_ACTIONS_BOT: TokenIdentity = { login: "github-actions[bot]", id: 41898282, kind: "installation" };
 
 export interface StoredCheckRun {
   id: number;
@@ -41,9 +54,11 @@ export interface GitHubEmulator extends EmulatorServer {
   commitPulls: Map<string, number[]>;
   writeTokens: Set<string>;
   readOnlyTokens: Set<string>;
+  /** Who each token acts as; a token not listed is a GITHUB_TOKEN (github-actions[bot]). */
+  identities: Map<string, TokenIdentity>;
   /** Hold the next `count` comment-list requests until all arrived: forces two jobs to race. */
   holdCommentLists(count: number): void;
-  /** Add a comment as someone else (a person, another bot). */
+  /** Add a comment as someone else (a person, another bot); github-actions[bot] by default. */
   addComment(pullRequest: number, body: string, login?: string): StoredComment;
   /** Forget what tests did (comments, check runs, requests, faults); tokens and PRs stay. */
   reset(): void;
@@ -60,18 +75,21 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const commitPulls = new Map<string, number[]>();
   const writeTokens = new Set<string>();
   const readOnlyTokens = new Set<string>();
+  const identities = new Map<string, TokenIdentity>();
+  const identityOf = (request: RecordedRequest) => identities.get(tokenOf(request)) ?? GITHUB_ACTIONS_BOT;
   let held: { count: number; waiting: (() => void)[] } | undefined;
   let baseUrl = "";
 
-  const addComment = (pullRequest: number, body: string, login = "github-actions[bot]"): StoredComment => {
+  const addComment = (pullRequest: number, body: string, login = GITHUB_ACTIONS_BOT.login): StoredComment => {
     const id = nextId++;
+    const known = [...identities.values(), GITHUB_ACTIONS_BOT].find((identity) => identity.login === login);
     clock += 1000;
     const comment = {
       id,
       body,
       html_url: `https://github.test/owner/repo/pull/${pullRequest}#issuecomment-${id}`,
       created_at: new Date(clock).toISOString(),
-      user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" },
+      user: { login, id: known?.id ?? 5000 + id, type: login.endsWith("[bot]") ? "Bot" : "User" },
     };
     comments.set(pullRequest, [...(comments.get(pullRequest) ?? []), comment]);
     return comment;
@@ -81,6 +99,13 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     const auth = authorize(request, writeTokens, readOnlyTokens);
     if (auth) return auth;
     const path = url.pathname;
+    if (path === "/user" && request.method === "GET") {
+      const identity = identityOf(request);
+      // An installation token is not a user: GitHub refuses /user for it.
+      if (identity.kind === "installation") return forbidden();
+      return { status: 200, body: { login: identity.login, id: identity.id, type: "User" } };
+    }
+    if (path === "/graphql" && request.method === "POST") return graphql(request, identityOf(request));
     /** The path parameter of a route ("" for none), or undefined when the path is not that route. */
     const param = (route: string) => {
       const found = new RegExp(`^${REPO}${route}$`).exec(path);
@@ -98,7 +123,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
         const body = bodyOf(request);
         if (typeof body !== "string" || body === "") return unprocessable("body", "missing");
         if (body.length > 65_536) return unprocessable("body", "too long (maximum is 65536 characters)");
-        return { status: 201, body: addComment(pullRequest, body) };
+        return { status: 201, body: addComment(pullRequest, body, identityOf(request).login) };
       }
     }
     value = param("/issues/comments/(\\d+)");
@@ -197,6 +222,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     commitPulls,
     writeTokens,
     readOnlyTokens,
+    identities,
     addComment,
     holdCommentLists(count: number) {
       held = { count, waiting: [] };
@@ -210,15 +236,42 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   });
 }
 
+function tokenOf(request: RecordedRequest): string {
+  return (request.headers.authorization ?? "").replace(/^(token|Bearer) /, "");
+}
+
 function authorize(request: RecordedRequest, write: Set<string>, readOnly: Set<string>): JsonReply | undefined {
-  const header = request.headers.authorization ?? "";
-  const token = header.replace(/^(token|Bearer) /, "");
+  const token = tokenOf(request);
   if (write.has(token)) return undefined;
   if (!readOnly.has(token)) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
-  if (request.method === "GET") return undefined;
+  // GraphQL reads are POSTs; a read-only token may still ask who it is.
+  if (request.method === "GET" || new URL(request.path, "http://x").pathname === "/graphql") return undefined;
+  return forbidden();
+}
+
+function forbidden(): JsonReply {
   return {
     status: 403,
     body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" },
+  };
+}
+
+/**
+ * The one GraphQL query the emulator knows, `viewer { login }`: GitHub answers
+ * it for every kind of token, installation tokens included (with the `[bot]` login).
+ * Anything else gets GraphQL's error shape (HTTP 200 with `errors`).
+ */
+function graphql(request: RecordedRequest, identity: TokenIdentity): JsonReply {
+  let query = "";
+  try {
+    query = String((JSON.parse(request.body) as { query?: unknown }).query ?? "");
+  } catch {
+    return { status: 400, body: { message: "Problems parsing JSON" } };
+  }
+  if (!/\bviewer\s*\{/.test(query)) return { status: 200, body: { errors: [{ message: "the emulator answers only viewer queries" }] } };
+  return {
+    status: 200,
+    body: { data: { viewer: { login: identity.login, databaseId: identity.id, __typename: identity.kind === "user" ? "User" : "Bot" } } },
   };
 }
 

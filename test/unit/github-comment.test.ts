@@ -115,4 +115,42 @@ describe("sticky PR comment", () => {
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toContain("cut to fit GitHub's size limit");
   });
+
+  describe("only the token's own comments are the gate's", () => {
+    const planted = () => ({ ...github.addComment(7, `${markerFor("deploy/gate")}\n## Cloud Run deploy gate: fail`, "mallory") });
+    const writes = () => github.requests.filter((request) => request.method !== "GET" && request.path.includes("/comments/"));
+
+    it("comment: on-failure on a pass leaves a stranger's marker comment alone and creates nothing", async () => {
+      const stranger = planted();
+      const log = recordingLog();
+      const outcome = await publishToGitHub(passing, runContext(github.url), settings({ comment: "on-failure" }), log);
+
+      expect(outcome.commentUrl).toBeUndefined();
+      expect(github.comments.get(7)).toEqual([stranger]);
+      expect(writes()).toEqual([]);
+      expect(log.warnings()).toEqual([expect.stringContaining(`comment ${stranger.id} by mallory carries this gate's marker`)]);
+    });
+
+    it("a first run asks nothing about who the token is", async () => {
+      await publishToGitHub(failing, runContext(github.url), settings(), recordingLog());
+      expect(github.requests.filter((request) => request.path === "/graphql" || request.path === "/user")).toEqual([]);
+    });
+
+    it("matches its login case-insensitively, as GitHub does", async () => {
+      github.addComment(7, `${markerFor("deploy/gate")}\nold`, "GitHub-Actions[bot]");
+      await publishToGitHub(passing, runContext(github.url), settings(), recordingLog());
+      const comments = github.comments.get(7) ?? [];
+      expect(comments).toHaveLength(1);
+      expect(comments[0]?.body).toContain(": pass");
+    });
+
+    it("never prints a login GitHub would not issue", async () => {
+      github.addComment(7, `${markerFor("deploy/gate")}\nx`, "evil\n::add-mask::x");
+      const log = recordingLog();
+      await publishToGitHub(failing, runContext(github.url), settings(), log);
+      expect(log.warnings()).toHaveLength(1);
+      expect(log.warnings()[0]).not.toContain("evil");
+      expect(log.warnings()[0]).toMatch(/^PR #7: comment \d+ carries this gate's marker/);
+    });
+  });
 });
