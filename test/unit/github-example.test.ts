@@ -83,6 +83,15 @@ describe("examples/fork-pr-comment.yml", () => {
     expect(github.comments.get(9)).toHaveLength(1);
   });
 
+  it("leaves a stranger's comment that carries the marker alone, and posts its own", async () => {
+    const planted = github.addComment(9, `${stickyCommentBody(passing, "staging")}`, "mallory");
+    await stage2(reportFile(9, stickyCommentBody(failing, "staging")));
+    const comments = github.comments.get(9) ?? [];
+    expect(comments).toHaveLength(2);
+    expect(comments.find((comment) => comment.id === planted.id)?.body).toBe(planted.body);
+    expect(comments.find((comment) => comment.id !== planted.id)?.body).toContain("Cloud Run deploy gate: fail");
+  });
+
   it("refuses a report that names a PR at another commit", async () => {
     const messages = await stage2(reportFile(10, stickyCommentBody(failing, "staging")));
     expect(github.comments.get(10) ?? []).toHaveLength(0);
