@@ -39,6 +39,7 @@ describe("no credential follows a redirect to another origin", () => {
     google.state.faults = {};
     world.cloudRun.faults.length = 0;
     world.secretManager.faults.length = 0;
+    world.resourceManager.faults.length = 0;
   });
 
   const oidcEnv = () => ({
@@ -102,6 +103,15 @@ describe("no credential follows a redirect to another origin", () => {
     expectNothingStolen(run);
     expect(run.outputs.result).toBe("error");
     expect(errorMessage(run)).toMatch(/Secret Manager.*redirect/i);
+  });
+
+  it("a Resource Manager call that redirects: the access token stays home and the run does not pass", async () => {
+    world.resourceManager.faults.push({ match: /^POST \/v3\//, fault: { kind: "status", status: 307, headers: { location: stolen() } } });
+
+    const run = await runAction(world.inputs(manifest));
+
+    expectNothingStolen(run);
+    expect(run.outputs.result).not.toBe("pass");
   });
 
   it("STS answering 307: the GitHub OIDC subject token is not posted again elsewhere", async () => {
