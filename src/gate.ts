@@ -147,7 +147,7 @@ function startProbes(entry: ConfigUnderTest, context: GateContext, forged: Promi
   const { requirement } = entry;
   const baseUrl = probeBaseUrl(entry, context);
   if (!baseUrl) return undefined;
-  const http = probeHttp(requirement, { baseUrl, ...(entry.config.url ? { audience: entry.config.url } : {}) }, context.signal, {
+  const http = probeHttp(requirement, { baseUrl }, context.signal, {
     mask: context.mask,
     ...(context.idToken ? { idToken: context.idToken } : {}),
   });

@@ -8,7 +8,15 @@ import type { AuthClient, Impersonated } from "google-auth-library";
 // Its own module, not the package index: see ./auth/clients.ts.
 import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
 import { GateError } from "../errors.js";
-import { type Transport, federatedClient, impersonatedClient, serviceAccountKeyClient, untilAborted } from "./auth/clients.js";
+import {
+  federatedClient,
+  guarded,
+  impersonatedClient,
+  serviceAccountKeyClient,
+  type Transport,
+  transporterOptions,
+  untilAborted,
+} from "./auth/clients.js";
 import { authError, type CredentialFile, parseCredentialText, readCredentialFile } from "./auth/credential-file.js";
 import { type AuthStage, authFailure, type FailureContext } from "./auth/failures.js";
 import {
@@ -30,7 +38,7 @@ const EMAIL = /^[^@\s/]{1,100}@[a-z0-9.-]{1,253}$/i;
 export async function authenticate(settings: AuthSettings, signal: AbortSignal): Promise<GcpCredentials> {
   const transport: Transport = { signal, timeoutMs: settings.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS };
   if (settings.accessToken) {
-    const client = new OAuth2Client();
+    const client = guarded(new OAuth2Client({ transporterOptions: transporterOptions(transport) }));
     client.setCredentials({ access_token: settings.accessToken });
     return {
       client,

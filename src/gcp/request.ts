@@ -1,8 +1,10 @@
 import { GateError } from "../errors.js";
+import { NO_REDIRECTS } from "./redirects.js";
 
 // Per-call options for every Google API request: bounded by the run's
 // deadline (signal), its own timeout, a cap on the body, and a small retry
-// budget for 429/5xx that honours a short Retry-After.
+// budget for 429/5xx that honours a short Retry-After. No redirect is followed
+// (./redirects.ts): the client's transporter enforces it too.
 const CALL_TIMEOUT_MS = 15_000;
 /** No Google API answer the gate reads comes near this; a bigger one is a broken proxy, not data. */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -14,6 +16,7 @@ export function requestOptions(signal: AbortSignal) {
     signal,
     timeout: CALL_TIMEOUT_MS,
     maxContentLength: MAX_RESPONSE_BYTES,
+    ...NO_REDIRECTS,
     retryConfig: {
       retry: 2,
       noResponseRetries: 1,

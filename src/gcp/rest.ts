@@ -6,6 +6,8 @@
 // types still describe every answer. google-github-actions/get-secretmanager-secrets
 // calls Secret Manager the same way.
 import type { AuthClient } from "google-auth-library";
+import { GateError } from "../errors.js";
+import { describeRedirect, redirectOf } from "./redirects.js";
 import { requestOptions } from "./request.js";
 
 export interface GoogleRest {
@@ -23,8 +25,34 @@ export function googleRest(auth: AuthClient, endpoint: string | undefined, publi
       : "";
     return `${root}/${path}${search ? `?${search}` : ""}`;
   };
-  return {
-    get: (path, signal, query) => auth.request({ url: url(path, query), method: "GET", ...requestOptions(signal) }),
-    post: (path, body, signal) => auth.request({ url: url(path), method: "POST", data: body, ...requestOptions(signal) }),
+  const api = APIS[publicRoot] ?? { name: new URL(publicRoot).host, input: "its endpoint input" };
+  const send = async <T>(options: Parameters<AuthClient["request"]>[0]): Promise<{ data: T }> => {
+    try {
+      return await auth.request<T>(options);
+    } catch (error) {
+      throw refusedRedirect(error, api, endpoint !== undefined) ?? error;
+    }
   };
+  return {
+    get: (path, signal, query) => send({ url: url(path, query), method: "GET", ...requestOptions(signal) }),
+    post: (path, body, signal) => send({ url: url(path), method: "POST", data: body, ...requestOptions(signal) }),
+  };
+}
+
+/** Each API by its public root, and the input that overrides it. */
+const APIS: Record<string, { name: string; input: string }> = {
+  "https://run.googleapis.com": { name: "the Cloud Run API", input: "cloud_run_endpoint" },
+  "https://secretmanager.googleapis.com": { name: "the Secret Manager API", input: "secret_manager_endpoint" },
+  "https://cloudresourcemanager.googleapis.com": { name: "the Resource Manager API", input: "resource_manager_endpoint" },
+};
+
+/** The transporter did not follow a redirect (./redirects.ts); say which API sent it and where to. */
+function refusedRedirect(error: unknown, api: { name: string; input: string }, overridden: boolean): GateError | undefined {
+  const redirect = redirectOf(error);
+  if (!redirect) return undefined;
+  return new GateError("GCP_UNAVAILABLE", `${api.name} at ${redirect.from} answered ${describeRedirect(redirect)}`, {
+    hint: overridden
+      ? `${api.input} must be the API itself (or a private endpoint that answers directly), not an address that redirects`
+      : "Google's APIs do not redirect: a proxy or DNS on the runner's network is in the way; check HTTPS_PROXY and the network",
+  });
 }

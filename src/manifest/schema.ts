@@ -9,6 +9,22 @@ z.config({ jitless: true });
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 const secretId = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Secret Manager secret id ([A-Za-z0-9_-], 1-255 chars)");
 
+/**
+ * A probe path is a path on the service, never a way off it: URL resolution reads `//host/x`
+ * (and `/\host/x`, or `/<tab>/host/x` once tabs are stripped) as another host, and the probe and
+ * its credentials would go there. One leading `/`, no `//` before the query, and none of `@`,
+ * `\`, whitespace or control characters anywhere.
+ */
+const probePath = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      // Segments joined by single slashes: unambiguous, so the match is linear (no nested quantifier can backtrack).
+      /^\/(?:[^/?#\s\\@\x00-\x1f\x7f-\x9f]+(?:\/[^/?#\s\\@\x00-\x1f\x7f-\x9f]+)*\/?)?(?:[?#][^\s\\@\x00-\x1f\x7f-\x9f]*)?$/,
+      "must be a path on the service: one leading '/', no '//', scheme, '@', '\\', whitespace or control characters",
+    )
+    .default(fallback);
+
 function compiles(pattern: string): boolean {
   try {
     new RegExp(pattern);
@@ -81,7 +97,9 @@ export const jwtRequirementSchema = z
 
 export const healthRequirementSchema = z
   .object({
-    path: z.string().startsWith("/").default("/health"),
+    path: probePath("/health").describe(
+      "Path of the health endpoint on the service, e.g. /healthz?full=1: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
+    ),
     method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
     expect_status: z.number().int().min(100).max(599).default(200),
     expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
@@ -101,7 +119,9 @@ export const healthRequirementSchema = z
 
 export const websocketRequirementSchema = z
   .object({
-    path: z.string().startsWith("/").default("/ws"),
+    path: probePath("/ws").describe(
+      "Path of the WebSocket endpoint on the service, e.g. /ws: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
+    ),
     token_in: z.enum(["header", "subprotocol", "query"]).default("header"),
     token_name: z
       .string()

@@ -4,7 +4,7 @@
 import type { HealthRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
 import { excerpt } from "./excerpt.js";
-import { boundedFetch, sleep } from "./http.js";
+import { boundedFetch, sleep, urlOnService } from "./http.js";
 
 export interface HealthProbeOptions {
   signal: AbortSignal;
@@ -24,8 +24,9 @@ export async function probeHealth(
   health: HealthSpec & { location?: Finding["location"] },
   options: HealthProbeOptions,
 ): Promise<Finding[]> {
-  const url = new URL(health.path, `${baseUrl.replace(/\/+$/, "")}/`).toString();
   const base = { subject: health.path, ...(health.location ? { location: health.location } : {}) };
+  const url = urlOnService(baseUrl, health.path)?.toString();
+  if (url === undefined) return [offService(health.path, "health.path", base)];
   const method = health.method ?? "GET";
   const attempts = (health.retries ?? 3) + 1;
   const sent = [...(options.redact ?? []), ...Object.values(options.headers ?? {})];
@@ -54,6 +55,19 @@ export async function probeHealth(
         duration_ms,
       };
       if (response.failure.class === "aborted") break;
+    } else if (response.status !== health.expect_status && response.redirectedTo !== undefined) {
+      // Not followed: the ID token would go along. A health check that redirects is itself the problem.
+      last = {
+        ...base,
+        id: "health.status",
+        status: "fail",
+        message: `${method} ${health.path} answered HTTP ${response.status}, a redirect to ${response.redirectedTo} (not followed: the probe's credentials stay with the probed URL), expected ${health.expect_status}${tries}`,
+        hint: "point health.path at the endpoint itself (a trailing slash, a login page or an http→https hop are the usual causes), or set the url input to the final origin",
+        expected: String(health.expect_status),
+        found: String(response.status),
+        duration_ms,
+      };
+      break;
     } else if (response.status !== health.expect_status) {
       const body = excerpt(response.body, sent, 120);
       last = {
@@ -83,6 +97,17 @@ export async function probeHealth(
     }
   }
   return last ? [last] : [];
+}
+
+/** A path that would take the probe (and its credentials) to another origin: nothing is sent. */
+export function offService(path: string, field: string, base: Pick<Finding, "subject" | "location">): Finding {
+  return {
+    ...base,
+    id: "probe.off_origin",
+    status: "error",
+    message: `${field} ${JSON.stringify(path.slice(0, 80))} does not stay on the service's URL, so it was not probed`,
+    hint: "write a path on the service: one leading '/', no '//', scheme, '@' or '\\'",
+  };
 }
 
 /** Exponential backoff with full jitter over the upper half, capped: 250 ms, 500 ms, 1 s … 8 s. */

@@ -1,7 +1,15 @@
 // One HTTP request with a per-call timeout inside the run's deadline and a cap
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
 export type HttpOutcome =
-  | { kind: "response"; status: number; body: string; truncated: boolean; retryAfterMs: number | undefined }
+  | {
+      kind: "response";
+      status: number;
+      body: string;
+      truncated: boolean;
+      retryAfterMs: number | undefined;
+      /** For a 3xx: the origin its Location pointed at (never followed). */
+      redirectedTo?: string;
+    }
   | { kind: "error"; failure: NetworkFailure };
 
 /** Why a connection failed, in classes a user acts on differently. */
@@ -9,6 +17,39 @@ export interface NetworkFailure {
   class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "other";
   /** Short and safe: error codes only, never a message that could echo a URL's query or a body. */
   reason: string;
+}
+
+/**
+ * `path` (from the manifest) resolved on the probed URL, or undefined when the result would land on
+ * another origin: `//host/x`, `/\host/x`, a scheme. The manifest schema refuses such paths already;
+ * this keeps the probe and its credentials (the ID token, the minted JWT) on the service whatever
+ * path reaches it.
+ */
+export function urlOnService(baseUrl: string, path: string): URL | undefined {
+  const base = new URL(`${baseUrl.replace(/\/+$/, "")}/`);
+  let url: URL;
+  try {
+    url = new URL(path, base);
+  } catch {
+    return undefined;
+  }
+  return path.startsWith("/") && url.origin === base.origin && url.username === "" && url.password === "" ? url : undefined;
+}
+
+/** A redirect answer (3xx): probes never follow one, so the ID token and the JWT stay with the probed origin. */
+export function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/** Where a redirect pointed, as an origin only (its path or query may carry anything). */
+export function redirectTarget(location: string | null | undefined, from: string): string {
+  if (!location) return "no Location";
+  try {
+    const target = new URL(location, from);
+    return target.origin === new URL(from).origin ? `${target.origin} (the same origin)` : target.origin;
+  } catch {
+    return "an invalid Location";
+  }
 }
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -21,9 +62,17 @@ export async function boundedFetch(
 ): Promise<HttpOutcome> {
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS)]);
   try {
+    // Never follow a redirect: fetch would carry the ID token header to wherever it points.
     const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers, signal, redirect: "manual" });
     const { body, truncated } = await readCapped(response, options.bodyCap);
-    return { kind: "response", status: response.status, body, truncated, retryAfterMs: retryAfter(response.headers.get("retry-after")) };
+    return {
+      kind: "response",
+      status: response.status,
+      body,
+      truncated,
+      retryAfterMs: retryAfter(response.headers.get("retry-after")),
+      ...(isRedirect(response.status) ? { redirectedTo: redirectTarget(response.headers.get("location"), url) } : {}),
+    };
   } catch (error) {
     return { kind: "error", failure: classifyNetworkError(error, options.signal) };
   }

@@ -4,20 +4,22 @@
 import { describeError } from "../errors.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { Finding } from "../model.js";
-import { probeHealth } from "./health.js";
+import { offService, probeHealth } from "./health.js";
 import { describeAuthorized, describeUnauthorized } from "./outcomes.js";
 import type { ProbeTokens } from "./tokens.js";
 import { type HandshakeOutcome, handshake, websocketUrl } from "./websocket.js";
 
 export interface ProbeTarget extends Omit<ProbeTokens, "tokenFindings"> {
+  /** The URL actually probed (the service's, a tag's, or the `url` input): every probe, and its credentials, stay on its origin. */
   baseUrl: string;
   tokenFindings?: Finding[];
-  /** Audience of the Google ID token: the service URL; defaults to the origin of baseUrl. */
-  audience?: string;
 }
 
 export interface ProbeOptions {
-  /** Mints a Google ID token for a private service (sent as X-Serverless-Authorization). */
+  /**
+   * Mints a Google ID token for a private service (sent as X-Serverless-Authorization), asked for
+   * the origin of the URL probed: the token names where it is sent (main.ts lets id_token_audience override it).
+   */
   idToken?: (audience: string) => Promise<string>;
   mask?: (value: string) => void;
 }
@@ -39,14 +41,14 @@ export async function probeService(
 /** The ID token and /health: they need no JWT, so the gate starts them as soon as the revision's URL is known. */
 export async function probeHttp(
   requirement: ServiceRequirement,
-  target: Pick<ProbeTarget, "baseUrl" | "audience">,
+  target: Pick<ProbeTarget, "baseUrl">,
   signal: AbortSignal,
   options: ProbeOptions = {},
 ): Promise<{ findings: Finding[]; headers: Record<string, string> }> {
   const findings: Finding[] = [];
   const headers: Record<string, string> = {};
   if (options.idToken) {
-    const audience = target.audience ?? new URL(target.baseUrl).origin;
+    const audience = new URL(target.baseUrl).origin;
     try {
       const idToken = await options.idToken(audience);
       options.mask?.(idToken);
@@ -82,8 +84,9 @@ export async function probeRefusals(
   signal: AbortSignal,
 ): Promise<RefusalOutcomes> {
   const ws = requirement.websocket;
-  if (!ws?.expect_refused_without_token) return { withoutToken: undefined, forged: undefined };
-  const url = websocketUrl(target.baseUrl, ws.path);
+  const url = ws?.expect_refused_without_token ? websocketUrl(target.baseUrl, ws.path) : undefined;
+  // Off the service's origin: nothing is sent; probeWebsocket reports it.
+  if (!ws || !url) return { withoutToken: undefined, forged: undefined };
   const options = { signal, headers, redact: target.forgedToken ? [target.forgedToken] : [] };
   // Being let in is enough to fail them, so they send no first message.
   const spec = { token_in: ws.token_in, token_name: ws.token_name, timeout_ms: ws.timeout_ms, observe_ms: ws.observe_ms };
@@ -107,6 +110,7 @@ export async function probeWebsocket(
   if (!ws) return findings;
   const url = websocketUrl(target.baseUrl, ws.path);
   const context = { location: ws.location, subject: ws.path };
+  if (!url) return [offService(ws.path, "websocket.path", context)];
   const redact = [target.token, target.forgedToken].filter((token): token is string => token !== undefined);
   const [withToken, { withoutToken, forged }] = await Promise.all([
     timed(() => handshake(url, ws, target.token, { signal, headers, redact })),

@@ -26,7 +26,7 @@ export function describeAuthorized(path: string, outcome: HandshakeOutcome, toke
         {
           id: "ws.rejected",
           status: "fail",
-          message: `WebSocket ${path} upgrade was refused with HTTP ${outcome.status}${sent}${outcome.bodyExcerpt ? `; the server said: "${outcome.bodyExcerpt}"` : ""}`,
+          message: `WebSocket ${path} upgrade was refused with HTTP ${outcome.status}${outcome.redirectedTo ? `, a redirect to ${outcome.redirectedTo} (not followed: the tokens stay with the probed URL)` : ""}${sent}${outcome.bodyExcerpt ? `; the server said: "${outcome.bodyExcerpt}"` : ""}`,
           hint: refusalCause(outcome.status),
           expected: "101 Switching Protocols",
           found: `HTTP ${outcome.status}`,

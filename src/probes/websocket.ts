@@ -3,13 +3,14 @@
 // which status, accepted then closed with which code, or never connected and why.
 import type { WebsocketRequirement } from "../manifest/schema.js";
 import { excerpt } from "./excerpt.js";
-import { classifyNetworkError, type NetworkFailure } from "./http.js";
+import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, urlOnService } from "./http.js";
 
 export type ReplyOutcome = { kind: "matched"; excerpt: string } | { kind: "mismatch"; excerpt: string } | { kind: "none" };
 
 export type HandshakeOutcome =
   | { kind: "open"; reply: ReplyOutcome | undefined; cleanClose: boolean }
-  | { kind: "refused"; status: number; bodyExcerpt: string }
+  /** `redirectedTo`: for a 3xx, the origin it pointed at; ws never follows it (followRedirects: false). */
+  | { kind: "refused"; status: number; bodyExcerpt: string; redirectedTo?: string }
   | { kind: "closed"; code: number; reason: string; afterMs: number }
   | { kind: "timeout" }
   | { kind: "network"; failure: NetworkFailure };
@@ -28,9 +29,10 @@ export interface HandshakeOptions {
 const BODY_EXCERPT_BYTES = 2048;
 const CLOSE_WAIT_MS = 2_000;
 
-export function websocketUrl(baseUrl: string, path: string): URL {
-  const url = new URL(path, `${baseUrl.replace(/\/+$/, "")}/`);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+/** The socket's URL on the service, or undefined when `path` would leave its origin (see urlOnService). */
+export function websocketUrl(baseUrl: string, path: string): URL | undefined {
+  const url = urlOnService(baseUrl, path);
+  if (url) url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url;
 }
 
@@ -111,11 +113,13 @@ export async function handshake(
         if (size < BODY_EXCERPT_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
+      const status = response.statusCode ?? 0;
       const done = () =>
         finish({
           kind: "refused",
-          status: response.statusCode ?? 0,
+          status,
           bodyExcerpt: excerpt(Buffer.concat(chunks).subarray(0, BODY_EXCERPT_BYTES).toString("utf8"), sent),
+          ...(isRedirect(status) ? { redirectedTo: redirectTarget(response.headers.location, url.href) } : {}),
         });
       response.on("end", done);
       response.on("error", done);

@@ -13,7 +13,9 @@ export type Fault =
   /** Answer with this status; `echo` puts the request (tokens included) in the body, as a careless server might. */
   | { kind: "status"; status: number; error?: string; echo?: boolean; times?: number }
   /** Accept the request and never answer. */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Answer with a redirect elsewhere, as a hijacked or misconfigured endpoint might. */
+  | { kind: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string };
 
 export interface RecordedRequest {
   endpoint: EmulatedEndpoint | "unknown";
@@ -231,6 +233,7 @@ export async function startGoogleAuthEmulator(): Promise<GoogleAuthEmulator> {
     const [match, endpoint] = route;
     const fault = state.faults[endpoint];
     if (fault?.kind === "hang") return;
+    if (fault?.kind === "redirect") return void res.writeHead(fault.status, { location: fault.location }).end();
     if (fault?.kind === "status") {
       if (fault.times !== undefined && --fault.times <= 0) delete state.faults[endpoint];
       const detail = fault.echo ? `request was ${request.authorization ?? ""} ${raw}` : "injected fault";

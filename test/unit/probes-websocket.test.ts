@@ -33,7 +33,7 @@ async function token(claims: Record<string, unknown> = { sub: "gate" }): Promise
 
 const spec = { token_in: "header" as const, token_name: undefined, observe_ms: 100, timeout_ms: 2_000 };
 const options = () => ({ signal: AbortSignal.timeout(15_000) });
-const url = (base: string, path = "/ws") => websocketUrl(base, path);
+const url = (base: string, path = "/ws") => websocketUrl(base, path)!;
 
 describe("handshake", () => {
   it.each([
@@ -143,8 +143,8 @@ describe("handshake", () => {
   });
 
   it("maps https to wss and keeps the path", () => {
-    expect(websocketUrl("https://backend-staging-123.a.run.app/", "/ws").toString()).toBe("wss://backend-staging-123.a.run.app/ws");
-    expect(websocketUrl("http://127.0.0.1:8080", "/chat/ws").toString()).toBe("ws://127.0.0.1:8080/chat/ws");
+    expect(websocketUrl("https://backend-staging-123.a.run.app/", "/ws")?.toString()).toBe("wss://backend-staging-123.a.run.app/ws");
+    expect(websocketUrl("http://127.0.0.1:8080", "/chat/ws")?.toString()).toBe("ws://127.0.0.1:8080/chat/ws");
   });
 });
 

@@ -1,10 +1,11 @@
 // google-auth-library clients for each kind of credential, wired so every
-// token call they make has our timeout, our AbortSignal, a small retry budget
-// and the endpoints the workflow chose.
+// token call they make has our timeout, our AbortSignal, a small retry budget,
+// the endpoints the workflow chose, and never follows a redirect (../redirects.ts).
 // Each client from its own module, loaded when its mode is used: the package index loads every
 // client it has (AWS, pluggable, downscoped, GCE metadata, GoogleAuth: 44 KB of bundle), and a run
 // needs one kind (a key does not need the external-account code, federation does not need gtoken).
-import type { gaxios, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
+import type { AuthClient, gaxios, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
+import { NO_REDIRECTS, refuseRedirects } from "../redirects.js";
 import type { ExternalAccount, ServiceAccountKey } from "./credential-file.js";
 import { CLOUD_PLATFORM_SCOPE, GOOGLE_OAUTH_TOKEN_URL } from "./types.js";
 
@@ -13,10 +14,11 @@ export interface Transport {
   timeoutMs: number;
 }
 
-function transporterOptions({ signal, timeoutMs }: Transport): gaxios.GaxiosOptions {
+export function transporterOptions({ signal, timeoutMs }: Transport): gaxios.GaxiosOptions {
   return {
     signal,
     timeout: timeoutMs,
+    ...NO_REDIRECTS,
     retryConfig: {
       retry: 1,
       noResponseRetries: 0,
@@ -28,6 +30,17 @@ function transporterOptions({ signal, timeoutMs }: Transport): gaxios.GaxiosOpti
       ],
     },
   };
+}
+
+/**
+ * Every client the gate creates passes through here: its transporter carries each of
+ * its requests, ours and the token calls google-auth-library makes inside (gtoken's
+ * OAuth grant, the OIDC subject token, STS once rewired below, IAM Credentials through
+ * the source client), so refusing redirects on it covers them all.
+ */
+export function guarded<T extends AuthClient>(client: T): T {
+  refuseRedirects(client.transporter);
+  return client;
 }
 
 /** A key signs a JWT assertion and trades it at the OAuth token endpoint (gtoken inside JWT). */
@@ -55,7 +68,7 @@ export async function serviceAccountKeyClient(
       },
     });
   }
-  return client;
+  return guarded(client);
 }
 
 export interface FederationConfig {
@@ -90,7 +103,7 @@ export async function federatedClient(config: FederationConfig, transport: Trans
   // still bounds it if a future version renames the field.
   const sts = (client as unknown as { stsCredential?: { transporter?: unknown } }).stsCredential;
   if (sts && "transporter" in sts) sts.transporter = client.transporter;
-  return client;
+  return guarded(client);
 }
 
 /** Trade the source credentials for a service account's through IAM Credentials generateAccessToken. */
@@ -102,14 +115,16 @@ export async function impersonatedClient(
   transport: Transport,
 ): Promise<Impersonated> {
   const { Impersonated } = await import("google-auth-library/build/src/auth/impersonated.js");
-  return new Impersonated({
-    sourceClient: source,
-    targetPrincipal: serviceAccount,
-    targetScopes: [CLOUD_PLATFORM_SCOPE],
-    lifetime: lifetimeSeconds ?? 3600,
-    endpoint: iamEndpoint,
-    transporterOptions: transporterOptions(transport),
-  });
+  return guarded(
+    new Impersonated({
+      sourceClient: source,
+      targetPrincipal: serviceAccount,
+      targetScopes: [CLOUD_PLATFORM_SCOPE],
+      lifetime: lifetimeSeconds ?? 3600,
+      endpoint: iamEndpoint,
+      transporterOptions: transporterOptions(transport),
+    }),
+  );
 }
 
 /** Settle with the promise, or reject as soon as the signal aborts. */

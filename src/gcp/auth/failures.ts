@@ -3,6 +3,7 @@
 // and the response body, so we read only numbers and Google's short error
 // codes out of them, and never keep the error itself as a cause.
 import { GateError } from "../../errors.js";
+import { describeRedirect, redirectOf } from "../redirects.js";
 import { authError } from "./credential-file.js";
 
 export type AuthStage = "oidc" | "sts" | "impersonation" | "oauth" | "id_token";
@@ -36,6 +37,13 @@ export function authFailure(error: unknown, context: FailureContext, signal: Abo
   }
   const facts = factsOf(error);
   const stage = stageOf(facts.url, context.stages);
+  const redirect = redirectOf(error);
+  if (redirect) {
+    return authError(
+      `${STAGE_NAMES[stage ?? "unknown"][0]} at ${redirect.from} answered ${describeRedirect(redirect)}`,
+      `token endpoints never redirect: check ${STAGE_NAMES[stage ?? "unknown"][1]} and the runner's proxy (HTTPS_PROXY)`,
+    );
+  }
   const detail = describe(facts, context.timeoutMs);
   const host = facts.url?.host ?? "the endpoint";
   const sa = context.serviceAccount ?? "the service account";
@@ -109,6 +117,19 @@ export function authFailure(error: unknown, context: FailureContext, signal: Abo
       );
   }
 }
+
+/** Each token call, and where its address comes from. */
+const STAGE_NAMES: Record<AuthStage | "unknown", [name: string, setBy: string]> = {
+  oidc: ["the GitHub OIDC token endpoint", "ACTIONS_ID_TOKEN_REQUEST_URL (or the credentials file's credential_source.url)"],
+  sts: ["STS (the token exchange)", "sts_endpoint (or the credentials file's token_url)"],
+  impersonation: [
+    "IAM Credentials generateAccessToken",
+    "iam_credentials_endpoint (or the credentials file's service_account_impersonation_url)",
+  ],
+  id_token: ["IAM Credentials generateIdToken", "iam_credentials_endpoint"],
+  oauth: ["the OAuth token endpoint", "oauth_endpoint"],
+  unknown: ["a token endpoint", "the *_endpoint inputs and the credentials file's URLs"],
+};
 
 function grantHint(context: FailureContext, stage: AuthStage): string {
   const sa = context.serviceAccount ?? "the service account";
