@@ -1,4 +1,5 @@
 import { GateError } from "../errors.js";
+import { parseRetryAfter, sleep } from "../wait.js";
 import { NO_REDIRECTS } from "./redirects.js";
 
 // Per-call options for every Google API request: bounded by the run's
@@ -29,7 +30,8 @@ export function requestOptions(signal: AbortSignal) {
         [500, 599],
       ],
       httpMethodsToRetry: ["GET", "POST"],
-      retryBackoff: (error: unknown, delayMs: number) => pause(retryAfterMs(error) ?? delayMs, signal),
+      // Past the deadline the wait ends at once and the retry then fails on the aborted signal.
+      retryBackoff: (error: unknown, delayMs: number) => sleep(retryAfterMs(error) ?? delayMs, signal).catch(() => undefined),
     },
   };
 }
@@ -41,24 +43,7 @@ export function retryAfterMs(error: unknown): number | undefined {
     | undefined;
   // A fetch Headers (gaxios 7), possibly from another realm, or a plain object.
   const raw = typeof headers?.get === "function" ? (headers.get as (name: string) => unknown)("retry-after") : headers?.["retry-after"];
-  if (typeof raw !== "string" || raw.trim() === "") return undefined;
-  const seconds = Number(raw);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(raw) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
-}
-
-/** A wait that ends early when the run's deadline strikes (the retry then fails at once). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return parseRetryAfter(typeof raw === "string" ? raw : undefined, MAX_RETRY_AFTER_MS);
 }
 
 /** One part of a resource name (project, region, service, revision, secret, version). */

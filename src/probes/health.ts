@@ -4,7 +4,8 @@
 import type { HealthRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
 import { excerpt } from "./excerpt.js";
-import { boundedFetch, sleep, urlOnService } from "./http.js";
+import { sleep } from "../wait.js";
+import { boundedFetch, urlOnService } from "./http.js";
 
 export interface HealthProbeOptions {
   signal: AbortSignal;

@@ -1,5 +1,7 @@
 // One HTTP request with a per-call timeout inside the run's deadline and a cap
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
+import { parseRetryAfter } from "../wait.js";
+
 export type HttpOutcome =
   | {
       kind: "response";
@@ -70,7 +72,7 @@ export async function boundedFetch(
       status: response.status,
       body,
       truncated,
-      retryAfterMs: retryAfter(response.headers.get("retry-after")),
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), MAX_RETRY_AFTER_MS),
       ...(isRedirect(response.status) ? { redirectedTo: redirectTarget(response.headers.get("location"), url) } : {}),
     };
   } catch (error) {
@@ -96,13 +98,6 @@ async function readCapped(response: Response, cap: number): Promise<{ body: stri
   }
   await reader.cancel().catch(() => undefined);
   return { body: Buffer.concat(chunks).subarray(0, cap).toString("utf8"), truncated };
-}
-
-export function retryAfter(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  const ms = header.trim() !== "" && Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
 }
 
 /** Classify fetch (undici) and ws errors alike; their codes sit on the error, its cause, or an AggregateError's first error. */
@@ -134,24 +129,4 @@ export function classifyNetworkError(error: unknown, runSignal?: AbortSignal): N
       if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO|ALTNAME/.test(code)) return { class: "tls", reason: `TLS error (${code})` };
       return { class: "other", reason: /^[A-Z0-9_]{2,40}$/.test(code) ? `network error (${code})` : "request failed" };
   }
-}
-
-/** Kept for callers that want only the phrase. */
-export function networkReason(error: unknown): string {
-  return classifyNetworkError(error).reason;
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -27,17 +27,6 @@ export interface ProbeOptions {
 /** Cloud Run checks this header for IAM and passes Authorization through to the app, so the app's own JWT can use it. */
 export const ID_TOKEN_HEADER = "X-Serverless-Authorization";
 
-/** All of one service's probes in order: /health, then the WebSocket handshakes. */
-export async function probeService(
-  requirement: ServiceRequirement,
-  target: ProbeTarget,
-  signal: AbortSignal,
-  options: ProbeOptions = {},
-): Promise<Finding[]> {
-  const http = await probeHttp(requirement, target, signal, options);
-  return [...(target.tokenFindings ?? []), ...http.findings, ...(await probeWebsocket(requirement, target, http.headers, signal))];
-}
-
 /** The ID token and /health: they need no JWT, so the gate starts them as soon as the revision's URL is known. */
 export async function probeHttp(
   requirement: ServiceRequirement,

@@ -26,6 +26,7 @@ function layerOf(file: string): Layer {
     "errors.ts": "shared",
     "memo.ts": "shared",
     "redact.ts": "shared",
+    "wait.ts": "shared",
     "inputs.ts": "inputs",
   };
   return top[file] ?? "wiring";

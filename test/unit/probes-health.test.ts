@@ -4,7 +4,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { backoff, probeHealth } from "../../src/probes/health.js";
-import { retryAfter } from "../../src/probes/http.js";
+import { parseRetryAfter } from "../../src/wait.js";
+
+const retryAfter = (header: string, now?: number) => parseRetryAfter(header, 30_000, now);
 import { type Backend, type BackendBehaviour, startBackend } from "../emulators/backend.js";
 import { newScenario } from "../emulators/scenario.js";
 

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GateError } from "../../src/errors.js";
 import { compareTestSecret } from "../../src/probes/compare.js";
-import { probeService } from "../../src/probes/index.js";
+import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/index.js";
+import type { ServiceRequirement } from "../../src/manifest/load.js";
 import { tokensFor } from "../../src/probes/tokens.js";
 import { fingerprinter } from "../../src/collect/secrets.js";
 import type { Finding } from "../../src/model.js";
@@ -34,7 +35,13 @@ websocket: { path: /ws, observe_ms: 100 }
 `);
 const ids = (findings: Finding[]) => findings.map((finding) => `${finding.id}:${finding.status}`);
 
-async function probe(server: Backend, options: Parameters<typeof probeService>[3] = {}) {
+/** /health, then the WebSocket handshakes, composed as src/gate.ts composes them. */
+async function probeService(requirement: ServiceRequirement, target: ProbeTarget, signal: AbortSignal, options: ProbeOptions = {}) {
+  const http = await probeHttp(requirement, target, signal, options);
+  return [...(target.tokenFindings ?? []), ...http.findings, ...(await probeWebsocket(requirement, target, http.headers, signal))];
+}
+
+async function probe(server: Backend, options: ProbeOptions = {}) {
   const tokens = await tokensFor(requirement, bytes(SECRET), () => undefined);
   return probeService(requirement, { baseUrl: server.url, ...tokens }, AbortSignal.timeout(15_000), options);
 }
