@@ -58,7 +58,7 @@ async function gate(
   // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
   const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }] = await Promise.all([
     import("./collect/configs.js"),
-    import("./gcp/auth.js"),
+    import("./gcp/auth/index.js"),
     import("./gcp/iam.js"),
     import("./gcp/secret-manager.js"),
   ]);

@@ -1,6 +1,6 @@
 // The action under @github/local-action, GitHub's official local runner: it
 // reads action.yml, stubs @actions/core, loads inputs from a .env file and
-// calls run() from src/cli/local-action.ts (the same run(deps) as dist/index.js).
+// calls run() from src/local-action.ts (the same run(deps) as dist/index.js).
 // This proves the action works the way its authors and users debug it locally.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -36,7 +36,7 @@ async function localAction(inputs: Record<string, string>): Promise<LocalRun> {
       .join(""),
   );
   await writeFile(join(dir, "summary.md"), "");
-  const child = spawn(process.execPath, [join(LOCAL_ACTION, "bin/local-action.js"), "run", ".", "src/cli/local-action.ts", dotenv], {
+  const child = spawn(process.execPath, [join(LOCAL_ACTION, "bin/local-action.js"), "run", ".", "src/local-action.ts", dotenv], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeError, GateError } from "../../src/errors.js";
-import { type AuthSettings, authenticate, CLOUD_PLATFORM_SCOPE, fetchIdToken } from "../../src/gcp/auth.js";
+import { type AuthSettings, authenticate, CLOUD_PLATFORM_SCOPE, fetchIdToken } from "../../src/gcp/auth/index.js";
 import { readCredentialFile } from "../../src/gcp/auth/credential-file.js";
 import { type GoogleAuthEmulator, type ServiceAccountKeyJson, startGoogleAuthEmulator } from "../emulators/google-auth.js";
 

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { AuthClient, Impersonated } from "google-auth-library";
 // Its own module, not the package index: see ./auth/clients.ts.
 import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
-import { GateError } from "../errors.js";
+import { GateError } from "../../errors.js";
 import {
   federatedClient,
   guarded,
@@ -16,9 +16,9 @@ import {
   type Transport,
   transporterOptions,
   untilAborted,
-} from "./auth/clients.js";
-import { authError, type CredentialFile, parseCredentialText, readCredentialFile } from "./auth/credential-file.js";
-import { type AuthStage, authFailure, type FailureContext } from "./auth/failures.js";
+} from "./clients.js";
+import { authError, type CredentialFile, parseCredentialText, readCredentialFile } from "./credential-file.js";
+import { type AuthStage, authFailure, type FailureContext } from "./failures.js";
 import {
   type AuthSettings,
   DEFAULT_TIMEOUT_MS,
@@ -27,10 +27,10 @@ import {
   GOOGLE_OAUTH_TOKEN_URL,
   GOOGLE_STS,
   JWT_TOKEN_TYPE,
-} from "./auth/types.js";
+} from "./types.js";
 
-export { fetchIdToken } from "./auth/id-token.js";
-export { type AuthSettings, CLOUD_PLATFORM_SCOPE, type GcpCredentials, type IdTokenSource } from "./auth/types.js";
+export { fetchIdToken } from "./id-token.js";
+export { type AuthSettings, CLOUD_PLATFORM_SCOPE, type GcpCredentials, type IdTokenSource } from "./types.js";
 
 const PROVIDER = /^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/;
 const EMAIL = /^[^@\s/]{1,100}@[a-z0-9.-]{1,253}$/i;
