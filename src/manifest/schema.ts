@@ -133,6 +133,13 @@ export const websocketRequirementSchema = z
 export const serviceRequirementSchema = z
   .object({
     region: z.string().optional(),
+    container: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a container name (lowercase letters, digits and -, at most 63)")
+      .optional()
+      .describe(
+        "The container env, secrets and jwt.secret_env apply to. Default: the ingress container (the one with a port; a lone container is it). A variable set only on another container does not count.",
+      ),
     env: z.record(envVarName, envRequirementSchema.nullable()).default({}),
     secrets: z.record(envVarName, secretRequirementSchema.nullable()).default({}),
     jwt: jwtRequirementSchema.optional(),
