@@ -61,6 +61,11 @@ describe("verdicts on live revisions", () => {
     expect(find(checksOf(run.outputs), "ENVIRONMENT", "env.present")?.status).toBe("pass");
     expect(find(checksOf(run.outputs), "LOG_LEVEL", "env.present")?.status).toBe("pass");
     expect(run.outputs.result).toBe("pass");
+    // The manifest's own text is public: masking "staging" would turn "backend-staging" into "backend-***".
+    expect(run.masked).not.toContain("staging");
+    expect(reportOf(run.outputs).services[0]?.service).toBe("backend-staging");
+    // A value compared with a pattern is not in the manifest: it stays masked.
+    expect(run.masked).toContain("debug");
   });
 
   it("equals on a secret-backed variable that differs: a failure that never shows the value", async () => {
@@ -75,6 +80,7 @@ describe("verdicts on live revisions", () => {
     expect(run.outputs.result).toBe("fail");
     expect(run.everything).not.toContain(CANARY);
     expect(run.everything).not.toContain(CANARY.slice(0, 10));
+    expect(run.masked).toContain(CANARY);
   });
 
   it("equals on a secret the gate may not read: cannot verify, an error, never a pass", async () => {
@@ -106,6 +112,23 @@ describe("verdicts on live revisions", () => {
     expect(finding?.status).toBe("fail");
     expect(finding?.message).toContain('on sidecar "proxy", not on the ingress container "backend-1"');
     expect(run.outputs.result).toBe("fail");
+  });
+
+  it("services.<s>.container names the container the requirements apply to", async () => {
+    addSecret(world.scenario, "environment-name", "staging");
+    const id = deploy(world.scenario, "backend-staging", GOOD);
+    const revision = revisionOf(id);
+    revision.containers = [...(revision.containers ?? []), { name: "worker", image: "worker", env: [] }];
+    const named = await world.writeManifest(MANIFEST.replace("  backend-staging:\n", "  backend-staging:\n    container: worker\n"));
+
+    const run = await runAction(world.inputs(named));
+
+    const finding = find(checksOf(run.outputs), "AUTH_SERVICE_URL", "env.missing");
+    expect(finding?.message).toContain('on container "backend-1", not on container "worker"');
+    expect(run.outputs.result).toBe("fail");
+    const missing = await world.writeManifest(MANIFEST.replace("  backend-staging:\n", "  backend-staging:\n    container: absent\n"));
+    const absent = await runAction(world.inputs(missing));
+    expect(find(checksOf(absent.outputs), "absent", "container.not_found")?.status).toBe("fail");
   });
 
   it("a duplicate env name in one container is reported", async () => {
