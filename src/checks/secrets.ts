@@ -222,9 +222,11 @@ export function refText(ref: SecretRef): string {
  * next instance even if no requirement names it.
  */
 export function checkOtherSecretRefs(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
-  const listed = new Set(requirement.secrets.map((required) => required.name));
+  // checkSecrets judges each listed name's entry in the target container; the same name on a sidecar is another ref.
+  const target = targetContainer(config, requirement);
+  const listed = new Set(requirement.secrets.map((required) => lookupEnv(config, required.name, target).entry));
   const refs = [
-    ...config.env.flatMap((entry) => (entry.secret && !listed.has(entry.name) ? [{ subject: entry.name, ref: entry.secret }] : [])),
+    ...config.env.flatMap((entry) => (entry.secret && !listed.has(entry) ? [{ subject: entry.name, ref: entry.secret }] : [])),
     ...config.secretVolumes.map((volume) => ({
       subject: `${volume.mounts[0]?.mountPath ?? volume.volume}${volume.path ? `/${volume.path}` : ""}`,
       ref: volume.ref,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { checkContainer, checkDuplicateEnv } from "../../src/checks/containers.js";
 import { checkEnv } from "../../src/checks/env.js";
 import { checkJwtSecret } from "../../src/checks/jwt-secret.js";
-import { checkSecrets } from "../../src/checks/secrets.js";
+import { checkOtherSecretRefs, checkSecrets } from "../../src/checks/secrets.js";
 import type { EnvEntry, RevisionConfig } from "../../src/model.js";
 import { requirementOf } from "./fixtures.js";
 
@@ -48,6 +48,12 @@ describe("requirements and sidecars", () => {
     const jwt = checkJwtSecret(onSidecar, requirement, undefined);
     expect(brief(jwt)).toEqual(["JWT_SECRET jwt.secret_missing fail"]);
     expect(jwt[0]?.message).toContain('sidecar "proxy"');
+  });
+
+  it("a listed name's ref on a sidecar is still checked as the sidecar's own ref (Cloud Run resolves it at start-up)", () => {
+    const facts = new Map([["chat-staging/service-secret@latest", { state: { status: "not_found" as const } }]]);
+    const findings = checkOtherSecretRefs(onSidecar, requirement, facts);
+    expect(brief(findings)).toEqual(["SERVICE_SECRET secret.not_found fail"]);
   });
 
   it("the ingress container is the one with the port, wherever it is listed", () => {
