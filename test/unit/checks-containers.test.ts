@@ -2,6 +2,7 @@
 // the manifest names one; a sidecar's env does not satisfy them. Duplicate
 // names in one container are reported.
 import { describe, expect, it } from "vitest";
+import { candidateFromServiceYaml } from "../../src/candidate/service-yaml.js";
 import { checkContainer, checkDuplicateEnv } from "../../src/checks/containers.js";
 import { checkEnv } from "../../src/checks/env.js";
 import { checkJwtSecret } from "../../src/checks/jwt-secret.js";
@@ -89,6 +90,34 @@ describe("requirements and sidecars", () => {
       containers: ["#0"],
     });
     expect(brief(checkEnv(single, requirementOf("env:\n  AUTH_SERVICE_URL: {}")))).toEqual(["AUTH_SERVICE_URL env.present pass"]);
+  });
+});
+
+describe("a candidate service YAML", () => {
+  it("takes the container with ports as the ingress one, wherever it is listed", () => {
+    const yaml = `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: backend-staging
+spec:
+  template:
+    spec:
+      containers:
+        - name: proxy
+          image: envoy
+          env:
+            - { name: AUTH_SERVICE_URL, value: "https://auth" }
+        - name: app
+          image: app
+          ports: [{ containerPort: 8080 }]
+          env:
+            - { name: ENVIRONMENT, value: staging }
+`;
+    const candidate = candidateFromServiceYaml(yaml, "service.yaml", { project: "chat-staging", region: "us-central1" });
+    expect(candidate.ingressContainer).toBe("app");
+    const findings = checkEnv(candidate, requirementOf("env:\n  AUTH_SERVICE_URL: {}\n  ENVIRONMENT: {}"));
+    expect(brief(findings)).toEqual(["AUTH_SERVICE_URL env.missing fail", "ENVIRONMENT env.present pass"]);
+    expect(findings[0]?.message).toContain('on sidecar "proxy", not on the ingress container "app"');
   });
 });
 
