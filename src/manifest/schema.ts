@@ -33,7 +33,12 @@ export const envRequirementSchema = z
 export const secretRequirementSchema = z
   .object({
     secret: secretId.optional().describe("The Secret Manager secret id the variable must reference."),
-    project: z.string().optional().describe("Project of the secret when it lives in another project."),
+    project: z
+      .string()
+      .optional()
+      .describe(
+        "Project (id or number) the secret must live in. Default: the service's own project; the same secret id in any other project fails.",
+      ),
     min_bytes: z.number().int().positive().optional().describe("Minimum length of the secret value in bytes."),
     pinned: z.boolean().optional().describe("true: the ref must name a version number, not `latest`."),
     optional: z.boolean().optional().describe("Warn instead of fail when missing."),
