@@ -3,13 +3,15 @@
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
 import { describeRevision } from "./checks/describe.js";
 import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
+import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
-import { type SecretValueFacts, secretKey } from "./checks/facts.js";
+import { type SecretValueFacts, secretKey, secretTextOf } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
-import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
+import { checkOtherSecretRefs, checkSecrets, type ProjectNumbers } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
-import { accessorFacts, secretRefsOf } from "./collect/iam.js";
+import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
+import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
@@ -57,7 +59,8 @@ export async function assess<T>(
   context: GateContext,
 ): Promise<Assessment> {
   const vault = secretVault(context.secretManager, context.mask, context.signal, context.manifest.devFallbackSecrets);
-  const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal) : undefined;
+  const numberOf = projectNumberReader(context.iam, context.signal);
+  const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal, numberOf) : undefined;
   const forgedOnce = memo<string | undefined>();
   const forgedFor = (requirement: ServiceRequirement) => forgedOnce(requirement.name, () => forgedToken(requirement, context.mask));
   const probed = context.probe ? context.manifest.services.filter((requirement) => requirement.health || requirement.websocket) : [];
@@ -74,10 +77,22 @@ export async function assess<T>(
       const entries = await readConfigs(target);
       return Promise.all(
         entries.map(async (entry) => {
-          const ownSecrets = vault.load(entry.config, (envName) => needsValue(context.manifest, entry.config.service, envName));
+          const ownSecrets = vault.load(
+            entry.config,
+            (envName) => needsValue(context.manifest, entry.config.service, envName),
+            (envName) => publicValue(entry.requirement, envName),
+          );
           const otherFacts = Promise.all([
             accessorsOf?.(entry.config),
-            entry.previous ? vault.load(entry.previous, () => false) : undefined,
+            // The previous revision's values are read only for env comparisons (the before/after table).
+            entry.previous
+              ? vault.load(
+                  entry.previous,
+                  (envName) => comparesValue(entry.requirement, envName),
+                  (envName) => publicValue(entry.requirement, envName),
+                )
+              : undefined,
+            projectNumbers(entry.requirement, [entry.config, entry.previous], numberOf),
           ]);
           otherFacts.catch(() => undefined); // awaited below; dropped if this revision's own secrets fail first
           // /health, the ID token and the refusal handshakes need no secret: start them once the
@@ -86,12 +101,12 @@ export async function assess<T>(
           await ownSecrets;
           // The signed probes need only this revision's secrets, not the IAM or previous-revision facts.
           const jwtSecret = entry.requirement.jwt
-            ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, vault, context.mask)
+            ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, vault, context.mask, entry.requirement)
             : undefined;
           const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
           runtime.catch(() => undefined);
-          const [[accessor], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
-          const service = serviceReport(entry, vault, accessor, jwtSecret?.facts, testSecret, probes, context);
+          const [[accessor, , numbers], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
+          const service = serviceReport(entry, { vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, context);
           context.onServiceDone?.(service);
           return { entry, service };
         }),
@@ -107,18 +122,27 @@ export async function assess<T>(
   return { services: all.map(({ service }) => service), checks: checkConsistency(context.manifest.consistent, memberValues) };
 }
 
+/** The facts every config check may read: the vault's secrets and the project numbers looked up for this service. */
+interface ConfigFacts {
+  vault: SecretVault;
+  numbers: ProjectNumbers;
+}
+
 /** Every check that needs only facts, no probe: run on the revision under test and on the previous one. */
 function configChecks(
   requirement: ServiceRequirement,
   config: RevisionConfig,
-  vault: SecretVault,
+  { vault, numbers }: ConfigFacts,
   jwtSecret: SecretValueFacts | undefined,
   accessor: AccessorFacts | undefined,
 ): Finding[] {
   return [
     ...(config.notes ?? []),
-    ...checkEnv(config, requirement),
-    ...checkSecrets(config, requirement, vault.facts),
+    ...checkContainer(config, requirement),
+    // A candidate file's duplicates are reported by its reader, with their lines.
+    ...(config.source === "live" ? checkDuplicateEnv(config) : []),
+    ...checkEnv(config, requirement, secretTextOf(vault.facts, vault.values, config.project)),
+    ...checkSecrets(config, requirement, vault.facts, numbers),
     ...checkOtherSecretRefs(config, requirement, vault.facts),
     ...checkPlainTextSecrets(config, requirement),
     ...checkJwtSecret(config, requirement, jwtSecret),
@@ -186,7 +210,7 @@ async function runtimeFindings(
 
 function serviceReport(
   entry: ConfigUnderTest,
-  vault: SecretVault,
+  facts: ConfigFacts,
   accessor: AccessorFacts | undefined,
   jwtSecret: SecretValueFacts | undefined,
   testSecretFindings: Finding[],
@@ -194,7 +218,7 @@ function serviceReport(
   context: GateContext,
 ): ServiceReport {
   const { requirement, config, previous } = entry;
-  const configFindings = configChecks(requirement, config, vault, jwtSecret, accessor);
+  const configFindings = configChecks(requirement, config, facts, jwtSecret, accessor);
   return {
     service: config.service,
     revision: config.revision,
@@ -206,7 +230,7 @@ function serviceReport(
       ...probeFindings,
     ],
     ...(previous
-      ? { previous: { revision: previous.revision, checks: configChecks(requirement, previous, vault, undefined, undefined) } }
+      ? { previous: { revision: previous.revision, checks: configChecks(requirement, previous, facts, undefined, undefined) } }
       : {}),
   };
 }
@@ -235,20 +259,13 @@ async function runProbes(
   return [...tokens.tokenFindings, ...findings, ...websocket];
 }
 
-function needsValue(manifest: Manifest, service: string, envName: string): boolean {
-  const requirement = manifest.services.find((candidate) => candidate.name === service);
-  if (!requirement) return false;
-  if (requirement.jwt?.secret_env === envName) return true;
-  if (requirement.secrets.some((secret) => secret.name === envName && secret.min_bytes !== undefined)) return true;
-  return manifest.consistent.some((group) => group.members.some((member) => member.service === service && member.env === envName));
-}
-
 function consistencyValues(manifest: Manifest, configs: ConfigUnderTest[], vault: SecretVault): Map<string, MemberValue> {
   const values = new Map<string, MemberValue>();
   for (const member of manifest.consistent.flatMap((group) => group.members)) {
     const name = `${member.service}.${member.env}`;
     const config = configs.find((candidate) => candidate.config.service === member.service)?.config;
-    const entry = config && findEnv(config, member.env);
+    const requirement = manifest.services.find((candidate) => candidate.name === member.service);
+    const entry = config && findEnv(config, member.env, requirement);
     if (!config) values.set(name, { unavailable: "service not checked in this run" });
     else if (!entry) values.set(name, { unavailable: "not set" });
     else if (entry.secret) {

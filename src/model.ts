@@ -51,6 +51,11 @@ export interface RevisionConfig {
   /** Base URL that serves this revision (service URL, tag URL or `url` input). */
   url?: string;
   containers: string[];
+  /**
+   * The container that receives requests (the one with a port), labelled as its env entries are.
+   * Absent when the reader could not tell; a lone container is the ingress one either way.
+   */
+  ingressContainer?: string;
   env: EnvEntry[];
   secretVolumes: SecretVolume[];
   /** Problems met while reading the config that are findings, not errors. */

@@ -86,6 +86,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
     service: args.service,
     revision: "candidate",
     containers: live?.containers.length ? [...live.containers] : [container],
+    ...(live?.ingressContainer !== undefined ? { ingressContainer: live.ingressContainer } : {}),
     env,
     secretVolumes: applied.secretVolumes,
     notes,

@@ -53,6 +53,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
     service: name,
     revision: "candidate",
     containers: containers.map((container) => container.name),
+    ingressContainer: (containers.find((container) => container.serving) ?? containers[0])?.name ?? "",
     env: containers.flatMap((container) => container.env),
     secretVolumes,
     notes,

@@ -1,37 +1,39 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
-import type { ServiceRequirement } from "../manifest/load.js";
-import type { EnvEntry, Finding, RevisionConfig } from "../model.js";
+import type { Located, ServiceRequirement } from "../manifest/load.js";
+import type { EnvRequirement } from "../manifest/schema.js";
+import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
+import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
+import type { SecretTextOf } from "./facts.js";
 
-/** The entry a container actually sees; the first container that defines it wins, as ingress is listed first. */
-export function findEnv(config: RevisionConfig, name: string): EnvEntry | undefined {
-  return config.env.find((entry) => entry.name === name);
+/** The entry the container the requirements apply to sees (the ingress container unless the manifest names one). */
+export function findEnv(config: RevisionConfig, name: string, requirement?: Pick<ServiceRequirement, "container">): EnvEntry | undefined {
+  return lookupEnv(config, name, targetContainer(config, requirement)).entry;
 }
 
-export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement): Finding[] {
+/**
+ * `readSecret` gives the value a secret ref resolves to, for `equals` / `matches`; without it (or
+ * when it cannot say) the comparison is "cannot verify", never a pass.
+ */
+export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement, readSecret?: SecretTextOf): Finding[] {
+  const target = targetContainer(config, requirement);
   return requirement.env.map((required): Finding => {
     const base = { subject: required.name, location: required.location };
-    const entry = findEnv(config, required.name);
+    const { entry, elsewhere } = lookupEnv(config, required.name, target);
     if (!entry) {
       return {
         ...base,
         id: "env.missing",
         status: required.optional ? "warn" : "fail",
-        message: `${required.name} is not set on ${describeRevision(config)}`,
-        hint: `set it: ${updateCommand(config, `--update-env-vars=${required.name}=VALUE`)}`,
+        message:
+          elsewhereMessage(config, required.name, target, elsewhere) ??
+          `${required.name} is not set on ${target.label === undefined ? "" : `${target.description} of `}${describeRevision(config)}`,
+        hint: `set it: ${updateCommand(config, `${containerFlag(target)}--update-env-vars=${required.name}=VALUE`)}`,
         expected: "set",
-        found: "missing",
+        found: elsewhere.length > 0 ? "only on another container" : "missing",
       };
     }
-    if (entry.secret) {
-      // A Secret Manager ref satisfies "must be set"; its value is not compared here.
-      return {
-        ...base,
-        id: "env.present",
-        status: "pass",
-        message: `${required.name} is set (from Secret Manager ${entry.secret.secret})`,
-      };
-    }
+    if (entry.secret) return secretBacked(config, required, entry.secret, readSecret, target);
     const value = entry.value ?? "";
     if (required.equals !== undefined && value !== required.equals) {
       return {
@@ -59,6 +61,63 @@ export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement
     }
     return { ...base, id: "env.present", status: "pass", message: `${required.name} is set` };
   });
+}
+
+/**
+ * A Secret Manager ref satisfies "must be set"; `equals` / `matches` are compared with the value it
+ * resolves to. The finding says only whether it matched: no value, length or part of it.
+ */
+function secretBacked(
+  config: RevisionConfig,
+  required: Located<EnvRequirement>,
+  ref: SecretRef,
+  readSecret: SecretTextOf | undefined,
+  target: TargetContainer,
+): Finding {
+  const base = { subject: required.name, location: required.location };
+  const from = `${required.name} (from Secret Manager ${ref.project ? `projects/${ref.project}/secrets/` : ""}${ref.secret}:${ref.version})`;
+  if (required.equals === undefined && required.matches === undefined) {
+    return { ...base, id: "env.present", status: "pass", message: `${required.name} is set (from Secret Manager ${ref.secret})` };
+  }
+  const read = readSecret?.(ref) ?? { unavailable: "the gate did not read it" };
+  if ("unavailable" in read) {
+    return {
+      ...base,
+      id: "env.value_unverifiable",
+      status: "error",
+      message: `cannot verify ${from} on ${describeRevision(config)}: ${read.unavailable}`,
+      hint: "the gate reads the value to compare it: the version must exist and be enabled, and the gate's identity needs roles/secretmanager.secretAccessor on the secret",
+    };
+  }
+  const fix = `add a version with the required value (gcloud secrets versions add ${ref.secret} --data-file=-), or point ${required.name} at another secret: ${updateCommand(config, `${containerFlag(target)}--update-secrets=${required.name}=SECRET:VERSION`)}`;
+  if (required.equals !== undefined && read.text !== required.equals) {
+    return {
+      ...base,
+      id: "env.value_mismatch",
+      status: "fail",
+      message: `${from} on ${describeRevision(config)} differs from the required value`,
+      hint: fix,
+      expected: "the value in the manifest (not shown: the variable is a secret)",
+      found: "a different value (not shown)",
+    };
+  }
+  if (required.matches !== undefined && !matchesPattern(required.matches, read.text)) {
+    return {
+      ...base,
+      id: "env.value_mismatch",
+      status: "fail",
+      message: `${from} on ${describeRevision(config)} does not match /${required.matches}/`,
+      hint: fix,
+      expected: `/${required.matches}/`,
+      found: "a value that does not match (not shown)",
+    };
+  }
+  return { ...base, id: "env.present", status: "pass", message: `${from} has the required value` };
+}
+
+/** One place that evaluates a manifest pattern, so it can be bounded once for every caller. */
+export function matchesPattern(pattern: string, value: string): boolean {
+  return new RegExp(pattern).test(value);
 }
 
 /** Names that look like they hold a credential. */

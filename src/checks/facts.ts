@@ -24,3 +24,31 @@ export function secretKey(ref: SecretRef, defaultProject: string): string {
 }
 
 export type SecretFacts = ReadonlyMap<string, SecretFact>;
+
+/** A secret-backed variable's value for a comparison (never rendered), or why the gate cannot know it. */
+export type SecretText = { text: string } | { unavailable: string };
+
+/** Reads the value a ref resolves to, for `equals` / `matches`. */
+export type SecretTextOf = (ref: SecretRef) => SecretText;
+
+const UNAVAILABLE: Record<Exclude<SecretState["status"], "ok">, string> = {
+  access_denied: "the gate's identity was denied access to it",
+  not_found: "the secret does not exist",
+  version_not_found: "that version does not exist",
+  version_disabled: "that version is disabled",
+  version_destroyed: "that version is destroyed",
+  invalid_ref: "the ref is not a valid Secret Manager name",
+};
+
+/** What the vault learned, as the value checks need it: the text when it was read, otherwise why not. */
+export function secretTextOf(facts: SecretFacts, values: ReadonlyMap<string, Uint8Array>, defaultProject: string): SecretTextOf {
+  return (ref) => {
+    const key = secretKey(ref, defaultProject);
+    const fact = facts.get(key);
+    if (!fact) return { unavailable: "it was not inspected" };
+    if (fact.state.status !== "ok") return { unavailable: UNAVAILABLE[fact.state.status] };
+    if (fact.valueError) return { unavailable: `its value could not be read (${fact.valueError})` };
+    const bytes = values.get(key);
+    return bytes ? { text: Buffer.from(bytes).toString("utf8") } : { unavailable: "its value was not read" };
+  };
+}

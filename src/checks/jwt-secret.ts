@@ -4,7 +4,7 @@ import type { ServiceRequirement } from "../manifest/load.js";
 import { isHmacAlgorithm } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { describeRevision } from "./describe.js";
-import { findEnv } from "./env.js";
+import { elsewhereMessage, lookupEnv, targetContainer } from "./containers.js";
 import type { SecretValueFacts } from "./facts.js";
 
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
@@ -27,14 +27,18 @@ export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequi
   const jwt = requirement.jwt;
   if (!jwt) return [];
   const base = { subject: jwt.secret_env, location: jwt.location };
-  const entry = findEnv(config, jwt.secret_env);
+  const target = targetContainer(config, requirement);
+  const { entry, elsewhere } = lookupEnv(config, jwt.secret_env, target);
   if (!entry) {
+    const onOther = elsewhereMessage(config, jwt.secret_env, target, elsewhere);
     return [
       {
         ...base,
         id: "jwt.secret_missing",
         status: "fail",
-        message: `${jwt.secret_env}, the JWT signing secret, is not set on ${describeRevision(config)}: the backend cannot verify any token`,
+        message: onOther
+          ? `${jwt.secret_env}, the JWT signing secret: ${onOther}`
+          : `${jwt.secret_env}, the JWT signing secret, is not set on ${describeRevision(config)}: the backend cannot verify any token`,
         hint: isHmacAlgorithm(jwt.alg)
           ? `set ${jwt.secret_env} from Secret Manager (a random value of ${MIN_HMAC_KEY_BYTES[jwt.alg]}+ bytes)`
           : `set ${jwt.secret_env} from Secret Manager (the ${jwt.alg} private key the backend's public key matches)`,

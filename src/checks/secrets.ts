@@ -1,31 +1,47 @@
 // Env vars the manifest requires to come from Secret Manager. Pure.
+import type { SecretStatus } from "../gcp/secret-manager.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { SecretRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig, SecretRef } from "../model.js";
+import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
 import { describeRevision, updateCommand } from "./describe.js";
-import { findEnv } from "./env.js";
-import { secretKey, type SecretFacts } from "./facts.js";
-import type { SecretStatus } from "../gcp/secret-manager.js";
+import { type SecretFacts, secretKey } from "./facts.js";
 
-export function checkSecrets(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
-  return requirement.secrets.flatMap((required) => checkSecret(config, required, facts));
+/** Project id → project number, for the projects a ref names one way and the manifest (or service) the other. */
+export type ProjectNumbers = ReadonlyMap<string, string>;
+
+export function checkSecrets(
+  config: RevisionConfig,
+  requirement: ServiceRequirement,
+  facts: SecretFacts,
+  projectNumbers: ProjectNumbers = new Map(),
+): Finding[] {
+  const target = targetContainer(config, requirement);
+  return requirement.secrets.flatMap((required) => checkSecret(config, required, facts, projectNumbers, target));
 }
 
-function checkSecret(config: RevisionConfig, required: Located<SecretRequirement>, facts: SecretFacts): Finding[] {
+function checkSecret(
+  config: RevisionConfig,
+  required: Located<SecretRequirement>,
+  facts: SecretFacts,
+  projectNumbers: ProjectNumbers,
+  target: TargetContainer,
+): Finding[] {
   const base = { subject: required.name, location: required.location };
   const failStatus = required.optional ? ("warn" as const) : ("fail" as const);
   const secretName = required.secret ?? required.name.toLowerCase().replace(/_/g, "-");
-  const entry = findEnv(config, required.name);
+  const fix = (flag: string) => updateCommand(config, `${containerFlag(target)}${flag}`);
+  const { entry, elsewhere } = lookupEnv(config, required.name, target);
   if (!entry) {
     return [
       {
         ...base,
         id: "secret.missing",
         status: failStatus,
-        message: `${required.name} is not set on ${describeRevision(config)}`,
-        hint: `reference it from Secret Manager: ${updateCommand(config, `--update-secrets=${required.name}=${secretName}:latest`)}; the runtime service account needs roles/secretmanager.secretAccessor on it`,
+        message: elsewhereMessage(config, required.name, target, elsewhere) ?? `${required.name} is not set on ${describeRevision(config)}`,
+        hint: `reference it from Secret Manager: ${fix(`--update-secrets=${required.name}=${secretName}:latest`)}; the runtime service account needs roles/secretmanager.secretAccessor on it`,
         expected: `Secret Manager ref${required.secret ? ` to ${required.secret}` : ""}`,
-        found: "missing",
+        found: elsewhere.length > 0 ? "only on another container" : "missing",
       },
     ];
   }
@@ -36,7 +52,7 @@ function checkSecret(config: RevisionConfig, required: Located<SecretRequirement
         id: "secret.plain_text",
         status: failStatus,
         message: `${required.name} on ${describeRevision(config)} is a plain env var; it must come from Secret Manager`,
-        hint: `store it as a secret and ${updateCommand(config, `--update-secrets=${required.name}=${secretName}:latest`)}`,
+        hint: `store it as a secret and ${fix(`--update-secrets=${required.name}=${secretName}:latest`)}`,
         expected: "Secret Manager ref",
         found: "plain text value (not shown)",
       },
@@ -44,20 +60,18 @@ function checkSecret(config: RevisionConfig, required: Located<SecretRequirement
   }
   const ref = entry.secret;
   const findings: Finding[] = [];
-  if (
-    required.secret !== undefined &&
-    (ref.secret !== required.secret || (required.project !== undefined && ref.project !== required.project))
-  ) {
+  if (required.secret !== undefined && ref.secret !== required.secret) {
     findings.push({
       ...base,
       id: "secret.wrong_secret",
       status: failStatus,
       message: `${required.name} on ${describeRevision(config)} references secret ${refText(ref)}, not ${required.secret}`,
-      hint: updateCommand(config, `--update-secrets=${required.name}=${required.secret}:latest`),
+      hint: fix(`--update-secrets=${required.name}=${required.secret}:latest`),
       expected: required.secret,
       found: refText(ref),
     });
   }
+  findings.push(...projectFindings(config, required, ref, projectNumbers, failStatus, fix));
   if (required.pinned && !/^\d+$/.test(ref.version)) {
     findings.push({
       ...base,
@@ -69,6 +83,76 @@ function checkSecret(config: RevisionConfig, required: Located<SecretRequirement
   }
   findings.push(...stateFindings(config, required, ref, facts, failStatus));
   return findings;
+}
+
+const isNumber = (project: string) => /^\d+$/.test(project);
+
+/**
+ * Whether two spellings name one project: equal, or an id and the number it resolves to. Ids start
+ * with a letter and are unique, so two different ids (or two different numbers) are two projects;
+ * undefined when an id's number is needed and unknown.
+ */
+export function sameProject(a: string, b: string, numbers: ProjectNumbers): boolean | undefined {
+  if (a === b) return true;
+  if (isNumber(a) === isNumber(b)) return false;
+  const [id, number] = isNumber(a) ? [b, a] : [a, b];
+  const known = numbers.get(id);
+  return known === undefined ? undefined : known === number;
+}
+
+/** The project ids whose number decides a requirement's project check (looked up before the checks run). */
+export function projectsToNumber(config: RevisionConfig, requirement: ServiceRequirement): string[] {
+  const target = targetContainer(config, requirement);
+  const needed = requirement.secrets.flatMap((required) => {
+    const ref = lookupEnv(config, required.name, target).entry?.secret;
+    if (!ref) return [];
+    const [wanted, actual] = [required.project ?? config.project, ref.project ?? config.project];
+    if (wanted === actual || isNumber(wanted) === isNumber(actual)) return [];
+    return [isNumber(wanted) ? actual : wanted];
+  });
+  return [...new Set(needed)];
+}
+
+/** Without `project`, the service's own project is required: the same secret id elsewhere is another secret. */
+function projectFindings(
+  config: RevisionConfig,
+  required: Located<SecretRequirement>,
+  ref: SecretRef,
+  numbers: ProjectNumbers,
+  failStatus: "warn" | "fail",
+  fix: (flag: string) => string,
+): Finding[] {
+  const base = { subject: required.name, location: required.location };
+  const wanted = required.project ?? config.project;
+  const actual = ref.project ?? config.project;
+  const same = sameProject(wanted, actual, numbers);
+  if (same === true) return [];
+  const whose = required.project === undefined ? `the service's own project ${wanted}` : `project ${wanted}, as the manifest says`;
+  if (same === undefined) {
+    const id = isNumber(wanted) ? actual : wanted;
+    return [
+      {
+        ...base,
+        id: "secret.project_unverified",
+        status: "error",
+        message: `cannot verify that ${required.name}'s secret ${refText(ref)} is in ${whose}: the project number of ${id} could not be read`,
+        hint: `grant the gate's identity resourcemanager.projects.get on ${id} (roles/browser), or write the project the same way in the manifest and the ref`,
+      },
+    ];
+  }
+  const secretId = required.secret ?? ref.secret;
+  const wantedRef = required.project === undefined ? `${secretId}:latest` : `projects/${required.project}/secrets/${secretId}:latest`;
+  return [
+    {
+      ...base,
+      id: "secret.wrong_project",
+      status: failStatus,
+      message: `${required.name} on ${describeRevision(config)} references ${refText(ref)}, a secret in project ${actual}, not in ${whose}`,
+      hint: `${fix(`--update-secrets=${required.name}=${wantedRef}`)}${required.project === undefined ? "; if the other project is intended, set project: in the manifest" : ""}`,
+      expected: `a secret in project ${wanted}`,
+      found: refText(ref),
+    },
+  ];
 }
 
 function stateFindings(
@@ -138,9 +222,11 @@ export function refText(ref: SecretRef): string {
  * next instance even if no requirement names it.
  */
 export function checkOtherSecretRefs(config: RevisionConfig, requirement: ServiceRequirement, facts: SecretFacts): Finding[] {
-  const listed = new Set(requirement.secrets.map((required) => required.name));
+  // checkSecrets judges each listed name's entry in the target container; the same name on a sidecar is another ref.
+  const target = targetContainer(config, requirement);
+  const listed = new Set(requirement.secrets.map((required) => lookupEnv(config, required.name, target).entry));
   const refs = [
-    ...config.env.flatMap((entry) => (entry.secret && !listed.has(entry.name) ? [{ subject: entry.name, ref: entry.secret }] : [])),
+    ...config.env.flatMap((entry) => (entry.secret && !listed.has(entry) ? [{ subject: entry.name, ref: entry.secret }] : [])),
     ...config.secretVolumes.map((volume) => ({
       subject: `${volume.mounts[0]?.mountPath ?? volume.volume}${volume.path ? `/${volume.path}` : ""}`,
       ref: volume.ref,

@@ -5,6 +5,8 @@
 // grant the runtime account: Secret Manager allows 600 policy and metadata
 // reads per minute per project, shared with everything else in it.
 import { type AccessorFacts, grantOf } from "../checks/iam.js";
+import { type ProjectNumbers, projectsToNumber } from "../checks/secrets.js";
+import type { ServiceRequirement } from "../manifest/load.js";
 import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
 import { memo } from "../memo.js";
@@ -22,11 +24,18 @@ export interface AccessorFactsReader {
   prefetch(project: string): void;
 }
 
-export function accessorFacts(api: Iam, signal: AbortSignal): AccessorFactsReader {
+/** A project's number, read once per run and shared by every check that needs it. */
+export type ProjectNumberOf = (project: string) => Promise<string | undefined>;
+
+export function projectNumberReader(api: Iam | undefined, signal: AbortSignal): ProjectNumberOf {
+  const numberOnce = memo<string | undefined>();
+  return (project) => numberOnce(project, async () => (api ? api.projectNumber(project, signal) : undefined));
+}
+
+export function accessorFacts(api: Iam, signal: AbortSignal, numberOf = projectNumberReader(api, signal)): AccessorFactsReader {
   const secretPolicies = new Map<string, PolicyFact>();
   const projectPolicies = new Map<string, PolicyFact>();
   const once = memo<void>();
-  const numberOnce = memo<string | undefined>();
   const readProjectPolicy = (project: string) =>
     once(`project:${project}`, async () => void projectPolicies.set(project, await api.projectPolicy(project, signal)));
   const grantedInProject = (project: string, member: string) => {
@@ -39,7 +48,7 @@ export function accessorFacts(api: Iam, signal: AbortSignal): AccessorFactsReade
     const projects = [...new Set(refs.map(({ ref }) => ref.project ?? config.project))];
     const [, number] = await Promise.all([
       Promise.all(projects.map(readProjectPolicy)),
-      config.serviceAccount ? undefined : numberOnce(config.project, () => api.projectNumber(config.project, signal)),
+      config.serviceAccount ? undefined : numberOf(config.project),
     ]);
     const serviceAccount = config.serviceAccount ?? `${number ?? "PROJECT_NUMBER"}-compute@developer.gserviceaccount.com`;
     const member = `serviceAccount:${serviceAccount}`;
@@ -56,4 +65,15 @@ export function accessorFacts(api: Iam, signal: AbortSignal): AccessorFactsReade
   return Object.assign(read, {
     prefetch: (project: string) => void readProjectPolicy(project).catch(() => undefined),
   });
+}
+
+/** The numbers of the projects a secret ref names one way (id or number) and the manifest or service the other. */
+export async function projectNumbers(
+  requirement: ServiceRequirement,
+  configs: (RevisionConfig | undefined)[],
+  numberOf: ProjectNumberOf,
+): Promise<ProjectNumbers> {
+  const projects = [...new Set(configs.flatMap((config) => (config ? projectsToNumber(config, requirement) : [])))];
+  const numbers = await Promise.all(projects.map(async (project) => [project, await numberOf(project)] as const));
+  return new Map(numbers.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
 }

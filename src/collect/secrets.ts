@@ -16,8 +16,16 @@ export interface SecretVault {
   /** Secret bytes by key, for minting tokens; never rendered. */
   values: ReadonlyMap<string, Uint8Array>;
   fingerprint(value: Uint8Array): string;
-  /** Inspect every secret `config` references; read the values `needsValue` asks for. */
-  load(config: RevisionConfig, needsValue: (envName: string) => boolean): Promise<void>;
+  /**
+   * Inspect every secret `config` references; read the values `needsValue` asks for. Every value read
+   * is masked, except one equal to the text `publicText` gives for that variable (the manifest's own
+   * `equals`: it is in the repository already, and masking a word like "staging" garbles every line).
+   */
+  load(
+    config: RevisionConfig,
+    needsValue: (envName: string) => boolean,
+    publicText?: (envName: string) => string | undefined,
+  ): Promise<void>;
 }
 
 /** Keyed so a fingerprint in a report cannot be brute-forced offline into a short secret. */
@@ -42,10 +50,7 @@ export function secretVault(
   const read = (key: string, ref: Ref, project: string): Promise<Read> =>
     readOnce(key, () =>
       manager.accessVersion(ref, project, signal).then(
-        ({ value, resolvedVersion }) => {
-          mask(Buffer.from(value).toString("utf8"));
-          return { value, resolvedVersion };
-        },
+        ({ value, resolvedVersion }) => ({ value, resolvedVersion }),
         (error: unknown) => ({ error: describeError(error) }),
       ),
     );
@@ -83,15 +88,22 @@ export function secretVault(
     facts,
     values,
     fingerprint,
-    async load(config, needsValue) {
+    async load(config, needsValue, publicText = () => undefined) {
       const refs = [
-        ...config.env.flatMap((entry) => (entry.secret ? [{ ref: entry.secret, readValue: needsValue(entry.name) }] : [])),
-        ...config.secretVolumes.map((volume) => ({ ref: volume.ref, readValue: false })),
+        ...config.env.flatMap((entry) =>
+          entry.secret ? [{ ref: entry.secret, readValue: needsValue(entry.name), known: publicText(entry.name) }] : [],
+        ),
+        ...config.secretVolumes.map((volume) => ({ ref: volume.ref, readValue: false, known: undefined })),
       ];
       await Promise.all(
-        refs.map(async ({ ref, readValue }) => {
+        refs.map(async ({ ref, readValue, known }) => {
           const key = secretKey(ref, config.project);
           const value = readValue ? await read(key, ref, config.project) : undefined;
+          // Masked before anything else may print it; each caller decides, as the same version can back several variables.
+          if (value && "value" in value) {
+            const text = Buffer.from(value.value).toString("utf8");
+            if (text !== known) mask(text);
+          }
           const fact = await inspect(key, ref, config.project);
           // The value counts only if the version is enabled (inspect says why not otherwise).
           if (value && fact.state.status === "ok") attach(key, fact, value);

@@ -261,8 +261,11 @@ function probeUrl(service: Service, revision: string, serviceUrl: string | undef
 export function revisionConfig(target: ServiceTarget, revision: Revision, url: string | undefined): RevisionConfig {
   const containers = revision.containers ?? [];
   const env: EnvEntry[] = [];
+  let ingressContainer: string | undefined;
   containers.forEach((container, index) => {
     const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
+    // Requests reach the one container with a port; requirements apply to it (checks/containers.ts).
+    if (container.ports?.length && ingressContainer === undefined) ingressContainer = containerName;
     for (const variable of container.env ?? []) {
       if (!variable.name) continue;
       const ref = variable.valueSource?.secretKeyRef;
@@ -298,6 +301,7 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     ...(revision.serviceAccount ? { serviceAccount: revision.serviceAccount } : {}),
     ...(url ? { url } : {}),
     containers: containers.map((container, index) => container.name || `#${index}`),
+    ...(ingressContainer !== undefined ? { ingressContainer } : {}),
     env,
     secretVolumes,
   };

@@ -27,6 +27,8 @@ export type Located<T> = T & { name: string; location: SourceLocation };
 export interface ServiceRequirement {
   name: string;
   region: string | undefined;
+  /** The container the requirements apply to; undefined: the ingress container. */
+  container: string | undefined;
   location: SourceLocation;
   env: Located<EnvRequirement>[];
   secrets: Located<SecretRequirement>[];
@@ -95,6 +97,7 @@ export function parseManifest(text: string, file: string): Manifest {
     return {
       name,
       region: spec.region ?? raw.region,
+      container: spec.container,
       location: at(),
       env: located<EnvRequirement>("env", spec.env ?? {}),
       secrets: located<SecretRequirement>("secrets", spec.secrets ?? {}),

@@ -49,7 +49,12 @@ export const envRequirementSchema = z
 export const secretRequirementSchema = z
   .object({
     secret: secretId.optional().describe("The Secret Manager secret id the variable must reference."),
-    project: z.string().optional().describe("Project of the secret when it lives in another project."),
+    project: z
+      .string()
+      .optional()
+      .describe(
+        "Project (id or number) the secret must live in. Default: the service's own project; the same secret id in any other project fails.",
+      ),
     min_bytes: z.number().int().positive().optional().describe("Minimum length of the secret value in bytes."),
     pinned: z.boolean().optional().describe("true: the ref must name a version number, not `latest`."),
     optional: z.boolean().optional().describe("Warn instead of fail when missing."),
@@ -153,6 +158,13 @@ export const websocketRequirementSchema = z
 export const serviceRequirementSchema = z
   .object({
     region: z.string().optional(),
+    container: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a container name (lowercase letters, digits and -, at most 63)")
+      .optional()
+      .describe(
+        "The container env, secrets and jwt.secret_env apply to. Default: the ingress container (the one with a port; a lone container is it). A variable set only on another container does not count.",
+      ),
     env: z.record(envVarName, envRequirementSchema.nullable()).default({}),
     secrets: z.record(envVarName, secretRequirementSchema.nullable()).default({}),
     jwt: jwtRequirementSchema.optional(),

@@ -16,8 +16,10 @@ export function jwtSecretValue(
   envName: string,
   vault: SecretVault,
   mask: (value: string) => void,
+  requirement?: Pick<ServiceRequirement, "container">,
 ): { bytes: Uint8Array; facts: SecretValueFacts } | undefined {
-  const entry = findEnv(config, envName);
+  // The container the requirements apply to: a sidecar's secret signs nothing the app verifies.
+  const entry = findEnv(config, envName, requirement);
   if (entry?.secret) {
     const key = secretKey(entry.secret, config.project);
     const bytes = vault.values.get(key);

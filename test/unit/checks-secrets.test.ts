@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkConsistency } from "../../src/checks/consistency.js";
-import type { SecretFact } from "../../src/checks/facts.js";
+import { type SecretFact, secretKey } from "../../src/checks/facts.js";
 import { checkJwtSecret, isDevFallback } from "../../src/checks/jwt-secret.js";
-import { checkSecrets } from "../../src/checks/secrets.js";
+import { checkSecrets, projectsToNumber } from "../../src/checks/secrets.js";
 import type { SecretStatus } from "../../src/gcp/secret-manager.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { requirementOf, revision } from "./fixtures.js";
@@ -97,10 +97,109 @@ describe("checkSecrets", () => {
   it("reads a cross-project ref against that project", () => {
     const findings = checkSecrets(
       revision([{ name: "SERVICE_SECRET", secret: { project: "shared-secrets", secret: "svc", version: "1" } }]),
-      requirementOf("secrets:\n  SERVICE_SECRET: {}"),
+      requirementOf("secrets:\n  SERVICE_SECRET: { project: shared-secrets }"),
       facts({ "shared-secrets/svc@1": "ok" }),
     );
     expect(findings.map((finding) => finding.id)).toEqual(["secret.ok"]);
+  });
+});
+
+describe("checkSecrets: the project a secret lives in", () => {
+  const own = requirementOf("secrets:\n  JWT_SECRET_STAGING: { secret: jwt-secret-staging }\n  SERVICE_SECRET: {}");
+  const shared = requirementOf("secrets:\n  SERVICE_SECRET: { project: shared-secrets }");
+  const byNumber = requirementOf("secrets:\n  SERVICE_SECRET: { project: '555000000000' }");
+  const numbers = new Map([
+    ["chat-staging", "123456789012"],
+    ["shared-secrets", "555000000000"],
+  ]);
+  const at = (project: string | undefined, secret = "service-secret") => ({ secret, version: "latest", ...(project ? { project } : {}) });
+  const table: {
+    name: string;
+    requirement: typeof own;
+    env: Parameters<typeof revision>[0];
+    numbers: ReadonlyMap<string, string>;
+    expected: string[];
+  }[] = [
+    {
+      name: "no project in the manifest: the same id in another project (by number) fails",
+      requirement: own,
+      env: [
+        { name: "JWT_SECRET_STAGING", secret: at("999000000000", "jwt-secret-staging") },
+        { name: "SERVICE_SECRET", secret: at("other-project") },
+      ],
+      numbers,
+      expected: [
+        "JWT_SECRET_STAGING secret.wrong_project fail",
+        "JWT_SECRET_STAGING secret.ok pass",
+        "SERVICE_SECRET secret.wrong_project fail",
+        "SERVICE_SECRET secret.ok pass",
+      ],
+    },
+    {
+      name: "no project in the manifest: the service's own project, by id or by number, passes",
+      requirement: own,
+      env: [
+        { name: "JWT_SECRET_STAGING", secret: at("123456789012", "jwt-secret-staging") },
+        { name: "SERVICE_SECRET", secret: at("chat-staging") },
+      ],
+      numbers,
+      expected: ["JWT_SECRET_STAGING secret.ok pass", "SERVICE_SECRET secret.ok pass"],
+    },
+    {
+      name: "a project number that could not be resolved: cannot verify",
+      requirement: own,
+      env: [
+        { name: "JWT_SECRET_STAGING", secret: at("123456789012", "jwt-secret-staging") },
+        { name: "SERVICE_SECRET", secret: at(undefined) },
+      ],
+      numbers: new Map(),
+      expected: [
+        "JWT_SECRET_STAGING secret.project_unverified error",
+        "JWT_SECRET_STAGING secret.ok pass",
+        "SERVICE_SECRET secret.ok pass",
+      ],
+    },
+    {
+      name: "project in the manifest: a ref in the service's own project fails, one in that project passes",
+      requirement: shared,
+      env: [{ name: "SERVICE_SECRET", secret: at(undefined) }],
+      numbers,
+      expected: ["SERVICE_SECRET secret.wrong_project fail", "SERVICE_SECRET secret.ok pass"],
+    },
+    {
+      name: "project in the manifest as a number, ref by id",
+      requirement: byNumber,
+      env: [{ name: "SERVICE_SECRET", secret: at("shared-secrets") }],
+      numbers,
+      expected: ["SERVICE_SECRET secret.ok pass"],
+    },
+  ];
+  it.each(table)("$name", ({ requirement, env, numbers: known, expected }) => {
+    const config = revision(env);
+    const all = facts(Object.fromEntries(config.env.map((entry) => [secretKey(entry.secret!, config.project), "ok" as const])));
+    const findings = checkSecrets(config, requirement, all, known);
+    expect(findings.map((finding) => `${finding.subject} ${finding.id} ${finding.status}`)).toEqual(expected);
+  });
+
+  it("names both projects and how to fix it", () => {
+    const finding = checkSecrets(
+      revision([{ name: "SERVICE_SECRET", secret: at("999000000000") }]),
+      own,
+      facts({ "999000000000/service-secret@latest": "ok" }),
+      numbers,
+    ).find((entry) => entry.id === "secret.wrong_project");
+    expect(finding?.message).toContain("projects/999000000000/secrets/service-secret:latest");
+    expect(finding?.message).toContain("chat-staging");
+    expect(finding?.hint).toContain("--update-secrets=SERVICE_SECRET=service-secret:latest");
+  });
+
+  it("lists the projects whose number the check needs", () => {
+    const config = revision([
+      { name: "JWT_SECRET_STAGING", secret: at("999000000000", "jwt-secret-staging") },
+      { name: "SERVICE_SECRET", secret: at("other-project") },
+    ]);
+    expect(projectsToNumber(config, own)).toEqual(["chat-staging"]);
+    expect(projectsToNumber(config, byNumber)).toEqual(["other-project"]);
   });
 });
 
