@@ -41,15 +41,22 @@ export function checkAccessor(config: RevisionConfig, refs: { envName: string; r
         message: `cannot tell whether ${facts.serviceAccount} can read ${ref.secret}: access comes only from a conditional binding, a group, or a custom role`,
         hint: "grant roles/secretmanager.secretAccessor directly to the service account on the secret to make it verifiable",
       });
-    } else if (grants.every((grant) => grant === undefined)) {
-      const why = [secretPolicy, projectPolicy]
-        .map((policy) => (policy && "unreadable" in policy ? policy.unreadable : "not read"))
+    } else if (grants.includes(undefined)) {
+      // "Missing" needs both policies read: a grant may sit on whichever one could not be.
+      const why = (
+        [
+          ["the secret's", secretPolicy],
+          ["the project's", projectPolicy],
+        ] as const
+      )
+        .filter(([, policy]) => !policy || "unreadable" in policy)
+        .map(([whose, policy]) => `${whose} ${policy && "unreadable" in policy ? policy.unreadable : "was not read"}`)
         .join(", ");
       findings.push({
         ...base,
         id: "iam.policy_unreadable",
         status: "error",
-        message: `cannot verify that ${facts.serviceAccount} can read ${ref.secret}: the IAM policies could not be read (${why})`,
+        message: `cannot verify that ${facts.serviceAccount} can read ${ref.secret}: no grant was found in the policy that could be read, and the other could not be (${why})`,
         hint: "grant the gate's identity roles/secretmanager.viewer and roles/iam.securityReviewer (getIamPolicy)",
       });
     } else {

@@ -59,6 +59,10 @@ describe("checkAccessor", () => {
       ["iam.accessor_unverifiable", "warn"],
     ],
     ["policies unreadable", { unreadable: "HTTP 403" }, { unreadable: "HTTP 403" }, ["iam.policy_unreadable", "error"]],
+    // A grant may sit on the policy that could not be read: "missing" would be a guess.
+    ["no grant on the secret, project policy unreadable", { bindings: [] }, { unreadable: "HTTP 503" }, ["iam.policy_unreadable", "error"]],
+    ["no grant on the project, secret policy unreadable", { unreadable: "HTTP 403" }, { bindings: [] }, ["iam.policy_unreadable", "error"]],
+    ["no grant on the secret, project policy not read", { bindings: [] }, undefined, ["iam.policy_unreadable", "error"]],
   ])("%s", (_, secret, project, expected) => {
     expect(run(secret, project)).toEqual([expected]);
   });
@@ -67,7 +71,7 @@ describe("checkAccessor", () => {
     const [finding] = checkAccessor(config, refs, {
       serviceAccount: SA,
       secretPolicies: new Map([["chat-staging/jwt", { bindings: [] }]]),
-      projectPolicies: new Map(),
+      projectPolicies: new Map([["chat-staging", { bindings: [] }]]),
     });
     expect(finding?.hint).toBe(
       `gcloud secrets add-iam-policy-binding jwt --project=chat-staging --member=serviceAccount:${SA} --role=roles/secretmanager.secretAccessor`,
