@@ -3,10 +3,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { backoff, probeHealth } from "../../src/probes/health.js";
+import { backoff, probeHealth as rawProbeHealth } from "../../src/probes/health.js";
 import { retryAfter } from "../../src/probes/http.js";
 import { type Backend, type BackendBehaviour, startBackend } from "../emulators/backend.js";
 import { newScenario } from "../emulators/scenario.js";
+import { shown } from "./shown.js";
+
+const probeHealth = async (...args: Parameters<typeof rawProbeHealth>) => shown(await rawProbeHealth(...args));
 
 const open: Backend[] = [];
 afterEach(async () => {
