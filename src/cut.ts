@@ -23,6 +23,7 @@ const WINDOW_CHARS = 4096;
 /** A deferred cut of `text` to `cap` characters, for src/redact.ts to finish once every secret is known. */
 export function deferCut(text: string, cap: number): string {
   const clean = text.replace(MARKERS, "\ufffd");
+  if (clean.trim() === "") return ""; // callers test for an empty excerpt ("the server said nothing")
   const window = clean.length > WINDOW_CHARS ? clean.slice(0, WINDOW_CHARS) : clean;
   return `${OPEN}${Math.max(1, Math.floor(cap))}${window.length < clean.length ? "~" : ""}${BODY}${window}${CLOSE}`;
 }

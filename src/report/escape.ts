@@ -24,9 +24,7 @@ export function escapeMarkdown(text: string): string {
 function escapeWord(word: string): string {
   return word.replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
     // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
-    char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1))
-      ? "_"
-      : `&#${char.charCodeAt(0)};`,
+    char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1)) ? "_" : `&#${char.charCodeAt(0)};`,
   );
 }
 
