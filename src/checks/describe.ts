@@ -14,5 +14,5 @@ export function updateCommand(config: RevisionConfig, flag: string): string {
 
 /** Plain values may still be sensitive: never for secret-shaped names or credential-shaped values (src/shown-value.ts). */
 export function displayValue(name: string, value: string, secretShaped: RegExp): string {
-  return secretShaped.test(name) ? "(not shown)" : shownValue(value);
+  return secretShaped.test(name) ? "(not shown: the name says it holds a credential)" : shownValue(value);
 }
