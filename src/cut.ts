@@ -30,8 +30,14 @@ export function deferCut(text: string, cap: number): string {
 
 /** Finish every deferred cut in `text`: the text is already redacted, so cut it, never leaving a secret's first characters. */
 export function settleCuts(text: string, forms: SecretForms): string {
-  if (!text.includes(OPEN)) return text;
-  return text.replace(DEFERRED, (_, cap: string, truncated: string, raw: string) => cutText(raw, Number(cap), forms, truncated === "~"));
+  if (!/[\ue000-\ue002]/.test(text)) return text;
+  return (
+    text
+      .replace(DEFERRED, (_, cap: string, truncated: string, raw: string) => cutText(raw, Number(cap), forms, truncated === "~"))
+      // A deferred cut someone cut in half (a slice before publishing): finish it as cut, at the shortest size.
+      .replace(/\ue000(\d+)~?\ue001([^\ue000-\ue002]*)$/, (_, cap: string, raw: string) => cutText(raw, Number(cap), forms, true))
+      .replace(MARKERS, "")
+  );
 }
 
 /**

@@ -40,6 +40,9 @@ describe("deferred cuts", () => {
   it("text cannot forge a deferred cut, and an over-long body is cut with its tail checked too", () => {
     const forged = deferCut("\ue000999\ue001whole\ue002", 5);
     expect(redactor().redact(forged)).not.toContain("\ue000");
+    // Sliced before it was published: still cut, and no marker is left.
+    const sliced = excerpt(`${"v".repeat(300)}S3cr3t`, [], 20).slice(0, 40);
+    expect(redactor().redact(sliced)).toBe(`${"v".repeat(20)}…`);
     const long = `${"w".repeat(4094)}S3cr3t-Value`;
     const secrets = redactor();
     secrets.add(SECRET);
