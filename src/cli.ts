@@ -3,6 +3,7 @@
 // src/index.ts. Everything else is in src/cli/.
 import { runCli } from "./cli/run.js";
 import { describeError } from "./errors.js";
+import { escapeLog } from "./report/escape.js";
 
 void runCli({
   args: process.argv.slice(2),
@@ -13,7 +14,7 @@ void runCli({
 })
   .catch((error: unknown) => {
     // Someone else's error may quote what it choked on (a token, a body): describeError withholds that.
-    process.stderr.write(`cloud-run-deploy-gate: internal error: ${describeError(error)}\n`);
+    process.stderr.write(`cloud-run-deploy-gate: internal error: ${escapeLog(describeError(error))}\n`);
     return 2;
   })
   // The verdict is out: a probe still hanging past the deadline must not hold

@@ -1,13 +1,15 @@
 // Everything the gate tells the outside world goes through here: the log,
 // outputs, the job summary, the report file, the PR comment and the check run.
 // The last line of defence against a leak is here too: the report is passed
-// through `redact` (every masked value) before anything is rendered from it.
+// through `redact` (every masked value, then the excerpts cut: src/cut.ts)
+// before anything is rendered from it.
 import { join } from "node:path";
+import { settleCuts } from "./cut.js";
 import { type RunContext, readRunContext } from "./github/context.js";
 import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
-import { escapeLog } from "./report/escape.js";
+import { escapeLog, inertJson } from "./report/escape.js";
 import { renderMarkdown, SUMMARY_LIMIT } from "./report/markdown.js";
 import { allFindings, failedChecks } from "./report/verdict.js";
 
@@ -19,7 +21,7 @@ export interface Publisher {
   setOutput: (name: string, value: string) => void;
   writeSummary: (markdown: string) => Promise<void>;
   log: { info: (line: string) => void; warning: (line: string) => void; error: (line: string) => void };
-  /** Replace every masked value in text (secrets, tokens, keys). */
+  /** Replace every masked value in text (secrets, tokens, keys), then finish the deferred cuts (src/redact.ts). */
   redact: (text: string) => string;
 }
 
@@ -37,7 +39,8 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
   const firstRevision = report.services.find((service) => service.revision)?.revision ?? "";
   const firstUrl = report.services.find((service) => service.url)?.url ?? "";
   out.setOutput("result", report.result);
-  out.setOutput("report", out.redact(JSON.stringify(report)));
+  // Without GITHUB_OUTPUT, @actions/core writes outputs as ::set-output lines: no command may ride in the JSON.
+  out.setOutput("report", inertJson(out.redact(JSON.stringify(report))));
   out.setOutput("failed_checks", failedChecks(findings, failOn).join(","));
   out.setOutput("revision", firstRevision);
   out.setOutput("url", firstUrl);
@@ -63,7 +66,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
       reportFile,
     },
-    { log: { info: (line) => out.log.info(out.redact(escapeLog(line))), warning: (line) => out.log.warning(out.redact(escapeLog(line))) } },
+    { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
   out.setOutput("comment_url", github.commentUrl ?? "");
 }
@@ -94,7 +97,7 @@ async function writeReportFile(report: Report, run: RunContext | undefined, out:
 }
 
 function logReport(report: Report, out: Publisher): void {
-  const say = (text: string) => out.redact(escapeLog(text));
+  const say = (text: string) => escapeLog(out.redact(text));
   for (const service of report.services) {
     out.log.info(say(`${service.service}: ${service.revision ?? "(no revision)"}`));
     for (const finding of service.checks) logFinding(out, say, `${service.service}: `, finding);
@@ -110,10 +113,13 @@ function logFinding(out: Publisher, say: (text: string) => string, prefix: strin
   else out.log.info(line);
 }
 
-/** Every string in the report, redacted before any rendering (escaping first would hide a secret from redact). */
+/**
+ * Every string in the report, redacted before any rendering (escaping first would hide a secret
+ * from redact). A cut `redact` left deferred is finished here, so no uncut window is ever shown.
+ */
 export function redactReport(report: Report, redact: (text: string) => string): Report {
   const walk = (value: unknown): unknown => {
-    if (typeof value === "string") return redact(value);
+    if (typeof value === "string") return settleCuts(redact(value), []);
     if (Array.isArray(value)) return value.map(walk);
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
     return value;

@@ -1,23 +1,66 @@
 // Masking (::add-mask::) protects only the log. Outputs, the summary, comments
-// and files need their own pass: every value the gate masked is replaced here too.
-const MIN_REDACTED_LENGTH = 4;
+// and files need their own pass: every value the gate masked is replaced here,
+// in each spelling a server or a library may give it back in, and only then are
+// excerpts of untrusted text cut to size (src/cut.ts): a secret cut first is one
+// redaction can no longer find, and its first characters would be printed.
+import { type SecretForms, settleCuts } from "./cut.js";
 
-export function redactor() {
+const MIN_REDACTED_LENGTH = 4;
+/** Shorter derived spellings are too likely to occur in ordinary text to be replaced everywhere. */
+const MIN_FORM_LENGTH = 8;
+export const REDACTED = "***";
+
+export interface Redactor {
+  /** Remember a value; false when it is too short to mask without garbling text. */
+  add(value: string): boolean;
+  /** Every remembered value out of `text`, then every deferred excerpt cut (see src/cut.ts). */
+  redact(text: string): string;
+}
+
+export function redactor(): Redactor {
   const values = new Set<string>();
+  const forms = new Set<string>();
+  let sorted: string[] = [];
   return {
-    /** Remember a value; false when it is too short to mask without garbling text. */
-    add(value: string): boolean {
+    add(value) {
       const trimmed = value.trim();
       if (trimmed.length < MIN_REDACTED_LENGTH || values.has(trimmed)) return false;
       values.add(trimmed);
-      // Multi-line values (PEM keys) are also masked line by line, as the runner does.
-      for (const line of trimmed.split(/\r?\n/)) if (line.trim().length >= 8) values.add(line.trim());
+      for (const form of secretForms(trimmed)) forms.add(form);
+      sorted = [...forms].sort((a, b) => b.length - a.length);
       return true;
     },
-    redact(text: string): string {
+    redact(text) {
       let result = text;
-      for (const value of [...values].sort((a, b) => b.length - a.length)) result = result.split(value).join("***");
-      return result;
+      for (const form of sorted) if (result.includes(form)) result = result.split(form).join(REDACTED);
+      return settleCuts(result, sorted);
     },
   };
+}
+
+/**
+ * The spellings of one secret that can come back in a body or an error: the value, each
+ * line of a PEM key (as the runner masks them), JSON-escaped, URL-encoded, and base64 /
+ * base64url at the three byte alignments (a secret inside a larger base64 blob, as the
+ * runner's masker does too); for a JWT, its signature alone. Hex and other encodings are
+ * not derived: no backend we know echoes them, and short hex matches too much.
+ */
+export function secretForms(value: string): SecretForms {
+  const forms = new Set<string>([value]);
+  const add = (form: string) => form.length >= MIN_FORM_LENGTH && forms.add(form);
+  for (const line of value.split(/\r?\n/)) add(line.trim());
+  add(JSON.stringify(value).slice(1, -1));
+  add(encodeURIComponent(value));
+  add(encodeURIComponent(value).replace(/%20/g, "+"));
+  const bytes = Buffer.from(value, "utf8");
+  for (const shift of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+    // Only the characters every bit of which comes from the secret: the same whatever surrounds it.
+    const determined = encoded.slice(Math.ceil((8 * shift) / 6), Math.floor((8 * (shift + bytes.length)) / 6));
+    add(determined);
+    add(determined.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/.exec(value);
+  if (jwt?.[1]) add(jwt[1]);
+  return [...forms];
 }

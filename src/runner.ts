@@ -5,9 +5,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { Deps } from "./main.js";
 import { redactor } from "./redact.js";
+import { escapeLog } from "./report/escape.js";
 
 export function runnerDeps(): Deps {
   const secrets = redactor();
+  // Every line the step prints passes here: redacted, then unable to issue a workflow command
+  // (`::x::` or `##[x]`), whatever the caller did before.
+  const line = (text: string) => escapeLog(secrets.redact(text));
   return {
     env: process.env,
     readFile: (path) => readFile(path, "utf8"),
@@ -19,11 +23,15 @@ export function runnerDeps(): Deps {
       for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8 && line.trim() !== value.trim()) core.setSecret(line.trim());
     },
     redact: secrets.redact,
-    setFailed: (message) => core.setFailed(secrets.redact(message)),
+    setFailed: (message) => core.setFailed(line(message)),
     setOutput: (name, value) => core.setOutput(name, value),
     writeSummary: async (markdown) => {
       if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
     },
-    log: { info: core.info, warning: (line) => core.warning(line), error: (line) => core.error(line) },
+    log: {
+      info: (text) => core.info(line(text)),
+      warning: (text) => core.warning(line(text)),
+      error: (text) => core.error(line(text)),
+    },
   };
 }

@@ -1,5 +1,6 @@
 // Words shared by every check's messages, so findings read the same everywhere.
 import type { RevisionConfig } from "../model.js";
+import { shownValue } from "../shown-value.js";
 
 export function describeRevision(config: RevisionConfig): string {
   const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
@@ -11,9 +12,7 @@ export function updateCommand(config: RevisionConfig, flag: string): string {
   return `gcloud run services update ${config.service} --region=${config.region} --project=${config.project} ${flag}`;
 }
 
-/** Plain values may still be sensitive: show them only for ordinary names, and short. */
+/** Plain values may still be sensitive: never for secret-shaped names or credential-shaped values (src/shown-value.ts). */
 export function displayValue(name: string, value: string, secretShaped: RegExp): string {
-  if (secretShaped.test(name)) return "(not shown)";
-  const flat = value.replace(/[\r\n]+/g, " ");
-  return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
+  return secretShaped.test(name) ? "(not shown: the name says it holds a credential)" : shownValue(value);
 }

@@ -6,6 +6,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import { type Deps, run } from "../main.js";
 import type { Report } from "../model.js";
 import { redactor } from "../redact.js";
+import { inertCommands, inertJson } from "../report/escape.js";
 import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
 import { renderHuman, style, terminalSafe } from "./render.js";
 
@@ -25,7 +26,8 @@ export interface Terminal {
 const FIRST_PROGRESS_MS = 3000;
 const PROGRESS_EVERY_MS = 5000;
 
-export async function runCli(terminal: Terminal): Promise<number> {
+export async function runCli(caller: Terminal): Promise<number> {
+  const terminal = inertTerminal(caller);
   let options: CliOptions;
   try {
     options = parseCommandLine(terminal.args);
@@ -85,7 +87,7 @@ export async function runCli(terminal: Terminal): Promise<number> {
   const failOn = env.INPUT_FAIL_ON || "error";
   const exitCode = result === "pass" ? EXIT.pass : result === "fail" ? (failOn === "never" ? EXIT.pass : EXIT.fail) : EXIT.error;
   if (options.json) {
-    terminal.stdout(`${secrets.redact(reportText ?? JSON.stringify(report))}\n`);
+    terminal.stdout(`${inertJson(secrets.redact(reportText ?? JSON.stringify(report)))}\n`);
   } else {
     const color = options.color ?? (terminal.isTty && terminal.env.NO_COLOR === undefined);
     terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color))));
@@ -97,6 +99,19 @@ export async function runCli(terminal: Terminal): Promise<number> {
   }
   if (failure !== undefined && options.json) terminal.stderr(`${terminalSafe(failure)}\n`);
   return exitCode;
+}
+
+/**
+ * The CLI runs in CI steps too, where the runner reads `::command::` and `##[command]` in
+ * every line it prints: whatever is written, none can issue one (the --json report is
+ * escaped as JSON before it gets here, so it reaches this unchanged and parses to the same data).
+ */
+function inertTerminal(terminal: Terminal): Terminal {
+  return {
+    ...terminal,
+    stdout: (text) => terminal.stdout(inertCommands(text)),
+    stderr: (text) => terminal.stderr(inertCommands(text)),
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 // A few characters of what a server said, safe to put in a report: our own
-// credentials cut out (some backends echo the token in their 401 body),
-// control characters escaped, and the length capped.
+// credentials cut out (some backends echo the token in their 401 body) and the
+// length capped. The cap is applied later, once every secret of the run is known
+// and redacted (src/cut.ts): the probes run before the gate has read them all.
+import { deferCut } from "../cut.js";
+
 const EXCERPT_CHARS = 200;
 
 /** Cut every credential the gate sent out of `text`, in the spellings a server may echo it back in. */
@@ -19,14 +22,7 @@ export function redactSent(text: string, sent: readonly string[]): string {
   return result.replace(/eyJ[A-Za-z0-9_-]{6,}(\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]");
 }
 
-/** Escaped (no newlines or control characters survive) and capped. */
+/** The sent credentials out now; escaped and capped to `cap` characters when the report is redacted. */
 export function excerpt(text: string, sent: readonly string[] = [], cap = EXCERPT_CHARS): string {
-  const flat = redactSent(text, sent)
-    .replace(/\r?\n/g, "\\n")
-    .replace(
-      /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-      (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    )
-    .trim();
-  return flat.length > cap ? `${flat.slice(0, cap)}…` : flat;
+  return deferCut(redactSent(text, sent), cap);
 }

@@ -1,44 +1,72 @@
 // Untrusted text (env names, response bodies, error messages) reaches Markdown,
-// HTML and workflow commands. Escape it for each, and neutralise @mentions
-// and #references so a response body cannot ping people or link issues.
+// HTML and workflow commands. Escape it for each. In Markdown, whatever GitHub
+// would turn into a link or a notification (a URL, an email, an @mention, a
+// #reference) goes in a code span, which GitHub renders literally: the text
+// stays exactly what it was, so an email or a gcloud command copied from the
+// comment is still right (no zero-width characters to break it).
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>&|~#$]/g;
 const INTRAWORD = /^[\p{L}\p{N}]$/u;
 /** C0/C1 controls and bidirectional overrides (text that reads differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What GitHub links or notifies from: a scheme URL, www., mailto:/xmpp:, an email or @mention, #123, GH-123. */
+const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/i;
 
-/** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup. */
+/** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup, no links. */
 export function escapeMarkdown(text: string): string {
-  return (
-    text
-      .replace(INVISIBLE, "")
-      .replace(/[\r\n\t]+/g, " ")
-      .replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
-        // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
-        char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1))
-          ? "_"
-          : `&#${char.charCodeAt(0)};`,
-      )
-      .replace(/@/g, "@\u200b")
-      // GitHub links #123 in the rendered text, after entities are decoded: break the pattern itself.
-      .replace(/&#35;(?=[0-9])/g, "&#35;\u200b")
+  return text
+    .replace(INVISIBLE, "")
+    .replace(/[\r\n\t]+/g, " ")
+    .split(/( +)/)
+    .map((word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)))
+    .join("");
+}
+
+function escapeWord(word: string): string {
+  return word.replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
+    // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
+    char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1)) ? "_" : `&#${char.charCodeAt(0)};`,
   );
 }
 
-/** Inside a code span entities are not decoded, so drop what would break out of it instead. */
+/**
+ * A CommonMark code span holding `text` exactly: fenced by one backtick more than its
+ * longest run of them, padded with a space when it starts or ends with a backtick or a
+ * space (the renderer strips one each side). Inside a table, pass it through tableCell.
+ */
 export function codeSpan(text: string): string {
-  const inner = text.replace(INVISIBLE, "").replace(/[`\r\n|]/g, "");
-  return inner ? `\`${inner}\`` : "";
+  const inner = text.replace(INVISIBLE, "").replace(/[\r\n\t]/g, " ");
+  if (!inner) return "";
+  const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(inner) && inner.trim() !== "" ? " " : "";
+  return `${fence}${pad}${inner}${pad}${fence}`;
 }
 
-/** Keep a cell to one readable size; the JSON report has the whole text. */
+/** A GFM table cell: a `|` (only code spans still have one) is escaped, which GitHub honours even inside them. */
+export function tableCell(markdown: string): string {
+  return markdown.replace(/\|/g, "\\|");
+}
+
+/** Keep a cell to one readable size; the JSON report has the whole text. The text is already redacted. */
 export function clip(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** For log lines: no workflow commands (`::`), no line breaks that start new ones. */
+/**
+ * The runner reads `::command::` at the start of a line and the legacy `##[command]`
+ * anywhere in one (`##[add-mask]`, `##[stop-commands]`, `##[error]`); @actions/core
+ * escapes neither in core.info, and only %, CR and LF in core.warning/error. Break both.
+ */
+export function inertCommands(text: string): string {
+  return text.replace(/:(?=:)/g, ": ").replace(/##\[/g, "## [");
+}
+
+/** The same for JSON (the --json report, the `report` output): escaped as \u sequences, so the data is unchanged. */
+export function inertJson(json: string): string {
+  return json.replace(/:(?=:)/g, "\\u003a").replace(/##\[/g, "#\\u0023[");
+}
+
+/** For log lines: no workflow commands, no line breaks that start new ones. */
 export function escapeLog(text: string): string {
-  return text
-    .replace(INVISIBLE, "")
-    .replace(/[\r\n]+/g, " ")
-    .replace(/:(?=:)/g, ": ");
+  return inertCommands(text.replace(INVISIBLE, "").replace(/[\r\n]+/g, " "));
 }

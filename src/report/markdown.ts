@@ -5,7 +5,7 @@
 // goes through escapeMarkdown or codeSpan. GitHub rejects a comment over 65,536
 // characters and a summary over 1 MiB, so the report shrinks to fit instead.
 import type { Finding, Report, ServiceReport } from "../model.js";
-import { clip, codeSpan, escapeMarkdown } from "./escape.js";
+import { clip, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 
 const ICON: Record<Finding["status"], string> = { pass: "✅", fail: "❌", warn: "⚠️", error: "🛑", skip: "⏭️" };
 
@@ -22,6 +22,8 @@ export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
 export const SUMMARY_LIMIT = 1024 * 1024;
 
 const md = (text: string) => escapeMarkdown(clip(text));
+/** One table row; each cell's code spans keep their `|` (see tableCell). */
+const row = (...cells: string[]) => `| ${cells.map(tableCell).join(" | ")} |`;
 
 /** The full report if it fits; else without passing checks; else the verdict and problem list, cut with a note. */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
@@ -93,7 +95,14 @@ function findingsTable(findings: Finding[], showPassing: boolean): string[] {
     lines.push("| | Check | Result | Expected | Found | Fix |", "|---|---|---|---|---|---|");
     for (const finding of problems) {
       lines.push(
-        `| ${ICON[finding.status]} ${finding.status} | ${checkCell(finding)} | ${md(finding.message)}${where(finding)} | ${md(finding.expected ?? "")} | ${md(finding.found ?? "")} | ${md(finding.hint ?? "")} |`,
+        row(
+          `${ICON[finding.status]} ${finding.status}`,
+          checkCell(finding),
+          `${md(finding.message)}${where(finding)}`,
+          md(finding.expected ?? ""),
+          md(finding.found ?? ""),
+          md(finding.hint ?? ""),
+        ),
       );
     }
     lines.push("");
@@ -102,8 +111,7 @@ function findingsTable(findings: Finding[], showPassing: boolean): string[] {
   if (passing.length === 0 || !showPassing) return lines;
   lines.push(`<details><summary>${passing.length} passing or skipped check${passing.length === 1 ? "" : "s"}</summary>`, "");
   lines.push("| | Check | Result |", "|---|---|---|");
-  for (const finding of passing)
-    lines.push(`| ${ICON[finding.status]} ${finding.status} | ${checkCell(finding)} | ${md(finding.message)} |`);
+  for (const finding of passing) lines.push(row(`${ICON[finding.status]} ${finding.status}`, checkCell(finding), md(finding.message)));
   lines.push("", "</details>", "");
   return lines;
 }
@@ -130,7 +138,7 @@ function beforeAfter(now: Finding[], previous: NonNullable<ServiceReport["previo
   for (const [requirement, was] of before) {
     const is = after.get(requirement);
     if (was === is) unchanged++;
-    else rows.push(`| ${requirement} | ${status(was)} | ${status(is)} |`);
+    else rows.push(row(requirement, status(was), status(is)));
   }
   const label = `Compared with the previous revision ${codeSpan(shortRevision(previous.revision))}`;
   if (rows.length === 0) return [`${label}: no requirement changed.`, ""];

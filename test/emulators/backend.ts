@@ -47,6 +47,10 @@ export interface BackendBehaviour {
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
   private: boolean;
+  /** A hostile or careless /health: this status and body (built from the serving env: a debug page that dumps config). */
+  healthAnswer: ((env: Map<string, string>) => { status: number; body: string }) | undefined;
+  /** The body of a refused upgrade, likewise built from the serving env. */
+  refuseBody: ((env: Map<string, string>) => string) | undefined;
 }
 
 export interface Backend {
@@ -82,6 +86,8 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
       tls: undefined,
       private: false,
+      healthAnswer: undefined,
+      refuseBody: undefined,
       ...behaviour,
     },
     close: async () => undefined,
@@ -102,6 +108,8 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       const retry = state.behaviour.healthRetryAfter;
       return void res.writeHead(503, retry === undefined ? {} : { "retry-after": retry }).end("warming up");
     }
+    const answer = state.behaviour.healthAnswer?.(env());
+    if (answer) return void res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body);
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(state.behaviour.health));
   };
   const tls = state.behaviour.tls;
@@ -112,7 +120,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     const b = state.behaviour;
     const token = tokenOf(req, b.tokenNames);
     const refuse = (status: number, text: string) => {
-      const body = b.echoTokenInError && token ? `${text}: invalid token ${token}` : text;
+      const body = b.refuseBody ? b.refuseBody(env()) : b.echoTokenInError && token ? `${text}: invalid token ${token}` : text;
       socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${body}`);
     };
     if (!allowedByIam(req)) return refuse(403, "Forbidden");

@@ -13,7 +13,8 @@ import { parseCredentialText } from "../../src/gcp/auth/credential-file.js";
 import { redactor } from "../../src/redact.js";
 import { CANARY, expectNoLeak, finding, gate } from "./support.js";
 
-const INJECTION = "x\n::set-output name=result::pass\n::add-mask::INJECTED\r\n%0A::stop-commands::INJECTED";
+const INJECTION =
+  "x\n::set-output name=result::pass\n::add-mask::INJECTED\r\n%0A::stop-commands::INJECTED ##[add-mask]INJECTED ##[stop-commands]INJECTED";
 
 describe("no secret leaves the gate", () => {
   let world: World;

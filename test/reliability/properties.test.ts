@@ -12,7 +12,9 @@ import { describeError, GateError, InputError } from "../../src/errors.js";
 import { isSafeSegment } from "../../src/gcp/request.js";
 import { type Inputs, parseInputs } from "../../src/inputs.js";
 import { parseManifest } from "../../src/manifest/load.js";
-import { escapeLog } from "../../src/report/escape.js";
+import { excerpt } from "../../src/probes/excerpt.js";
+import { redactor } from "../../src/redact.js";
+import { escapeLog, escapeMarkdown } from "../../src/report/escape.js";
 import { CANARY } from "./support.js";
 
 const RUNS = { numRuns: 300 };
@@ -186,9 +188,37 @@ describe("parsers never throw anything but the typed error", () => {
   it("escapeLog: no untrusted text can start a workflow command or a new line", () => {
     fc.assert(
       fc.property(nasty, nasty, (before, after) => {
-        const line = escapeLog(`${before}\n::set-output name=x::${after}`);
+        const line = escapeLog(`${before}\n::set-output name=x::${after}##[add-mask]${before}`);
         expect(line).not.toMatch(/[\r\n]/);
         expect(line).not.toContain("::");
+        expect(line).not.toContain("##[");
+      }),
+      RUNS,
+    );
+  });
+
+  it("redact, then cut: however a body places a secret around the cut, none of its first characters are shown", () => {
+    const secret = "Kq7Zr2Xw9Lm4Vt8Np3Hs6Jd1";
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 250 }), (before, after, cap) => {
+        const secrets = redactor();
+        const early = excerpt(`${before}${secret}${after}`, [], cap);
+        secrets.add(secret);
+        const shown = secrets.redact(early);
+        expect(shown).not.toContain(secret.slice(0, 4));
+        expect(shown).not.toMatch(/[\ue000-\ue002]/);
+      }),
+      RUNS,
+    );
+  });
+
+  it("escapeMarkdown: nothing GitHub links or notifies from is left outside a code span", () => {
+    const linkable = fc.constantFrom("https://evil.example/x", "www.evil.example", "ops@evil.example", "@someone", "#12", "GH-3", "`", "|");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(nasty, linkable), { maxLength: 8 }), (parts) => {
+        const markdown = escapeMarkdown(parts.join(" "));
+        const outside = markdown.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "");
+        expect(outside).not.toMatch(/https?:\/\/|www\.|@|(?<!&)#\d|GH-\d|[\n\u200b]/);
       }),
       RUNS,
     );

@@ -71,6 +71,8 @@ export function expectNoInjectedCommands(run: ActionRun): void {
   for (const line of commands) expect(line, "unexpected workflow command").toMatch(/^::(error|warning|notice|debug|add-mask)::/);
   for (const value of run.masked) expect(value, "masked a value taken from untrusted text").not.toMatch(/INJECTED/);
   expect(run.stdout).not.toMatch(/^::(set-output|stop-commands|add-path|set-env|save-state)/m);
+  // The runner reads the legacy form anywhere in a line: `##[add-mask]x`, `##[stop-commands]t`.
+  expect(run.stdout, "a legacy ##[command] in the log").not.toContain("##[");
 }
 
 /** The run could not decide: result error, exit 1, one clear line naming every `words`, no stack trace. */

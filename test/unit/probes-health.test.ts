@@ -3,12 +3,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { backoff, probeHealth } from "../../src/probes/health.js";
+import { backoff, probeHealth as rawProbeHealth } from "../../src/probes/health.js";
 import { parseRetryAfter } from "../../src/wait.js";
-
-const retryAfter = (header: string, now?: number) => parseRetryAfter(header, 30_000, now);
 import { type Backend, type BackendBehaviour, startBackend } from "../emulators/backend.js";
 import { newScenario } from "../emulators/scenario.js";
+import { shown } from "./shown.js";
+
+const probeHealth = async (...args: Parameters<typeof rawProbeHealth>) => shown(await rawProbeHealth(...args));
+const retryAfter = (header: string, now?: number) => parseRetryAfter(header, 30_000, now);
 
 const open: Backend[] = [];
 afterEach(async () => {

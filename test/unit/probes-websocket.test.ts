@@ -5,11 +5,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { handshake, websocketUrl } from "../../src/probes/websocket.js";
+import { handshake as rawHandshake, websocketUrl } from "../../src/probes/websocket.js";
 import { mintToken } from "../../src/probes/jwt.js";
 import { type Backend, type BackendBehaviour, makeTestCa, startBackend } from "../emulators/backend.js";
 import { addSecret, deploy, newScenario } from "../emulators/scenario.js";
 import { requirementOf } from "./fixtures.js";
+import { shown } from "./shown.js";
+
+const handshake = async (...args: Parameters<typeof rawHandshake>) => shown(await rawHandshake(...args));
 
 const SECRET = "ws-unit-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const closers: (() => Promise<void> | void)[] = [];

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding, Report } from "../../src/model.js";
-import { codeSpan, escapeLog, escapeMarkdown } from "../../src/report/escape.js";
+import { codeSpan, escapeLog, escapeMarkdown, inertJson } from "../../src/report/escape.js";
 import { COMMENT_LIMIT, renderMarkdown } from "../../src/report/markdown.js";
 
 const GOLDEN = join(import.meta.dirname, "../golden");
@@ -139,20 +139,38 @@ describe("rendered Markdown (golden)", () => {
 describe("escaping", () => {
   it("leaves no raw markup, mention, reference or line break", () => {
     const text = escapeMarkdown(hostile.message);
-    expect(text).not.toMatch(/[<>[\]*|\n\u202E]/);
-    expect(text).toContain("@\u200boctocat");
-    expect(text).toContain("&#35;\u200b123");
+    const outsideSpans = text.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, "");
+    expect(outsideSpans).not.toMatch(/[<>[\]*|\n\u202E@]|(?<!&)#\d|evil\.test/);
+    // What GitHub would link or notify from is in a code span, exactly as written: copied, it is still right.
+    expect(text).toContain("`@octocat`");
+    expect(text).toContain("`#123`");
+    expect(text).toContain("`[link](https://evil.test)`");
+    expect(text).not.toContain("\u200b");
+  });
+  it("an email, a gcloud member and a bare URL are copied exactly", () => {
+    expect(escapeMarkdown("--member=serviceAccount:gate@p.iam.gserviceaccount.com")).toBe(
+      "`--member=serviceAccount:gate@p.iam.gserviceaccount.com`",
+    );
+    expect(escapeMarkdown("see https://evil.example/x, or www.evil.example")).toBe("see `https://evil.example/x,` or `www.evil.example`");
   });
   it("keeps names with underscores readable, but not emphasis", () => {
     expect(escapeMarkdown("JWT_SECRET_KEY")).toBe("JWT_SECRET_KEY");
     expect(escapeMarkdown("_x_ __init__ a_b")).toBe("&#95;x&#95; &#95;&#95;init&#95;&#95; a_b");
   });
   it("code spans cannot be broken out of", () => {
-    expect(codeSpan("a`b|c\nd")).toBe("`abcd`");
+    // CommonMark: a fence longer than any backtick run inside, padded when the text starts or ends with one.
+    expect(codeSpan("a`b|c\nd")).toBe("``a`b|c d``");
+    expect(codeSpan("`rm -rf`")).toBe("`` `rm -rf` ``");
+    expect(codeSpan("a``b")).toBe("```a``b```");
+    expect(codeSpan(" x ")).toBe("`  x  `");
     expect(codeSpan("")).toBe("");
   });
   it("log lines cannot start a workflow command", () => {
     expect(escapeLog("x\n::set-output name=a::b")).toBe("x : :set-output name=a: :b");
+    // The legacy form is read anywhere in a line.
+    expect(escapeLog("ok ##[add-mask]x ###[stop-commands]tok")).toBe("ok ## [add-mask]x ### [stop-commands]tok");
+    expect(JSON.parse(inertJson(JSON.stringify({ a: "##[error]x ::warning::y" })))).toEqual({ a: "##[error]x ::warning::y" });
+    expect(inertJson(JSON.stringify({ a: "##[error]x ::warning::y" }))).not.toMatch(/##\[|::/);
   });
 });
 
