@@ -27,6 +27,8 @@ function layerOf(file: string): Layer {
     "memo.ts": "shared",
     "redact.ts": "shared",
     "wait.ts": "shared",
+    "cut.ts": "shared",
+    "shown-value.ts": "shared",
     "inputs.ts": "inputs",
   };
   return top[file] ?? "wiring";
