@@ -3,6 +3,7 @@ import type { SecretStatus } from "../gcp/secret-manager.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { SecretRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig, SecretRef } from "../model.js";
+import { credentialShape, shownValue } from "../shown-value.js";
 import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
 import { describeRevision, updateCommand } from "./describe.js";
 import { type SecretFacts, secretKey } from "./facts.js";
@@ -207,13 +208,16 @@ function invalidRef(
     ...(location ? { location } : {}),
     id: "secret.invalid_ref",
     status,
-    message: `${subject} on ${describeRevision(config)} references ${JSON.stringify(refText(ref).slice(0, 120))}, which is not a valid Secret Manager secret and version; it was not looked up`,
+    message: `${subject} on ${describeRevision(config)} references ${shownValue(refText(ref))}, which is not a valid Secret Manager secret and version; it was not looked up`,
     hint: "reference SECRET:VERSION (letters, digits, '-', '_'), or projects/NUMBER/secrets/SECRET for another project",
   };
 }
 
+/** A ref as messages quote it; a "secret name" that is really a pasted value is not quoted. */
 export function refText(ref: SecretRef): string {
-  return `${ref.project ? `projects/${ref.project}/secrets/` : ""}${ref.secret}:${ref.version}`;
+  const text = `${ref.project ? `projects/${ref.project}/secrets/` : ""}${ref.secret}:${ref.version}`;
+  const why = credentialShape(ref.secret) ?? credentialShape(text);
+  return why ? `(a secret name not shown: ${why})` : text;
 }
 
 /**

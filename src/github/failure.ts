@@ -2,6 +2,8 @@
 // the request (headers redacted by Octokit, but still more than a log needs),
 // so only the status and GitHub's one-line message are ever printed.
 
+import { deferCut } from "../cut.js";
+
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
@@ -17,7 +19,8 @@ export function isReadOnlyToken(error: unknown): boolean {
 
 export function describeGitHubError(error: unknown): string {
   const status = statusOf(error);
-  const message = gitHubMessage(error).split(/\r?\n/, 1)[0]?.slice(0, 200) ?? "";
+  // Cut after redaction (src/cut.ts): GitHub may echo what it was sent, and the log wrapper redacts first.
+  const message = deferCut(gitHubMessage(error).split(/\r?\n/, 1)[0] ?? "", 200);
   if (status === undefined) return error instanceof Error && error.name === "AbortError" ? "timed out" : message || "network error";
   if (status === 500 && /abort|timeout/i.test(message)) return "timed out";
   return `HTTP ${status}${message ? `: ${message}` : ""}`;

@@ -4,6 +4,7 @@ import type { RunContext } from "../../src/github/context.js";
 import type { GitHubSettings } from "../../src/github/publish-to-github.js";
 import type { Finding, Report } from "../../src/model.js";
 import { type GitHubEmulator, startGitHubEmulator } from "../emulators/github.js";
+import { settleCuts } from "../../src/cut.js";
 
 export const WRITE_TOKEN = "ghs_writeTokenForTests0123456789";
 export const READ_TOKEN = "ghs_readOnlyForkToken0123456789";
@@ -68,14 +69,15 @@ export function settings(overrides: Partial<GitHubSettings> = {}): GitHubSetting
   };
 }
 
+/** The log publishToGitHub writes to, seen as the run's log shows it (src/publish.ts redacts, which settles deferred cuts). */
 export function recordingLog() {
   const lines: { level: "info" | "warning"; text: string }[] = [];
   return {
     lines,
     warnings: () => lines.filter((line) => line.level === "warning").map((line) => line.text),
     log: {
-      info: (text: string) => lines.push({ level: "info", text }),
-      warning: (text: string) => lines.push({ level: "warning", text }),
+      info: (text: string) => lines.push({ level: "info", text: settleCuts(text, []) }),
+      warning: (text: string) => lines.push({ level: "warning", text: settleCuts(text, []) }),
     },
   };
 }

@@ -59,7 +59,7 @@ export function parseCredentialText(text: string, origin: string): Record<string
     }
   }
   throw authError(
-    `${origin} is not a JSON object (${trimmed.length} characters, content not shown)`,
+    `${origin} is not a JSON object (content not shown)`,
     "paste the whole key or credential configuration file, as JSON or base64 of it; prefer Workload Identity Federation over keys",
   );
 }
