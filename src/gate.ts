@@ -6,6 +6,8 @@ import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
+import { checkRollout } from "./checks/rollout.js";
+import { checkSecretVolumesWithoutSecret } from "./checks/secret-volumes.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, secretRefsOf } from "./collect/iam.js";
@@ -116,7 +118,9 @@ function configChecks(
   accessor: AccessorFacts | undefined,
 ): Finding[] {
   return [
+    ...checkRollout(config),
     ...(config.notes ?? []),
+    ...checkSecretVolumesWithoutSecret(config),
     ...checkEnv(config, requirement),
     ...checkSecrets(config, requirement, vault.facts),
     ...checkOtherSecretRefs(config, requirement, vault.facts),
