@@ -65,7 +65,7 @@ export interface RevisionConfig {
 export interface ReadyFacts {
   state: "ready" | "failed" | "in_progress";
   /** Cloud Run's reason codes (`SECRETS_ACCESS_CHECK_FAILED`), checked to be codes. */
-  reasons: string[];
+  reasons: readonly string[];
   /** Cloud Run's own words: untrusted text, escaped and redacted before it is shown. */
   message?: string;
 }

@@ -5,12 +5,12 @@ import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import { memo } from "../memo.js";
 import type { RevisionSelector } from "../inputs.js";
-import type { RevisionConfig } from "../model.js";
+import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
-import { revisionConfig, rolloutFacts } from "./cloud-run-revision.js";
+import { rolloutFacts } from "./cloud-run-rollout.js";
 import { type PickedRevision, pickRevisions } from "./cloud-run-traffic.js";
 import { conditionState } from "./enums.js";
-import { badAnswer, type ServiceTarget } from "./names.js";
+import { badAnswer, revisionId, type ServiceTarget, secretRefParts, serviceAccountEmail } from "./names.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
 
@@ -178,6 +178,65 @@ async function call<T>(what: string, request: () => Promise<{ data: T }>): Promi
 function isReady(revision: Revision): boolean {
   const ready = revision.conditions?.find((condition) => condition?.type === "Ready");
   return conditionState(ready?.state) === "CONDITION_SUCCEEDED";
+}
+
+/** Flatten a v2 Revision into the gate's facts. */
+export function revisionConfig(target: ServiceTarget, revision: Revision, url: string | undefined): RevisionConfig {
+  const id = revisionId(revision.name, target);
+  const containers = revision.containers ?? [];
+  const env: EnvEntry[] = [];
+  containers.forEach((container, index) => {
+    const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
+    for (const variable of container.env ?? []) {
+      if (!variable.name) continue;
+      const ref = variable.valueSource?.secretKeyRef;
+      if (ref?.secret) env.push({ name: variable.name, container: containerName, secret: secretRef(ref.secret, ref.version) });
+      else env.push({ name: variable.name, container: containerName, value: variable.value ?? "" });
+    }
+  });
+  const secretVolumes: SecretVolume[] = [];
+  const withoutSecret: NonNullable<RevisionConfig["secretVolumesWithoutSecret"]> = [];
+  for (const volume of revision.volumes ?? []) {
+    const secret = volume.secret;
+    if (!volume.name || !secret) continue;
+    const mounts = containers.flatMap((container, index) =>
+      (container.volumeMounts ?? [])
+        .filter((mount) => mount.name === volume.name)
+        .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
+    );
+    // Cloud Run requires the secret; an answer without one is reported, never silently skipped.
+    if (!secret.secret) {
+      withoutSecret.push({ volume: volume.name, mounts });
+      continue;
+    }
+    const items = secret.items?.length ? secret.items : [{ version: "latest", path: undefined }];
+    for (const item of items) {
+      secretVolumes.push({
+        volume: volume.name,
+        mounts,
+        ref: secretRef(secret.secret, item.version),
+        ...(item.path ? { path: item.path } : {}),
+      });
+    }
+  }
+  return {
+    source: "live",
+    project: target.project,
+    region: target.region,
+    service: target.service,
+    revision: `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/${id}`,
+    ...(revision.serviceAccount ? { serviceAccount: serviceAccountEmail(revision.serviceAccount) } : {}),
+    ...(url ? { url } : {}),
+    containers: containers.map((container, index) => container.name || `#${index}`),
+    env,
+    secretVolumes,
+    ...(withoutSecret.length ? { secretVolumesWithoutSecret: withoutSecret } : {}),
+  };
+}
+
+/** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */
+export function secretRef(secret: string, version: string | null | undefined): SecretRef {
+  return secretRefParts(secret, version);
 }
 
 export function shortName(resource: string): string {

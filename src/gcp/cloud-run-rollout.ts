@@ -1,11 +1,11 @@
-// A Cloud Run v2 Revision as the gate's facts: every container's env vars and
-// secret refs (env and volumes), and how Cloud Run reports its rollout. Every
-// name is checked against its grammar on the way in (./names.ts).
+// How Cloud Run reports a rollout, as facts: the Ready condition of the revision
+// under test, of the service, and of the newest revision when it is another one
+// (src/checks/rollout.ts turns them into findings).
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import type { RevisionSelector } from "../inputs.js";
-import type { EnvEntry, ReadyFacts, RevisionConfig, RolloutFacts, SecretRef, SecretVolume } from "../model.js";
+import type { ReadyFacts, RolloutFacts } from "../model.js";
 import { commonReason, conditionState, revisionReason } from "./enums.js";
-import { revisionId, type ServiceTarget, secretRefParts, serviceAccountEmail } from "./names.js";
+import { revisionId, type ServiceTarget } from "./names.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
@@ -16,65 +16,6 @@ type Condition = run_v2.Schema$GoogleCloudRunV2Condition;
  * the report's redaction could keep the start of a secret the message echoes.
  */
 const MAX_MESSAGE_CHARS = 4000;
-
-/** Flatten a v2 Revision into the gate's facts. */
-export function revisionConfig(target: ServiceTarget, revision: Revision, url: string | undefined): RevisionConfig {
-  const id = revisionId(revision.name, target);
-  const containers = revision.containers ?? [];
-  const env: EnvEntry[] = [];
-  containers.forEach((container, index) => {
-    const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
-    for (const variable of container.env ?? []) {
-      if (!variable.name) continue;
-      const ref = variable.valueSource?.secretKeyRef;
-      if (ref?.secret) env.push({ name: variable.name, container: containerName, secret: secretRef(ref.secret, ref.version) });
-      else env.push({ name: variable.name, container: containerName, value: variable.value ?? "" });
-    }
-  });
-  const secretVolumes: SecretVolume[] = [];
-  const withoutSecret: NonNullable<RevisionConfig["secretVolumesWithoutSecret"]> = [];
-  for (const volume of revision.volumes ?? []) {
-    const secret = volume.secret;
-    if (!volume.name || !secret) continue;
-    const mounts = containers.flatMap((container, index) =>
-      (container.volumeMounts ?? [])
-        .filter((mount) => mount.name === volume.name)
-        .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
-    );
-    // Cloud Run requires the secret; an answer without one is reported, never silently skipped.
-    if (!secret.secret) {
-      withoutSecret.push({ volume: volume.name, mounts });
-      continue;
-    }
-    const items = secret.items?.length ? secret.items : [{ version: "latest", path: undefined }];
-    for (const item of items) {
-      secretVolumes.push({
-        volume: volume.name,
-        mounts,
-        ref: secretRef(secret.secret, item.version),
-        ...(item.path ? { path: item.path } : {}),
-      });
-    }
-  }
-  return {
-    source: "live",
-    project: target.project,
-    region: target.region,
-    service: target.service,
-    revision: `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/${id}`,
-    ...(revision.serviceAccount ? { serviceAccount: serviceAccountEmail(revision.serviceAccount) } : {}),
-    ...(url ? { url } : {}),
-    containers: containers.map((container, index) => container.name || `#${index}`),
-    env,
-    secretVolumes,
-    ...(withoutSecret.length ? { secretVolumesWithoutSecret: withoutSecret } : {}),
-  };
-}
-
-/** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */
-export function secretRef(secret: string, version: string | null | undefined): SecretRef {
-  return secretRefParts(secret, version);
-}
 
 /** The revision's Ready state, the service's, and the newest revision's when it is another one. */
 export function rolloutFacts(
