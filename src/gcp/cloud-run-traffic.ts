@@ -3,7 +3,7 @@
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import type { RevisionSelector } from "../inputs.js";
-import { trafficType } from "./enums.js";
+import { conditionState, trafficType } from "./enums.js";
 import { revisionId, type ServiceTarget, serviceUrl } from "./names.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
@@ -50,8 +50,11 @@ export function pickRevisions(service: Service, selector: RevisionSelector, targ
     });
   switch (selector.kind) {
     case "latest-ready":
-      if (!latestReady) throw noReady();
-      return [picked(latestReady)];
+      if (latestReady) return [picked(latestReady)];
+      // A first deploy that failed: no revision ever served, and the failed one is the answer (a
+      // failure that says why). One still starting leaves nothing to decide yet.
+      if (latestCreated && conditionState(service.terminalCondition?.state) === "CONDITION_FAILED") return [picked(latestCreated)];
+      throw noReady();
     case "latest-created":
       if (!latestCreated) throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no revision yet`);
       return [picked(latestCreated)];

@@ -171,6 +171,31 @@ describe("live answers", () => {
       expect(run.stdout.split("\n").some((line) => line.startsWith("::add-mask::x"))).toBe(false);
     });
 
+    it("latest-ready on a first deploy that failed: a failure naming the failed revision, not 'cannot decide'", async () => {
+      const failed = deploy(world.scenario, SERVICE, {
+        url,
+        ...GOOD,
+        failed: { reason: "CONTAINER_MISSING", message: "Image 'us-docker.pkg.dev/x/app:v1' not found." },
+      });
+
+      const run = await runAction(world.inputs(manifest));
+
+      const [first] = checksOf(run.outputs);
+      expect(first).toMatchObject({ id: "revision.not_ready", status: "fail", subject: failed });
+      expect(first!.message).toContain("CONTAINER_MISSING");
+      expect(first!.message).toContain("not found.");
+      expect(run.outputs.result).toBe("fail");
+    });
+
+    it("latest-ready on a first deploy still starting stays 'cannot decide yet'", async () => {
+      deploy(world.scenario, SERVICE, { url, ...GOOD, rolling: true });
+
+      const run = await runAction(world.inputs(manifest));
+
+      expect(run.outputs.result).toBe("error");
+      expect(run.stdout).toContain("has no ready revision");
+    });
+
     it("the service's terminal condition failed is a failure with its reason and message", async () => {
       deploy(world.scenario, SERVICE, { url, ...GOOD });
       service().terminalCondition = {
