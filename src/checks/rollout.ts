@@ -28,7 +28,7 @@ export function checkRollout(config: RevisionConfig): Finding[] {
       status: FOLLOWS_ROLLOUT.has(rollout.selector) ? "fail" : "warn",
       subject: failure.subject,
       message: `${failure.what} failed${why(failure.facts)}${rollout.latestReady ? `; ${config.service} still serves ${rollout.latestReady}` : ""}`,
-      hint: `read the failed revision's logs in Cloud Logging, fix the cause and deploy again; the checks below are of ${describeRevision(config)}`,
+      hint: `read the failed revision's logs in Cloud Logging, fix the cause and deploy again; the other checks here are of ${describeRevision(config)}, which still serves`,
     });
   } else if (rollout.revision.state !== "failed" && (rollout.service.reconciling || rollout.latestCreated !== rollout.latestReady)) {
     findings.push({
