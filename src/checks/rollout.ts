@@ -23,12 +23,13 @@ export function checkRollout(config: RevisionConfig): Finding[] {
   }
   const failure = failedRollout(rollout, id);
   if (failure) {
+    const follows = FOLLOWS_ROLLOUT.has(rollout.selector);
     findings.push({
       id: "revision.rollout_failed",
-      status: FOLLOWS_ROLLOUT.has(rollout.selector) ? "fail" : "warn",
+      status: follows ? "fail" : "warn",
       subject: failure.subject,
       message: `${failure.what} failed${why(failure.facts)}${rollout.latestReady ? `; ${config.service} still serves ${rollout.latestReady}` : ""}`,
-      hint: `read the failed revision's logs in Cloud Logging, fix the cause and deploy again; the other checks here are of ${describeRevision(config)}, which still serves`,
+      hint: `read the failed revision's logs in Cloud Logging, fix the cause and deploy again; the other checks here are of ${describeRevision(config)}${follows ? ", which still serves" : ""}`,
     });
   } else if (rollout.revision.state !== "failed" && (rollout.service.reconciling || rollout.latestCreated !== rollout.latestReady)) {
     findings.push({
