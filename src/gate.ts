@@ -7,6 +7,8 @@ import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey, secretTextOf } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
+import { checkRollout } from "./checks/rollout.js";
+import { checkSecretVolumesWithoutSecret } from "./checks/secret-volumes.js";
 import { checkOtherSecretRefs, checkSecrets, type ProjectNumbers } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
@@ -137,10 +139,12 @@ function configChecks(
   accessor: AccessorFacts | undefined,
 ): Finding[] {
   return [
+    ...checkRollout(config),
     ...(config.notes ?? []),
     ...checkContainer(config, requirement),
     // A candidate file's duplicates are reported by its reader, with their lines.
     ...(config.source === "live" ? checkDuplicateEnv(config) : []),
+    ...checkSecretVolumesWithoutSecret(config),
     ...checkEnv(config, requirement, secretTextOf(vault.facts, vault.values, config.project)),
     ...checkSecrets(config, requirement, vault.facts, numbers),
     ...checkOtherSecretRefs(config, requirement, vault.facts),

@@ -60,6 +60,33 @@ export interface RevisionConfig {
   secretVolumes: SecretVolume[];
   /** Problems met while reading the config that are findings, not errors. */
   notes?: Finding[];
+  /** How Cloud Run reports the revision and the service's rollout (live mode). */
+  rollout?: RolloutFacts;
+  /** Secret volumes whose source names no secret: what they mount cannot be checked. */
+  secretVolumesWithoutSecret?: { volume: string; mounts: { container: string; mountPath: string }[] }[];
+}
+
+/** A Ready condition as Cloud Run reports it. */
+export interface ReadyFacts {
+  state: "ready" | "failed" | "in_progress";
+  /** Cloud Run's reason codes (`SECRETS_ACCESS_CHECK_FAILED`), checked to be codes. */
+  reasons: readonly string[];
+  /** Cloud Run's own words: untrusted text, escaped and redacted before it is shown. */
+  message?: string;
+}
+
+export interface RolloutFacts {
+  /** How the revision under test was picked: a failed newer revision concerns latest-ready and serving. */
+  selector: "latest-ready" | "latest-created" | "serving" | "named" | "tag";
+  /** The revision under test. */
+  revision: ReadyFacts;
+  /** The service's terminal condition, and whether Cloud Run is still reconciling it. */
+  service: ReadyFacts & { reconciling: boolean };
+  /** Revision ids (short). */
+  latestCreated?: string;
+  latestReady?: string;
+  /** The latest created revision, when it is not the latest ready one nor the one under test. */
+  newest?: ReadyFacts & { revision: string };
 }
 
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";

@@ -5,21 +5,21 @@ import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import { memo } from "../memo.js";
 import type { RevisionSelector } from "../inputs.js";
-import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
+import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
+import { rolloutFacts } from "./cloud-run-rollout.js";
+import { type PickedRevision, pickRevisions } from "./cloud-run-traffic.js";
+import { conditionState } from "./enums.js";
+import { badAnswer, revisionId, type ServiceTarget, secretRefParts, serviceAccountEmail } from "./names.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
+
+export type { ServiceTarget } from "./names.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 /** Revisions list newest first: a deploy's revision and the one before it are nearly always on the first page. */
 const RECENT_REVISIONS = 10;
 type Revision = run_v2.Schema$GoogleCloudRunV2Revision;
-
-export interface ServiceTarget {
-  project: string;
-  region: string;
-  service: string;
-}
 
 export interface CloudRun {
   /**
@@ -83,19 +83,30 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
       api.get<RevisionPage>(`v2/${parent}/revisions`, signal, { pageSize: RECENT_REVISIONS, ...(pageToken ? { pageToken } : {}) }),
     );
 
+  /** A revision from the first page of the list, or read on its own. */
+  const revisionNamed = async (name: string, listed: Revision[], signal: AbortSignal): Promise<Revision> =>
+    listed.find((candidate) => typeof candidate?.name === "string" && shortName(candidate.name) === shortName(name)) ??
+    (await call(`Cloud Run revision ${shortName(name)}`, () => api.get<Revision>(`v2/${name}`, signal)));
+
   async function readRevision(
     target: ServiceTarget,
+    selector: RevisionSelector,
     service: Service,
-    picked: { name: string; url: string | undefined },
+    picked: PickedRevision,
     listed: Revision[],
     signal: AbortSignal,
   ): Promise<RevisionConfig> {
-    const revision =
-      listed.find((candidate) => shortName(candidate.name ?? "") === shortName(picked.name)) ??
-      (await call(`Cloud Run revision ${shortName(picked.name)}`, () => api.get<Revision>(`v2/${picked.name}`, signal)));
+    const revision = await revisionNamed(picked.name, listed, signal);
     const config = revisionConfig(target, revision, picked.url);
-    const notes = rolloutNotes(service, revision);
-    return notes.length ? { ...config, notes } : config;
+    if (shortName(config.revision) !== shortName(picked.name)) throw badAnswer("Cloud Run", "a revision name", revision.name);
+    // Whether the newest deploy failed or is still rolling out: only asked when it is neither the
+    // revision under test nor the latest ready one (then it is ready by definition).
+    const created = service.latestCreatedRevision ?? undefined;
+    const newest =
+      created && shortName(created) !== shortName(service.latestReadyRevision ?? "") && shortName(created) !== shortName(picked.name)
+        ? await revisionNamed(`${serviceNameOf(target)}/revisions/${shortName(created)}`, listed, signal).catch(() => undefined)
+        : undefined;
+    return { ...config, rollout: rolloutFacts(target, selector, service, revision, newest) };
   }
 
   /** The newest ready revision older than `current`, from the pages already read and at most a few more. */
@@ -110,7 +121,8 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
     let passedCurrent = false;
     for (let pages = 1; ; pages++) {
       for (const revision of page.revisions ?? []) {
-        if (shortName(revision.name ?? "") === shortName(current)) passedCurrent = true;
+        if (typeof revision?.name !== "string") continue;
+        if (shortName(revision.name) === shortName(current)) passedCurrent = true;
         else if (passedCurrent && isReady(revision)) return revisionConfig(target, revision, undefined);
       }
       if (!page.nextPageToken || pages >= 5) return undefined;
@@ -125,7 +137,7 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
         region: target.region,
         service: target.service,
       });
-      const serviceName = `projects/${target.project}/locations/${target.region}/services/${target.service}`;
+      const serviceName = serviceNameOf(target);
       // The newest revisions, asked alongside the service: they nearly always include the revision to
       // check and the one before it, which saves a round trip and a request per service. Without
       // them (an error, an older revision) the revision is read on its own.
@@ -137,13 +149,15 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
       const single = picked.length === 1 && options.previous ? picked[0]?.name : undefined;
       // The before/after lookup is a nice-to-have: it never fails the run.
       const [configs, previous] = await Promise.all([
-        Promise.all(picked.map((revision) => readRevision(target, service, revision, listed, signal))),
+        Promise.all(picked.map((revision) => readRevision(target, selector, service, revision, listed, signal))),
         single ? readPrevious(target, serviceName, single, firstPage, signal).catch(() => undefined) : undefined,
       ]);
       return configs.map((config) => ({ config, ...(previous ? { previous } : {}) }));
     },
   };
 }
+
+const serviceNameOf = (target: ServiceTarget) => `projects/${target.project}/locations/${target.region}/services/${target.service}`;
 
 async function call<T>(what: string, request: () => Promise<{ data: T }>): Promise<T> {
   let data: T;
@@ -162,103 +176,13 @@ async function call<T>(what: string, request: () => Promise<{ data: T }>): Promi
 }
 
 function isReady(revision: Revision): boolean {
-  const ready = revision.conditions?.find((condition) => condition.type === "Ready");
-  return ready?.state === "CONDITION_SUCCEEDED" || (ready?.state as unknown) === 2;
-}
-
-/** A rollout still in progress or a revision that never became ready is worth saying before anything else. */
-function rolloutNotes(service: Service, revision: Revision): Finding[] {
-  const notes: Finding[] = [];
-  if (!isReady(revision)) {
-    notes.push({
-      id: "revision.not_ready",
-      status: "fail",
-      subject: shortName(revision.name ?? ""),
-      message: `revision ${shortName(revision.name ?? "")} is not ready${readyMessage(revision)}`,
-      hint: "read the revision's logs in Cloud Logging; a secret the runtime account cannot read also stops a revision from starting",
-    });
-  }
-  if (service.reconciling || (service.latestCreatedRevision && service.latestCreatedRevision !== service.latestReadyRevision)) {
-    notes.push({
-      id: "revision.rollout_in_progress",
-      status: "warn",
-      message: `a rollout is in progress: latest created ${shortName(service.latestCreatedRevision ?? "")} is not the latest ready ${shortName(service.latestReadyRevision ?? "(none)")}`,
-      hint: "run the gate after the deploy step finishes, or check revision: latest-created",
-    });
-  }
-  return notes;
-}
-
-function readyMessage(revision: Revision): string {
-  const ready = revision.conditions?.find((condition) => condition.type === "Ready");
-  const reason = ready?.reason ?? ready?.revisionReason;
-  return reason && /^[A-Z_]{2,60}$/.test(reason) ? ` (${reason})` : "";
-}
-
-/** Which revision(s) to read, and the URL that serves each. */
-export function pickRevisions(
-  service: Service,
-  selector: RevisionSelector,
-  target: ServiceTarget,
-): { name: string; url: string | undefined }[] {
-  const base = `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/`;
-  const full = (revision: string) => {
-    // Names come back from the API: only this service's revisions, with plain ids, are ever requested.
-    // The API may spell the project as its number; the revision id is what identifies it.
-    const id = /^projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+\/revisions\/([^/]+)$/.exec(revision)?.[1] ?? revision;
-    assertSafeSegments(`Cloud Run service ${target.service}`, { revision: id });
-    return `${base}${id}`;
-  };
-  const serviceUrl = service.uri ?? service.urls?.[0] ?? undefined;
-  // Probing the service URL only tests a revision that takes all of its traffic; otherwise use its tag URL, or none.
-  const url = (revision: string) => probeUrl(service, revision, serviceUrl);
-  switch (selector.kind) {
-    case "latest-ready": {
-      if (!service.latestReadyRevision) {
-        throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no ready revision (the first deploy may have failed)`, {
-          hint: "check the revision's logs; use revision: latest-created to check the failed one",
-        });
-      }
-      return [{ name: full(service.latestReadyRevision), url: url(service.latestReadyRevision) }];
-    }
-    case "latest-created":
-      if (!service.latestCreatedRevision) throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no revision yet`);
-      return [{ name: full(service.latestCreatedRevision), url: url(service.latestCreatedRevision) }];
-    case "named":
-      return [{ name: full(selector.name), url: url(selector.name) }];
-    case "serving": {
-      const serving = (service.trafficStatuses ?? []).filter((status) => (status.percent ?? 0) > 0);
-      const names = serving.map((status) => status.revision || service.latestReadyRevision).filter((name): name is string => Boolean(name));
-      if (names.length === 0)
-        throw new GateError("GCP_NOT_FOUND", `service ${target.service} serves no traffic`, { hint: "use revision: latest-ready" });
-      return [...new Set(names)].map((name) => ({ name: full(name), url: url(name) }));
-    }
-    case "tag": {
-      const tagged = (service.trafficStatuses ?? []).find((status) => status.tag === selector.tag);
-      const revision = tagged?.revision ?? (service.traffic ?? []).find((traffic) => traffic.tag === selector.tag)?.revision;
-      if (!tagged || !revision) {
-        throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no traffic tag "${selector.tag}"`, {
-          hint: "deploy with --no-traffic --tag=<tag> first, or check the tag input",
-        });
-      }
-      return [{ name: full(revision), url: tagged.uri ?? undefined }];
-    }
-  }
-}
-
-function probeUrl(service: Service, revision: string, serviceUrl: string | undefined): string | undefined {
-  const id = shortName(revision);
-  const statuses = (service.trafficStatuses ?? []).map((status) => ({
-    ...status,
-    // A "latest" target may leave the revision out: it means the latest ready one.
-    revision: status.revision || (String(status.type).endsWith("LATEST") ? shortName(service.latestReadyRevision ?? "") : ""),
-  }));
-  if (statuses.some((status) => status.revision === id && (status.percent ?? 0) >= 100)) return serviceUrl;
-  return statuses.find((status) => status.revision === id && status.uri)?.uri ?? undefined;
+  const ready = revision.conditions?.find((condition) => condition?.type === "Ready");
+  return conditionState(ready?.state) === "CONDITION_SUCCEEDED";
 }
 
 /** Flatten a v2 Revision into the gate's facts. */
 export function revisionConfig(target: ServiceTarget, revision: Revision, url: string | undefined): RevisionConfig {
+  const id = revisionId(revision.name, target);
   const containers = revision.containers ?? [];
   const env: EnvEntry[] = [];
   let ingressContainer: string | undefined;
@@ -274,14 +198,20 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     }
   });
   const secretVolumes: SecretVolume[] = [];
+  const withoutSecret: NonNullable<RevisionConfig["secretVolumesWithoutSecret"]> = [];
   for (const volume of revision.volumes ?? []) {
     const secret = volume.secret;
-    if (!volume.name || !secret?.secret) continue;
+    if (!volume.name || !secret) continue;
     const mounts = containers.flatMap((container, index) =>
       (container.volumeMounts ?? [])
         .filter((mount) => mount.name === volume.name)
         .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
     );
+    // Cloud Run requires the secret; an answer without one is reported, never silently skipped.
+    if (!secret.secret) {
+      withoutSecret.push({ volume: volume.name, mounts });
+      continue;
+    }
     const items = secret.items?.length ? secret.items : [{ version: "latest", path: undefined }];
     for (const item of items) {
       secretVolumes.push({
@@ -297,22 +227,20 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     project: target.project,
     region: target.region,
     service: target.service,
-    revision: revision.name ?? "",
-    ...(revision.serviceAccount ? { serviceAccount: revision.serviceAccount } : {}),
+    revision: `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/${id}`,
+    ...(revision.serviceAccount ? { serviceAccount: serviceAccountEmail(revision.serviceAccount) } : {}),
     ...(url ? { url } : {}),
     containers: containers.map((container, index) => container.name || `#${index}`),
     ...(ingressContainer !== undefined ? { ingressContainer } : {}),
     env,
     secretVolumes,
+    ...(withoutSecret.length ? { secretVolumesWithoutSecret: withoutSecret } : {}),
   };
 }
 
-/** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it. */
+/** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */
 export function secretRef(secret: string, version: string | null | undefined): SecretRef {
-  const match = /^projects\/([^/]+)\/secrets\/([^/]+)$/.exec(secret);
-  const resolvedVersion = version || "latest";
-  if (match) return { project: match[1] ?? "", secret: match[2] ?? "", version: resolvedVersion };
-  return { secret, version: resolvedVersion };
+  return secretRefParts(secret, version);
 }
 
 export function shortName(resource: string): string {

@@ -7,6 +7,8 @@ import { GateError } from "../errors.js";
 import type { SecretRef } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { crc32c } from "./crc32c.js";
+import { secretVersionState } from "./enums.js";
+import { isSecretVersionRef, secretVersionName } from "./names.js";
 import { assertSafeSegments, isSafeSegment } from "./request.js";
 import { googleRest } from "./rest.js";
 
@@ -46,9 +48,10 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
   const api = googleRest(auth, endpoint, SECRET_MANAGER);
   const versionName = (ref: SecretRef, project: string) =>
     `projects/${ref.project ?? project}/secrets/${ref.secret}/versions/${ref.version}`;
+  // Both grammars: the path segment rule (request.ts) and Secret Manager's own (names.ts).
   const safe = (ref: SecretRef, project: string) =>
     [ref.project ?? project, ref.secret, ref.version].every(isSafeSegment) &&
-    /^(latest|[1-9][0-9]*|[A-Za-z][A-Za-z0-9_-]*)$/.test(ref.version);
+    isSecretVersionRef(ref.project ?? project, ref.secret, ref.version);
   async function accessVersion(ref: SecretRef, defaultProject: string, signal: AbortSignal) {
     assertSafeSegments(`reading secret ${ref.secret}:${ref.version}`, {
       project: ref.project ?? defaultProject,
@@ -80,7 +83,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
         { hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between" },
       );
     }
-    return { value: new Uint8Array(bytes), resolvedVersion: typeof answer.name === "string" ? answer.name : name };
+    return { value: new Uint8Array(bytes), resolvedVersion: answer.name === undefined ? name : secretVersionName(answer.name, ref.secret) };
   }
 
   return {
@@ -90,11 +93,14 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
       try {
         const { data } = await api.get<secretmanager_v1.Schema$SecretVersion>(`v1/${name}`, signal);
         if (typeof data !== "object" || data === null) throw notJson(`Secret Manager version ${ref.secret}:${ref.version}`);
-        const resolvedVersion = typeof data.name === "string" ? data.name : name;
-        if (data.state === "DISABLED") return { status: "version_disabled", resolvedVersion };
-        if (data.state === "DESTROYED") return { status: "version_destroyed", resolvedVersion };
+        const resolvedVersion = data.name === undefined ? name : secretVersionName(data.name, ref.secret);
+        // By name or, as `enum-encoding=int` writes it, by number.
+        const state = secretVersionState(data.state);
+        if (state === "DISABLED") return { status: "version_disabled", resolvedVersion };
+        if (state === "DESTROYED") return { status: "version_destroyed", resolvedVersion };
         return { status: "ok", resolvedVersion };
       } catch (error) {
+        if (error instanceof GateError) throw error;
         const { status } = apiFailure(error);
         if (status === 403) return { status: "access_denied" };
         if (status !== 404) throw apiError(error, `Secret Manager version ${ref.secret}:${ref.version}`);

@@ -36,12 +36,15 @@ describe("revision selection", () => {
     expect(run.outputs.result).toBe("pass");
   });
 
-  it("a failed rollout: latest-ready is the old revision and the report says a rollout is not done; latest-created fails", async () => {
-    deploy(world.scenario, "backend-staging", { url, ...GOOD });
+  it("a failed rollout: latest-ready checks the old revision and fails naming the failed one; latest-created fails", async () => {
+    const serving = deploy(world.scenario, "backend-staging", { url, ...GOOD });
     const broken = deploy(world.scenario, "backend-staging", { url, ...BAD, notReady: true });
 
     const ready = await runAction(world.inputs(manifest));
-    expect(reportOf(ready.outputs).services[0]!.checks.map((check) => check.id)).toContain("revision.rollout_in_progress");
+    const [readyService] = reportOf(ready.outputs).services;
+    expect(short(readyService!.revision)).toBe(serving);
+    expect(readyService!.checks.find((check) => check.id === "revision.rollout_failed")).toMatchObject({ status: "fail", subject: broken });
+    expect(ready.outputs.result).toBe("fail");
 
     const created = await runAction(world.inputs(manifest, { revision: "latest-created" }));
     const [service] = reportOf(created.outputs).services;

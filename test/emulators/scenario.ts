@@ -29,6 +29,11 @@ export interface Scenario {
   secretPolicies: Map<string, PolicyBinding[]>;
   /** The gate's identity may not read IAM policies (getIamPolicy → 403). */
   policiesDenied: boolean;
+  /**
+   * How the Cloud Run and Secret Manager emulators write enum fields: by name (the JSON default),
+   * or as their proto numbers, as the APIs answer `$alt=json;enum-encoding=int`.
+   */
+  enumEncoding: "name" | "int";
 }
 
 export interface PolicyBinding {
@@ -61,6 +66,7 @@ export function newScenario(overrides: Partial<Pick<Scenario, "project" | "proje
     ],
     secretPolicies: new Map(),
     policiesDenied: false,
+    enumEncoding: "name",
   };
 }
 
@@ -70,10 +76,16 @@ export interface DeploySpec {
   secrets?: Record<string, string>;
   url?: string;
   serviceAccount?: string;
-  /** Leave the new revision not ready (a failed rollout). */
+  /** Leave the new revision not ready (a failed rollout), with a generic reason. */
   notReady?: boolean;
+  /** The new revision failed, with the reason and message Cloud Run gives (a failed rollout). */
+  failed?: { reason?: string; revisionReason?: string; message: string };
+  /** The new revision is still starting: Cloud Run is reconciling the service (a rollout in progress). */
+  rolling?: boolean;
   /** Deploy with --no-traffic --tag=<tag>. */
   tag?: string;
+  /** Secret volumes (`--set-secrets=/path=secret:version`); `secret` left out writes the volume without its secret id. */
+  secretVolumes?: { name: string; mountPath: string; secret?: string; items?: { version?: string; path?: string }[] }[];
 }
 
 /** Deploy a new revision, as `gcloud run deploy` would: it becomes latest created, and (if ready) latest ready and serving. */
@@ -89,6 +101,9 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
       return { name, valueSource: { secretKeyRef: { secret: ref.slice(0, colon), version: ref.slice(colon + 1) } } };
     }),
   ];
+  const failure = spec.failed ?? (spec.notReady ? { reason: "REVISION_FAILED", message: "Revision failed to start." } : undefined);
+  const readyState = failure ? "CONDITION_FAILED" : spec.rolling ? "CONDITION_RECONCILING" : "CONDITION_SUCCEEDED";
+  const volumes = spec.secretVolumes ?? [];
   const revision: Revision = {
     name: `${base}/revisions/${revisionId}`,
     uid: `uid-${revisionId}`,
@@ -100,13 +115,31 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
         image: `us-docker.pkg.dev/${scenario.project}/app/${serviceName}:v${generation}`,
         env,
         ports: [{ containerPort: 8080 }],
+        ...(volumes.length ? { volumeMounts: volumes.map((volume) => ({ name: volume.name, mountPath: volume.mountPath })) } : {}),
       },
     ],
-    conditions: [{ type: "Ready", state: spec.notReady ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED" }],
+    ...(volumes.length
+      ? {
+          volumes: volumes.map((volume) => ({
+            name: volume.name,
+            secret: { ...(volume.secret !== undefined ? { secret: volume.secret } : {}), ...(volume.items ? { items: volume.items } : {}) },
+          })),
+        }
+      : {}),
+    reconciling: Boolean(spec.rolling),
+    conditions: [
+      {
+        type: "Ready",
+        state: readyState,
+        ...(failure?.reason ? { reason: failure.reason } : {}),
+        ...(failure?.revisionReason ? { revisionReason: failure.revisionReason } : {}),
+        ...(failure ? { message: failure.message, severity: "ERROR" } : {}),
+      },
+    ],
   };
   const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
   const previous = existing?.service;
-  const ready = !spec.notReady;
+  const ready = readyState === "CONDITION_SUCCEEDED";
   const taggedUri = spec.tag ? `${url.replace("://", `://${spec.tag}---`)}` : undefined;
   const servingRevision = spec.tag || !ready ? previous?.latestReadyRevision : revision.name;
   const service: Service = {
@@ -116,7 +149,16 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
     generation: String(generation),
     latestCreatedRevision: revision.name ?? null,
     latestReadyRevision: ready ? (revision.name ?? null) : (previous?.latestReadyRevision ?? null),
-    reconciling: false,
+    reconciling: Boolean(spec.rolling),
+    // As Cloud Run words the service's Ready condition after a rollout that failed.
+    terminalCondition: failure
+      ? {
+          type: "Ready",
+          state: "CONDITION_FAILED",
+          reason: "REVISION_FAILED",
+          message: `Revision '${revisionId}' is not ready and cannot serve traffic. ${failure.message}`,
+        }
+      : { type: "Ready", state: spec.rolling ? "CONDITION_RECONCILING" : "CONDITION_SUCCEEDED" },
     template: { containers: revision.containers ?? [], serviceAccount: revision.serviceAccount ?? null },
     trafficStatuses: [
       ...(servingRevision ? [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: shortName(servingRevision), percent: 100 }] : []),

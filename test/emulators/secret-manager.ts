@@ -6,6 +6,8 @@ import { type EmulatorServer, googleError, requireBearer, serveJson } from "./ht
 import type { Scenario } from "./scenario.js";
 
 const PATH = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+)(?:\/versions(?:\/([^/:]+))?)?(:access)?$/;
+/** google/cloud/secretmanager/v1/resources.proto SecretVersion.State (0 is STATE_UNSPECIFIED). */
+const VERSION_STATE_NUMBERS = { ENABLED: 1, DISABLED: 2, DESTROYED: 3 } as const;
 const POLICY = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+):getIamPolicy$/;
 
 export function startSecretManagerEmulator(scenario: Scenario): Promise<EmulatorServer> {
@@ -32,11 +34,15 @@ export function startSecretManagerEmulator(scenario: Scenario): Promise<Emulator
     if (!versions)
       return { status: 404, body: googleError(404, `Secret [projects/${scenario.projectNumber}/secrets/${secretId}] not found.`) };
     const secretName = `projects/${scenario.projectNumber}/secrets/${secretId}`;
-    const describe = (index: number): secretmanager_v1.Schema$SecretVersion => ({
-      name: `${secretName}/versions/${index + 1}`,
-      state: versions[index]?.state ?? "ENABLED",
-      createTime: new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
-    });
+    const describe = (index: number): secretmanager_v1.Schema$SecretVersion => {
+      const state = versions[index]?.state ?? "ENABLED";
+      return {
+        name: `${secretName}/versions/${index + 1}`,
+        // SecretVersion.State's proto numbers, as `enum-encoding=int` answers (the Schema types only know names).
+        state: scenario.enumEncoding === "int" ? (VERSION_STATE_NUMBERS[state] as unknown as string) : state,
+        createTime: new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
+      };
+    };
     if (!url.pathname.includes("/versions")) {
       const secret: secretmanager_v1.Schema$Secret = { name: secretName, replication: { automatic: {} } };
       return { status: 200, body: secret };

@@ -75,8 +75,13 @@ services:
   });
 
   it("untrusted text from Cloud Run (env values, URL) cannot issue workflow commands", async () => {
+    // A service URL is checked before use (no path may follow the host): one carrying commands is an error.
+    deploy(world.scenario, "backend-staging", { url: `https://x.run.app/${INJECTION}` });
+    const badUrl = await run("region: us-central1\nservices:\n  backend-staging:\n    env: { ENVIRONMENT: {} }\n");
+    expect(badUrl.outputs.result).toBe("error");
+    expectNoLeak(badUrl);
     deploy(world.scenario, "backend-staging", {
-      url: `https://x.run.app/${INJECTION}`,
+      url: "https://x.run.app",
       env: { ENVIRONMENT: INJECTION, AUTH_SERVICE_URL: INJECTION },
     });
     const result = await run(`region: us-central1

@@ -1,0 +1,63 @@
+// Whether the revision under test is ready, and whether the service's newest
+// rollout failed or is still under way: Cloud Run's own conditions, read by
+// src/gcp/cloud-run-revision.ts, said before anything else about the revision.
+import type { Finding, ReadyFacts, RevisionConfig, RolloutFacts } from "../model.js";
+import { describeRevision, untrustedMessage } from "./describe.js";
+
+/** Selectors whose answer a rollout changes: a failed newest revision fails them; a named or tagged check only hears of it. */
+const FOLLOWS_ROLLOUT: ReadonlySet<RolloutFacts["selector"]> = new Set(["latest-ready", "serving"]);
+
+export function checkRollout(config: RevisionConfig): Finding[] {
+  const rollout = config.rollout;
+  if (!rollout) return [];
+  const id = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const findings: Finding[] = [];
+  if (rollout.revision.state !== "ready") {
+    findings.push({
+      id: "revision.not_ready",
+      status: "fail",
+      subject: id,
+      message: `revision ${id} ${rollout.revision.state === "failed" ? "failed" : "is not ready"}${why(rollout.revision)}`,
+      hint: "read the revision's logs in Cloud Logging; a secret the runtime account cannot read also stops a revision from starting",
+    });
+  }
+  const failure = failedRollout(rollout, id);
+  if (failure) {
+    const follows = FOLLOWS_ROLLOUT.has(rollout.selector);
+    findings.push({
+      id: "revision.rollout_failed",
+      status: follows ? "fail" : "warn",
+      subject: failure.subject,
+      message: `${failure.what} failed${why(failure.facts)}${rollout.latestReady ? `; ${config.service} still serves ${rollout.latestReady}` : ""}`,
+      hint: `read the failed revision's logs in Cloud Logging, fix the cause and deploy again; the other checks here are of ${describeRevision(config)}${follows ? ", which still serves" : ""}`,
+    });
+  } else if (rollout.revision.state !== "failed" && (rollout.service.reconciling || rollout.latestCreated !== rollout.latestReady)) {
+    findings.push({
+      id: "revision.rollout_in_progress",
+      status: "warn",
+      message: `a rollout is in progress: latest created ${rollout.latestCreated ?? "(none)"} is not the latest ready ${rollout.latestReady ?? "(none)"}`,
+      hint: "run the gate after the deploy step finishes, or check revision: latest-created",
+    });
+  }
+  return findings;
+}
+
+/** The newest revision failed (it is not the one under test), or the service's own Ready condition did. */
+function failedRollout(rollout: RolloutFacts, id: string): { subject: string; what: string; facts: ReadyFacts } | undefined {
+  const { newest, service } = rollout;
+  if (newest?.state === "failed") {
+    // The revision's own condition is the more precise; the service's often says the same at more length.
+    const facts = newest.message || newest.reasons.length || service.state !== "failed" ? newest : service;
+    return { subject: newest.revision, what: `the newest revision ${newest.revision}`, facts };
+  }
+  if (service.state === "failed" && rollout.revision.state === "ready") {
+    const created = rollout.latestCreated && rollout.latestCreated !== id ? ` (latest created ${rollout.latestCreated})` : "";
+    return { subject: rollout.latestCreated ?? id, what: `the service's latest rollout${created}`, facts: service };
+  }
+  return undefined;
+}
+
+function why(facts: ReadyFacts): string {
+  const reasons = facts.reasons.length ? ` (${facts.reasons.join(", ")})` : "";
+  return `${reasons}${facts.message ? `: ${untrustedMessage(facts.message)}` : ""}`;
+}
