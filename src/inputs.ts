@@ -1,13 +1,9 @@
 // Every action input, read once into one typed, validated object. Nothing else
 // in the gate reads the environment for inputs (as in actions/checkout).
 import { InputError } from "./errors.js";
+import type { RevisionSelector } from "./model.js";
 
-export type RevisionSelector =
-  | { kind: "latest-ready" }
-  | { kind: "latest-created" }
-  | { kind: "serving" }
-  | { kind: "named"; name: string }
-  | { kind: "tag"; tag: string };
+export type { RevisionSelector };
 
 export interface ServiceSelector {
   name: string;

@@ -128,3 +128,11 @@ export interface Report {
   started_at: string;
   duration_ms: number;
 }
+
+/** Which revision of a service to check (the `revision` and `tag` inputs). */
+export type RevisionSelector =
+  | { kind: "latest-ready" }
+  | { kind: "latest-created" }
+  | { kind: "serving" }
+  | { kind: "named"; name: string }
+  | { kind: "tag"; tag: string };

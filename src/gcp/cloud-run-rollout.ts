@@ -2,7 +2,7 @@
 // under test, of the service, and of the newest revision when it is another one
 // (src/checks/rollout.ts turns them into findings).
 import type { run_v2 } from "@googleapis/run/build/v2.js";
-import type { RevisionSelector } from "../inputs.js";
+import type { RevisionSelector } from "../model.js";
 import type { ReadyFacts, RolloutFacts } from "../model.js";
 import { commonReason, conditionState, revisionReason } from "./enums.js";
 import { revisionId, type ServiceTarget } from "./names.js";

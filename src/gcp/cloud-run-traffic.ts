@@ -2,7 +2,7 @@
 // serves each: read from the service's traffic as Cloud Run routes it.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
-import type { RevisionSelector } from "../inputs.js";
+import type { RevisionSelector } from "../model.js";
 import { conditionState, trafficType } from "./enums.js";
 import { revisionId, type ServiceTarget, serviceUrl } from "./names.js";
 

@@ -4,7 +4,7 @@ import type { AuthClient } from "google-auth-library";
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import { GateError } from "../errors.js";
 import { memo } from "../memo.js";
-import type { RevisionSelector } from "../inputs.js";
+import type { RevisionSelector } from "../model.js";
 import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
 import { apiError } from "./api-error.js";
 import { rolloutFacts } from "./cloud-run-rollout.js";

@@ -86,7 +86,6 @@ const KNOWN_VIOLATIONS: readonly string[] = [
   "collect/secrets.ts → checks/facts.ts",
   "collect/secrets.ts → checks/jwt-secret.ts",
   "collect/value-reads.ts → checks/env.ts",
-  "gcp/cloud-run.ts → inputs.ts",
   "probes/compare.ts → checks/jwt-secret.ts",
   "probes/tokens.ts → checks/env.ts",
   "probes/tokens.ts → checks/facts.ts",
