@@ -51,6 +51,8 @@ export interface RevisionConfig {
   /** Base URL that serves this revision (service URL, tag URL or `url` input). */
   url?: string;
   containers: string[];
+  /** The container that receives requests (the one with ports), when known; gcloud's flags change it. */
+  ingress?: string;
   env: EnvEntry[];
   secretVolumes: SecretVolume[];
   /** Problems met while reading the config that are findings, not errors. */

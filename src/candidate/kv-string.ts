@@ -4,6 +4,7 @@
 // upstream result it reports the quirks that surprise users (quotes kept, `#` lines as
 // keys, YAML-style `KEY: value`), because those are how wrong values reach production.
 import { InputError } from "../errors.js";
+import type { Finding } from "../model.js";
 
 export type KvWarningKind = "quotes_kept" | "hash_not_comment" | "colon_in_key" | "empty_value" | "empty_key" | "duplicate_key";
 
@@ -103,6 +104,38 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
   }
   finishPair();
   return { pairs: Object.fromEntries(result), warnings };
+}
+
+/**
+ * The dict gcloud parses from deploy-cloudrun's flag value. deploy-cloudrun re-joins the parsed
+ * pairs as `KEY=VALUE` with a delimiter found in no key or value (joinKVStringForGCloud), without
+ * re-escaping, and gcloud's ArgDict cuts each item at its first "=": a name written with `\=`
+ * (`FOO\=X=bar`) becomes FOO, and the rest of the name goes into its value (`X=bar`).
+ * Later items win in gcloud's dict, as in deploy-cloudrun's.
+ */
+export function asGcloudReadsIt(
+  pairs: Record<string, string>,
+  inputName: string,
+  notes: Finding[],
+): Record<string, string> {
+  const dict = new Map<string, string>();
+  for (const [key, value] of Object.entries(pairs)) {
+    const equals = key.indexOf("=");
+    if (equals < 0) {
+      dict.set(key, value);
+      continue;
+    }
+    const name = key.slice(0, equals);
+    notes.push({
+      id: "candidate.equals_in_name",
+      status: "warn",
+      subject: name,
+      message: `${inputName}: a name written with an escaped "=" reaches gcloud unescaped, and gcloud cuts names at the first "=", so the variable set is ${printableKey(name)} and the rest of the name becomes the start of its value`,
+      hint: 'names cannot contain "="; rename the variable, or write NAME=value',
+    });
+    dict.set(name, `${key.slice(equals + 1)}=${value}`);
+  }
+  return Object.fromEntries(dict);
 }
 
 /**

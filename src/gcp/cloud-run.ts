@@ -262,7 +262,7 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
   const containers = revision.containers ?? [];
   const env: EnvEntry[] = [];
   containers.forEach((container, index) => {
-    const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
+    const containerName = containerLabel(containers, index);
     for (const variable of container.env ?? []) {
       if (!variable.name) continue;
       const ref = variable.valueSource?.secretKeyRef;
@@ -277,7 +277,7 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     const mounts = containers.flatMap((container, index) =>
       (container.volumeMounts ?? [])
         .filter((mount) => mount.name === volume.name)
-        .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
+        .map((mount) => ({ container: containerLabel(containers, index), mountPath: mount.mountPath ?? "" })),
     );
     const items = secret.items?.length ? secret.items : [{ version: "latest", path: undefined }];
     for (const item of items) {
@@ -297,10 +297,25 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     revision: revision.name ?? "",
     ...(revision.serviceAccount ? { serviceAccount: revision.serviceAccount } : {}),
     ...(url ? { url } : {}),
-    containers: containers.map((container, index) => container.name || `#${index}`),
+    containers: containers.map((_container, index) => containerLabel(containers, index)),
+    ...ingressOf(containers),
     env,
     secretVolumes,
   };
+}
+
+/**
+ * One label per container, the same in env, mounts and the container list (a merge matches on it):
+ * its name, `""` for a lone unnamed container (as the service YAML reader says), `#i` otherwise.
+ */
+export function containerLabel(containers: readonly { name?: string | null }[], index: number): string {
+  return containers[index]?.name || (containers.length === 1 ? "" : `#${index}`);
+}
+
+/** The ingress container is the one with ports (Cloud Run allows one); a lone container is it. */
+function ingressOf(containers: readonly run_v2.Schema$GoogleCloudRunV2Container[]): { ingress?: string } {
+  const index = containers.length === 1 ? 0 : containers.findIndex((container) => (container.ports ?? []).length > 0);
+  return index >= 0 ? { ingress: containerLabel(containers, index) } : {};
 }
 
 /** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it. */
