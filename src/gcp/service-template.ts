@@ -21,7 +21,7 @@ export async function readServiceTemplate(
   target: ServiceTarget,
   signal: AbortSignal,
 ): Promise<RevisionConfig | undefined> {
-  assertSafeSegments(`Cloud Run service ${target.service}`, { ...target });
+  assertSafeSegments(`Cloud Run service ${target.service}`, { project: target.project, region: target.region, service: target.service });
   const api = googleRest(auth, endpoint, "https://run.googleapis.com");
   const what = `Cloud Run service ${target.service} (${target.region})`;
   let service: Service;

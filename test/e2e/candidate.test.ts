@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
 import { checksOf, runAction } from "./harness.js";
 import { startIncident, type World } from "./world.js";
+import { defaultComputeAccount, deploy } from "../emulators/scenario.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -113,5 +114,140 @@ describe("mode: candidate", () => {
     expect(run.outputs.result).toBe("error");
     expect(run.stdout).toMatch(/::error::cloud-run-deploy-gate could not decide: .*secrets/);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe("mode: candidate merges onto the live service as gcloud run deploy does", () => {
+  const RUNTIME_ACCOUNT = "backend-runtime@chat-staging.iam.gserviceaccount.com";
+  let world: World;
+  let manifest: string;
+
+  /** The live service: one container without a name (as many services created from YAML have). */
+  const deployUnnamed = (spec: Parameters<typeof deploy>[2]) => {
+    deploy(world.scenario, "backend-staging", { url: world.backends.get("backend-staging")?.url ?? "", ...spec });
+    for (const revision of world.scenario.services.get("backend-staging")?.revisions.values() ?? []) {
+      for (const container of revision.containers ?? []) delete container.name;
+    }
+  };
+
+  beforeAll(async () => {
+    ({ world, manifest } = await startIncident(incident1));
+  });
+  afterAll(() => world.close());
+
+  it("merge onto an unnamed container replaces the old value (it used to keep both, and the old one won)", async () => {
+    deployUnnamed({ env: { ENVIRONMENT: "production" }, secrets: { JWT_SECRET_STAGING: "jwt-secret-staging:latest" } });
+
+    const run = await runAction(world.inputs(manifest, { mode: "candidate", env_vars: "ENVIRONMENT=staging" }));
+
+    expect(checksOf(run.outputs).filter((check) => check.status !== "pass" && check.status !== "skip")).toEqual([]);
+    expect(run.outputs.result).toBe("pass");
+  });
+
+  it("a secret over the live plain variable of the same name is refused, as gcloud refuses it", async () => {
+    deployUnnamed({ env: { ENVIRONMENT: "staging", JWT_SECRET_STAGING: "plain-value-not-a-secret-0123456789" } });
+
+    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" }));
+
+    expect(run.outputs.result).toBe("fail");
+    const conflict = checksOf(run.outputs).find((check) => check.id === "candidate.env_type_conflict");
+    expect(conflict?.message).toContain("Cannot update environment variable [JWT_SECRET_STAGING] to the given type");
+    expect(run.everything).not.toContain("plain-value-not-a-secret");
+  });
+
+  it("overwrite of both still checks IAM for the live runtime account, which gcloud keeps", async () => {
+    // The project grants secretAccessor to the default compute account only; the service runs as another.
+    deployUnnamed({ env: { ENVIRONMENT: "staging" }, serviceAccount: RUNTIME_ACCOUNT });
+
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        env_vars: "ENVIRONMENT=staging",
+        env_vars_update_strategy: "overwrite",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+        secrets_update_strategy: "overwrite",
+      }),
+    );
+
+    expect(run.outputs.result).toBe("fail");
+    const missing = checksOf(run.outputs).find((check) => check.id === "iam.accessor_missing");
+    expect(missing?.message).toContain(RUNTIME_ACCOUNT);
+  });
+
+  it("--service-account in flags is the account checked", async () => {
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+        secrets_update_strategy: "overwrite",
+        flags: `--service-account=${defaultComputeAccount(world.scenario)}`,
+      }),
+    );
+
+    expect(run.outputs.result).toBe("pass");
+  });
+
+  it("a key in both the secrets input and --update-secrets in flags is an error, as in gcloud", async () => {
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+        flags: "--update-secrets=JWT_SECRET_STAGING=jwt-secret-staging:2",
+      }),
+    );
+
+    expect(run.outputs.result).toBe("error");
+    expect(run.stdout).toContain('"JWT_SECRET_STAGING" cannot be specified multiple times');
+  });
+
+  it("a first deploy (no service yet) falls back to the default compute account", async () => {
+    world.scenario.services.delete("backend-staging");
+
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        env_vars: "ENVIRONMENT=staging",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      }),
+    );
+
+    expect(checksOf(run.outputs).find((check) => check.id === "iam.accessor")?.message).toContain(defaultComputeAccount(world.scenario));
+    expect(run.outputs.result).toBe("pass");
+  });
+});
+
+describe("mode: candidate never quotes what may be secret in its warnings", () => {
+  const PEM_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+  let world: World;
+  let manifest: string;
+
+  beforeAll(async () => {
+    ({ world, manifest } = await startIncident(incident1));
+    incident1.fixed(world);
+  });
+  afterAll(() => world.close());
+
+  it("a PEM pasted into env_vars: each line becomes a pair, and no warning shows its text", async () => {
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        env_vars: `ENVIRONMENT=staging\nTLS_KEY=-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC=\n-----END PRIVATE KEY-----`,
+      }),
+    );
+
+    const ids = checksOf(run.outputs).map((check) => check.id);
+    expect(ids).toContain("candidate.empty_value");
+    expect(run.everything).not.toContain(PEM_BODY.slice(0, 12));
+    expect(run.everything).not.toContain("MIIEvQIBADAN");
+    // Nor its length, which narrows a secret down.
+    expect(run.everything).not.toMatch(/\b(64|32)-character/);
+  });
+
+  it("a secret value where a secret name belongs is never echoed back", async () => {
+    const value = "s3cr3tValue_Zx81Qw";
+    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: `JWT_SECRET_STAGING=${value}` }));
+
+    expect(run.outputs.result).toBe("fail");
+    expect(run.everything).not.toContain(value);
   });
 });
