@@ -25,7 +25,7 @@ export function applyLiteralOps(env: EnvEntry[], container: string, ops: Literal
   const result = env.filter(
     (entry) => entry.container !== container || entry.secret !== undefined || (!ops.clear && !removed.has(entry.name)),
   );
-  for (const [name, value] of ops.update) {
+  for (const [name] of ops.update) {
     if (result.some((entry) => entry.container === container && entry.name === name && entry.secret !== undefined)) {
       notes.push(typeConflict(name, "string literal"));
     }

@@ -139,8 +139,10 @@ export function asGcloudReadsIt(
 }
 
 /**
- * The key as safe to print. `KEY: value` and `# note` keys may carry a value, and a key that is
- * not an env var name may be the tail of a value split at "," or a newline (a secret's): cut or hide them.
+ * The key as safe to print. `KEY: value` and `# note` keys may carry a value, and a key may be
+ * a piece of a value split at "," or a newline (a PEM line ending in "=", a token): only keys
+ * shaped like the names people give variables are shown; the rest is "(a name not shown)",
+ * without its length, which would narrow a secret down too.
  */
 export function printableKey(key: string): string {
   if (key === "") return '""';
@@ -149,13 +151,26 @@ export function printableKey(key: string): string {
   if (key.startsWith("/")) return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
   const colon = key.indexOf(":");
   const head = colon >= 0 ? key.slice(0, colon) : key;
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(head)) return `(a ${key.length}-character name, not shown)`;
+  if (!looksLikeName(head)) return HIDDEN_NAME;
   return JSON.stringify(colon >= 0 ? `${head}:…` : head);
+}
+
+const HIDDEN_NAME = "(a name not shown)";
+
+/**
+ * UPPER_SNAKE or lower_snake, few digits, short unless it has words: what variable names look
+ * like, and what base64 (mixed case), hex (many digits) and key ids (long, one word) do not.
+ */
+function looksLikeName(text: string): boolean {
+  if (!/^_*[A-Za-z][A-Za-z0-9_]{0,63}$/.test(text)) return false;
+  if (/[A-Z]/.test(text) && /[a-z]/.test(text)) return false;
+  if ((text.match(/[0-9]/g) ?? []).length > 4) return false;
+  return /[A-Za-z0-9]_[A-Za-z0-9]/.test(text) || text.length <= 12;
 }
 
 function surprises(key: string, value: string, sawEquals: boolean, pair: number, inputName: string): KvWarning[] {
   // Without "=", the whole pair may be the tail of a value split at "," or a newline: never quote it.
-  const shown = sawEquals ? printableKey(key) : `(a ${key.length}-character name, not shown)`;
+  const shown = sawEquals ? printableKey(key) : HIDDEN_NAME;
   const where = `${inputName} pair ${pair}`;
   const warn = (kind: KvWarningKind, message: string): KvWarning => ({ kind, key: shown, pair, message: `${where}: ${message}` });
   if (key === "") {

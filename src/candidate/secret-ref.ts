@@ -32,7 +32,8 @@ export class SecretRefError extends InputError {
  * `target` (env var name or mount path) and `inputName` only appear in messages.
  */
 export function parseSecretRef(value: string, target: string, inputName = "secrets"): SecretRef {
-  const where = `${inputName} entry ${JSON.stringify(target)}`;
+  // The reference itself is never quoted: a secret's value is sometimes pasted where its name belongs.
+  const where = `${inputName} entry ${printableKey(target)}`;
   const remote = REMOTE.exec(value);
   if (remote) {
     const [, project = "", secret = "", short, long] = remote;
@@ -62,7 +63,7 @@ export function parseSecretRef(value: string, target: string, inputName = "secre
     throw new SecretRefError(
       "version_missing",
       `${where}: no secret version given; managed Cloud Run requires one`,
-      `use ${secret}:latest (or pin a version number, e.g. ${secret}:3)`,
+      "write SECRET_NAME:latest (or pin a version number, e.g. SECRET_NAME:3); if that text is the secret's value, put the value in Secret Manager and give its name here",
     );
   }
   checkName(secret, where);

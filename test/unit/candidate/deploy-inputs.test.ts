@@ -212,7 +212,8 @@ describe("candidateFromDeployInputs notes", () => {
 
   it("gives a hint with every note and skips entries without a version", () => {
     const candidate = run({ live, secrets: "SERVICE_SECRET=service-secret" });
-    expect(candidate.notes?.[0]?.hint).toContain("service-secret:latest");
+    expect(candidate.notes?.[0]?.hint).toContain("SECRET_NAME:latest");
+    expect(JSON.stringify(candidate.notes)).not.toContain("service-secret");
     expect(candidate.notes?.[0]?.subject).toBe("SERVICE_SECRET");
     expect(candidate.env.some((entry) => entry.name === "SERVICE_SECRET")).toBe(false);
   });
