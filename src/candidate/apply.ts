@@ -30,7 +30,11 @@ export function applyLiteralOps(env: EnvEntry[], container: string, ops: Literal
       notes.push(typeConflict(name, "string literal"));
     }
   }
-  return upsert(result, container, ops.update.map(([name, value]) => ({ name, container, value })));
+  return upsert(
+    result,
+    container,
+    ops.update.map(([name, value]) => ({ name, container, value })),
+  );
 }
 
 /** gcloud updates an existing variable where it stands and appends new ones (config_changes.py). */

@@ -113,11 +113,7 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
  * (`FOO\=X=bar`) becomes FOO, and the rest of the name goes into its value (`X=bar`).
  * Later items win in gcloud's dict, as in deploy-cloudrun's.
  */
-export function asGcloudReadsIt(
-  pairs: Record<string, string>,
-  inputName: string,
-  notes: Finding[],
-): Record<string, string> {
+export function asGcloudReadsIt(pairs: Record<string, string>, inputName: string, notes: Finding[]): Record<string, string> {
   const dict = new Map<string, string>();
   for (const [key, value] of Object.entries(pairs)) {
     const equals = key.indexOf("=");

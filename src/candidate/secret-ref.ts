@@ -198,8 +198,11 @@ export function isValidSecretVersion(version: string): boolean {
   return VERSION.test(version);
 }
 
-/** `projects/NUMBER/secrets/NAME` as in the run.googleapis.com/secrets annotation; undefined otherwise. */
+/**
+ * `projects/PROJECT/secrets/NAME` as in the run.googleapis.com/secrets annotation; undefined otherwise.
+ * gcloud writes the project number; the API also takes a project id (Google's run-gmp-sidecar sample).
+ */
 export function parseRemoteSecretPath(path: string): { project: string; secret: string } | undefined {
-  const match = /^projects\/([0-9]{1,19})\/secrets\/([a-zA-Z0-9_-]{1,255})$/.exec(path);
+  const match = /^projects\/([0-9]{1,19}|[a-z][a-z0-9-]{4,28}[a-z0-9])\/secrets\/([a-zA-Z0-9_-]{1,255})$/.exec(path);
   return match ? { project: match[1] as string, secret: match[2] as string } : undefined;
 }

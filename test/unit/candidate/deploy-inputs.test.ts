@@ -239,7 +239,11 @@ describe("candidateFromDeployInputs errors", () => {
     ["bad secret", { secrets: "A=projects/my-project/secrets/x:1" }, /project number/],
     ["bad flags", { flags: '--set-env-vars="A=1' }, /unterminated/],
     // deploy-cloudrun's own --update-env-vars comes first; gcloud refuses a key given again in flags.
-    ["same name in the input and in flags", { envVars: "A=input", flags: "--update-env-vars=A=flag" }, /"A" cannot be specified multiple times/],
+    [
+      "same name in the input and in flags",
+      { envVars: "A=input", flags: "--update-env-vars=A=flag" },
+      /"A" cannot be specified multiple times/,
+    ],
   ])("%s", (_name, args, pattern) => {
     expect(() => run(args)).toThrow(pattern);
     expect(() => run(args)).toThrow(InputError);

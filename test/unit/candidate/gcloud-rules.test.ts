@@ -33,7 +33,9 @@ const unnamedLive = revisionConfig(
 const base: DeployInputs = { ...target, envVarsUpdateStrategy: "merge", secretsUpdateStrategy: "merge" };
 const run = (args: Partial<DeployInputs>) => candidateFromDeployInputs({ ...base, ...args });
 const envOf = (config: RevisionConfig) =>
-  config.env.map((entry) => `${entry.container}/${entry.name}${entry.secret ? `→${entry.secret.secret}:${entry.secret.version}` : `=${entry.value}`}`);
+  config.env.map(
+    (entry) => `${entry.container}/${entry.name}${entry.secret ? `→${entry.secret.secret}:${entry.secret.version}` : `=${entry.value}`}`,
+  );
 const ids = (config: RevisionConfig) => (config.notes ?? []).map((finding) => `${finding.id}:${finding.status}`);
 
 describe("merge onto a live service whose single container has no name", () => {
