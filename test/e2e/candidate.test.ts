@@ -251,3 +251,90 @@ describe("mode: candidate never quotes what may be secret in its warnings", () =
     expect(run.everything).not.toContain(value);
   });
 });
+
+describe("mode: candidate reads service YAML as gcloud run services replace does", () => {
+  let world: World;
+  let manifest: string;
+
+  beforeAll(async () => {
+    ({ world, manifest } = await startIncident(incident1));
+  });
+  afterAll(() => world.close());
+
+  const runYaml = async (name: string, text: string) => {
+    const file = join(world.dir, name);
+    await writeFile(file, text);
+    return { file, run: await runAction(world.inputs(manifest, { mode: "candidate", service_yaml: file })) };
+  };
+
+  it("a typo'd field (valie:) is refused with its line, not read as an empty value", async () => {
+    const { run } = await runYaml(
+      "typo.yaml",
+      serviceYaml(
+        "            - name: JWT_SECRET_STAGING\n              valueFrom:\n                secretKeyRef: { name: jwt-secret-staging, key: latest }\n            - name: LOG_LEVEL\n              valie: debug\n",
+      ),
+    );
+
+    expect(run.outputs.result).toBe("error");
+    expect(run.stdout).toMatch(/typo\.yaml:19: unknown field "valie"/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("an unrendered template is refused: render it before the gate, with the line", async () => {
+    const { run } = await runYaml(
+      "template.yaml",
+      serviceYaml("").replace(
+        "image: us-docker.pkg.dev/chat-staging/app/backend:v2",
+        "image: us-docker.pkg.dev/chat-staging/app/backend:${IMAGE_TAG}",
+      ),
+    );
+
+    expect(run.outputs.result).toBe("error");
+    expect(run.stdout).toMatch(/template\.yaml:11: this file is a template: render it before the gate/);
+  });
+
+  it("Google's multi-container shape passes: sidecar PORT, ingress listed second, alias by project id, mount path with a trailing /", async () => {
+    const { run } = await runYaml(
+      "multi.yaml",
+      `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: backend-staging
+spec:
+  template:
+    metadata:
+      annotations:
+        run.googleapis.com/secrets: 'jwt:projects/chat-staging/secrets/jwt-secret-staging'
+    spec:
+      containers:
+        - name: collector
+          image: us-docker.pkg.dev/cloud-ops-agents-artifacts/cloud-run-gmp-sidecar/cloud-run-gmp-sidecar:1.0.0
+          env:
+            - name: PORT
+              value: "8081"
+        - name: app
+          image: us-docker.pkg.dev/chat-staging/app/backend:v2
+          ports:
+            - containerPort: 8080
+          env:
+            - name: ENVIRONMENT
+              value: staging
+            - name: JWT_SECRET_STAGING
+              valueFrom:
+                secretKeyRef: { name: jwt, key: latest }
+          volumeMounts:
+            - name: jwt-file
+              mountPath: /secrets/jwt/
+      volumes:
+        - name: jwt-file
+          secret:
+            secretName: jwt
+            items: [{ key: latest, path: key }]
+`,
+    );
+
+    expect(checksOf(run.outputs).filter((check) => check.status === "fail" || check.status === "error")).toEqual([]);
+    expect(run.outputs.result).toBe("pass");
+    expect(run.outputs.report).not.toContain("/secrets/jwt//key");
+  });
+});
