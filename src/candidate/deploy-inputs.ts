@@ -22,8 +22,10 @@ export interface DeployInputs {
   envVarsUpdateStrategy: UpdateStrategy;
   secretsUpdateStrategy: UpdateStrategy;
   flags?: string;
-  /** The service as it runs now; undefined for a first deploy or when it could not be read. */
+  /** The service template as it is now; undefined for a first deploy or when it could not be read. */
   live?: RevisionConfig;
+  /** The service does not exist yet (Cloud Run said 404): gcloud creates it from this deploy alone. */
+  firstDeploy?: boolean;
 }
 
 export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
@@ -38,6 +40,16 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const secretPairs = secretsInput.pairs && asGcloudReadsIt(secretsInput.pairs, "secrets", notes);
   const envOps = combine(envPairs, args.envVarsUpdateStrategy, flags.env, "env-vars");
   const secretOps = combine(secretPairs, args.secretsUpdateStrategy, flags.secrets, "secrets");
+  if (flags.containerFlag) {
+    notes.push(
+      note(
+        "container_flag_unread",
+        "warn",
+        "flags use --container; the gate applies every env and secret change to the ingress container, so changes meant for another container are not predicted",
+        "check the service after deploy in live mode, or deploy sidecars with a service YAML (service_yaml)",
+      ),
+    );
+  }
   if (envOps.file) {
     notes.push(
       note(
@@ -53,7 +65,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const replacesEnv = envOps.clear === true || envOps.set !== undefined;
   const replacesSecrets = secretOps.clear === true || secretOps.set !== undefined;
   const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
-  if (!live && needsLive) {
+  if (!live && needsLive && !args.firstDeploy) {
     notes.push(
       note(
         "no_live_config",

@@ -19,6 +19,8 @@ export interface DeployFlags {
   env: EnvFlagOps;
   secrets: EnvFlagOps;
   serviceAccount?: string;
+  /** `--container` was given: later flags then change that container, which the gate does not follow. */
+  containerFlag?: boolean;
 }
 
 const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> = {
@@ -45,6 +47,9 @@ const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> =
   },
   "--service-account": (f, v) => {
     f.serviceAccount = v;
+  },
+  "--container": (f) => {
+    f.containerFlag = true;
   },
 };
 

@@ -77,6 +77,7 @@ async function serviceYamlReader(path: string, targets: Target[], readFile: (pat
 function deployInputsReader(
   inputs: Inputs,
   targets: Target[],
+  /** undefined: the service does not exist yet (any other failure throws). */
   readLive: (target: Target) => Promise<RevisionConfig | undefined>,
 ): ConfigReader {
   if (targets.length !== 1) {
@@ -96,7 +97,7 @@ function deployInputsReader(
       ...(inputs.envVars !== undefined ? { envVars: inputs.envVars } : {}),
       ...(inputs.secrets !== undefined ? { secrets: inputs.secrets } : {}),
       ...(inputs.flags !== undefined ? { flags: inputs.flags } : {}),
-      ...(live ? { live } : {}),
+      ...(live ? { live } : { firstDeploy: true }),
     });
     return [{ requirement: target.requirement, config }];
   };

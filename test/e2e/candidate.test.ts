@@ -108,6 +108,29 @@ describe("mode: candidate", () => {
     expect(ids).toContain("env.value_mismatch");
   });
 
+  it('FOO\\=X=bar is what gcloud reads after deploy-cloudrun re-joins it: the variable FOO, set to "X=bar"', async () => {
+    const run = await runAction(
+      world.inputs(manifest, {
+        mode: "candidate",
+        env_vars: "ENVIRONMENT\\=X=staging",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      }),
+    );
+
+    expect(run.outputs.result).toBe("fail");
+    const ids = checksOf(run.outputs).map((check) => check.id);
+    expect(ids).toEqual(expect.arrayContaining(["candidate.equals_in_name", "env.value_mismatch"]));
+  });
+
+  it("X_GOOGLE_ names are refused, as gcloud refuses them", async () => {
+    const run = await runAction(
+      world.inputs(manifest, { mode: "candidate", env_vars: "X_GOOGLE_TRACE=1", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" }),
+    );
+
+    expect(run.outputs.result).toBe("fail");
+    expect(run.outputs.failed_checks?.split(",")).toContain("candidate.reserved_env_name");
+  });
+
   it("a bad secrets string is a clear input error naming the input, not a crash", async () => {
     const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "=oops" }));
 
@@ -285,6 +308,7 @@ describe("mode: candidate reads service YAML as gcloud run services replace does
       "template.yaml",
       serviceYaml("").replace(
         "image: us-docker.pkg.dev/chat-staging/app/backend:v2",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${X} placeholder is the point
         "image: us-docker.pkg.dev/chat-staging/app/backend:${IMAGE_TAG}",
       ),
     );

@@ -167,3 +167,14 @@ describe('an escaped "=" in a name, as deploy-cloudrun joins it for gcloud', () 
     expect(() => run({ secrets: "TOKEN\\=V=tok:1", secretsUpdateStrategy: "overwrite" })).toThrow(/"TOKEN".*not a valid Secret Manager id/);
   });
 });
+
+describe("what the gate says it cannot predict", () => {
+  it("a first deploy (the service does not exist) needs no live config and says nothing", () => {
+    expect(ids(run({ envVars: "A=1", firstDeploy: true }))).toEqual([]);
+  });
+  it("--container in flags is not followed: a warning says so", () => {
+    expect(ids(run({ live: unnamedLive, flags: "--container=sidecar --update-env-vars=A=1" }))).toEqual([
+      "candidate.container_flag_unread:warn",
+    ]);
+  });
+});
