@@ -143,8 +143,8 @@ export function asGcloudReadsIt(pairs: Record<string, string>, inputName: string
 export function printableKey(key: string): string {
   if (key === "") return '""';
   if (key.startsWith("#")) return '"#…"';
-  // Mount paths (`/dir:file`) are never values; print them whole.
-  if (key.startsWith("/")) return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+  // Mount paths (`/dir/file`, `/dir:file`) are shown when shaped like paths; base64 can start with "/" too.
+  if (key.startsWith("/")) return looksLikePath(key) ? JSON.stringify(key) : "(a path not shown)";
   const colon = key.indexOf(":");
   const head = colon >= 0 ? key.slice(0, colon) : key;
   if (!looksLikeName(head)) return HIDDEN_NAME;
@@ -152,6 +152,15 @@ export function printableKey(key: string): string {
 }
 
 const HIDDEN_NAME = "(a name not shown)";
+
+/** Lower-case or name-shaped segments, as mount paths are; mixed-case runs (base64) are not. */
+function looksLikePath(text: string): boolean {
+  if (text.length > 128) return false;
+  return text
+    .slice(1)
+    .split(/[/:]/)
+    .every((segment) => /^[a-z0-9._-]{1,40}$/.test(segment) || looksLikeName(segment.replace(/[.-]/g, "_")));
+}
 
 /**
  * UPPER_SNAKE or lower_snake, few digits, short unless it has words: what variable names look

@@ -123,7 +123,7 @@ export function parseSecretTarget(key: string, inputName = "secrets"): SecretTar
   const pathParts = path.split("/");
   if (path === "" || path.startsWith("/") || !pathParts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..")) {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: the file name inside the mount is missing or unsafe`,
+      `${inputName} entry ${printableKey(key)}: the file name inside the mount is missing or unsafe`,
       "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
       "CANDIDATE_INVALID",
     );
@@ -137,14 +137,14 @@ export function checkMountPath(mountPath: string, key: string, inputName: string
   const plain = mountPath.startsWith("/") && parts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..");
   if (!plain || mountPath === "/") {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: the mount directory is not a plain absolute path below /`,
+      `${inputName} entry ${printableKey(key)}: the mount directory is not a plain absolute path below /`,
       "mount secrets in a directory of their own, e.g. /secrets/api/key=SECRET:latest",
       "CANDIDATE_INVALID",
     );
   }
   if (isReservedMountPath(mountPath)) {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
+      `${inputName} entry ${printableKey(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
       "mount the secret somewhere else, e.g. /secrets/…",
       "CANDIDATE_INVALID",
     );
@@ -172,7 +172,7 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     const sameFile = byFile.get(fullPath);
     if (sameFile) {
       throw new InputError(
-        `${inputName}: ${JSON.stringify(sameFile.key)} and ${JSON.stringify(file.key)} both mount ${fullPath}`,
+        `${inputName}: ${printableKey(sameFile.key)} and ${printableKey(file.key)} both mount ${printableKey(fullPath)}`,
         "give each mounted secret its own file path",
         "CANDIDATE_INVALID",
       );
@@ -181,7 +181,7 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     const sameDir = byDir.get(file.mountPath);
     if (sameDir && !sameSecret(sameDir.ref, file.ref)) {
       throw new InputError(
-        `${inputName}: ${JSON.stringify(sameDir.key)} and ${JSON.stringify(file.key)} mount two different secrets in ${file.mountPath}; Cloud Run allows one secret per mount directory`,
+        `${inputName}: ${printableKey(sameDir.key)} and ${printableKey(file.key)} mount two different secrets in ${printableKey(file.mountPath)}; Cloud Run allows one secret per mount directory`,
         "mount each secret in a directory of its own",
         "CANDIDATE_INVALID",
       );

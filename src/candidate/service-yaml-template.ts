@@ -27,6 +27,18 @@ export function readContainers(ctx: YamlContext, spec: unknown, aliases: SecretA
   // The ingress container is the one with ports, wherever it is listed; a lone container is it.
   const hasPorts = (node: unknown) => items(ctx, child(ctx, node, "ports")).length > 0;
   const ingressIndex = nodes.length === 1 ? 0 : nodes.findIndex(hasPorts);
+  const withPorts = nodes.filter(hasPorts).length;
+  if (nodes.length > 1 && withPorts !== 1) {
+    notes.push(
+      note(
+        "ingress_container",
+        "fail",
+        `${withPorts === 0 ? "no container has" : `${withPorts} containers have`} ports; with sidecars Cloud Run requires exactly one container with ports (the ingress container)`,
+        "give ports: [{containerPort: …}] to the container that serves requests, and to no other",
+        { location: locate(ctx, child(ctx, spec, "containers")) },
+      ),
+    );
+  }
   const containers = nodes.map((node, index) => {
     const name = text(child(ctx, node, "name")) ?? "";
     // Cloud Run names a lone container itself; with sidecars every container needs a name.

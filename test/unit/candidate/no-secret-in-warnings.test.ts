@@ -67,3 +67,29 @@ describe("a secret value where a secret name belongs", () => {
     expect(() => parseSecretRef("notaref:x:y", PEM_LINES[0] as string)).toThrow(/secrets entry \(a name not shown\)/);
   });
 });
+
+describe("a pasted line that starts with '/' (base64 can) is not shown as a mount path", () => {
+  const line = "/9j/4AAQSkZJRgABAQAAAQABAADbAIQAAoHBwg";
+  it("printableKey hides it but shows real paths", () => {
+    expect(printableKey(line)).not.toContain("4AAQ");
+    expect(printableKey("/secrets/api/key.pem")).toBe('"/secrets/api/key.pem"');
+    expect(printableKey("/secrets/api:key")).toBe('"/secrets/api:key"');
+  });
+  it("errors about it in secrets do not quote it", () => {
+    let message = "";
+    try {
+      candidateFromDeployInputs({
+        service: "s",
+        project: "p",
+        region: "r",
+        envVarsUpdateStrategy: "merge",
+        secretsUpdateStrategy: "merge",
+        secrets: `TLS=tls:1\n${line}+AbC/=x:1`,
+      });
+    } catch (error) {
+      message = `${(error as Error).message} ${(error as { hint?: string }).hint}`;
+    }
+    expect(message).toMatch(/secrets entry/);
+    expect(message).not.toContain("4AAQ");
+  });
+});

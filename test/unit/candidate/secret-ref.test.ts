@@ -127,10 +127,10 @@ describe("checkSecretFiles", () => {
     expect(() => checkSecretFiles([file("/s/a", "x", "1"), file("/s/b", "x", "2")])).not.toThrow();
   });
   it("refuses two secrets in one directory", () => {
-    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s/b", "y")])).toThrow(/two different secrets in \/s/);
+    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s/b", "y")])).toThrow(/two different secrets in "\/s"/);
   });
   it("refuses one file path given twice", () => {
-    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s:a", "x", "2")])).toThrow(/both mount \/s\/a/);
+    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s:a", "x", "2")])).toThrow(/both mount "\/s\/a"/);
   });
 });
 

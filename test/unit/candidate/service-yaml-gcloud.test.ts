@@ -171,3 +171,12 @@ describe("the run.googleapis.com/secrets alias map", () => {
     },
   );
 });
+
+describe("with sidecars, exactly one container has ports (the ingress)", () => {
+  it.each([
+    ["none", "  name: a\n- name: b\n  image: b"],
+    ["two", "  name: a\n  ports: [{containerPort: 8080}]\n- name: b\n  image: b\n  ports: [{containerPort: 8081}]"],
+  ])("%s is refused by Cloud Run", (_name, spec) => {
+    expect(ids(read(service(spec)))).toEqual(["candidate.ingress_container:fail"]);
+  });
+});
