@@ -223,6 +223,25 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
     expect(run.stdout).toContain('"JWT_SECRET_STAGING" cannot be specified multiple times');
   });
 
+  it("a service answer without a template is an error (cannot merge), never a pass on the inputs alone", async () => {
+    const entry = world.scenario.services.get("backend-staging");
+    const template = entry?.service.template;
+    if (entry) entry.service.template = undefined;
+    try {
+      const run = await runAction(
+        world.inputs(manifest, {
+          mode: "candidate",
+          env_vars: "ENVIRONMENT=staging",
+          secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+        }),
+      );
+      expect(run.outputs.result).toBe("error");
+      expect(run.stdout).toContain("no service template to merge the deploy onto");
+    } finally {
+      if (entry) entry.service.template = template;
+    }
+  });
+
   it("a first deploy (no service yet) falls back to the default compute account", async () => {
     world.scenario.services.delete("backend-staging");
 
