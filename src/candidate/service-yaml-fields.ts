@@ -2,9 +2,9 @@
 // knows (taken from the generated client's Schema$ types, @googleapis/run v1). gcloud run
 // services replace converts the YAML into those messages and refuses any other field, so a
 // typo such as `valie:` fails the deploy: the gate refuses it too, with the line.
-import { isMap, isScalar, isSeq } from "yaml";
+import { isAlias, isMap, isScalar, isSeq } from "yaml";
 import { InputError } from "../errors.js";
-import { locate, resolve, type YamlContext } from "./yaml-nodes.js";
+import { locate, type YamlContext } from "./yaml-nodes.js";
 
 /** A message's fields; `ANY` is a free-form map or a part the gate does not model. */
 interface Fields {
@@ -79,8 +79,10 @@ export function refuseUnknownFields(ctx: YamlContext): void {
   walk(ctx, ctx.doc.contents, SERVICE, "");
 }
 
-function walk(ctx: YamlContext, node: unknown, schema: Fields, path: string): void {
-  const value = resolve(ctx, node);
+function walk(ctx: YamlContext, value: unknown, schema: Fields, path: string): void {
+  // An alias is checked where its anchor is defined: following aliases here would expand an
+  // alias bomb exponentially.
+  if (isAlias(value)) return;
   // A list holds messages of the field's type (containers, env, volumes…).
   if (isSeq(value)) {
     for (const item of value.items) walk(ctx, item, schema, path);

@@ -226,7 +226,7 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
   it("a service answer without a template is an error (cannot merge), never a pass on the inputs alone", async () => {
     const entry = world.scenario.services.get("backend-staging");
     const template = entry?.service.template;
-    if (entry) entry.service.template = undefined;
+    if (entry) delete entry.service.template;
     try {
       const run = await runAction(
         world.inputs(manifest, {
@@ -238,7 +238,7 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
       expect(run.outputs.result).toBe("error");
       expect(run.stdout).toContain("no service template to merge the deploy onto");
     } finally {
-      if (entry) entry.service.template = template;
+      if (entry && template) entry.service.template = template;
     }
   });
 

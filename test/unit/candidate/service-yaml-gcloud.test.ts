@@ -180,3 +180,26 @@ describe("with sidecars, exactly one container has ports (the ingress)", () => {
     expect(ids(read(service(spec)))).toEqual(["candidate.ingress_container:fail"]);
   });
 });
+
+describe("the field check stays linear", () => {
+  it("does not expand nested aliases (a billion-laughs shape)", () => {
+    const levels = Array.from({ length: 12 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(", ")}]`).join("\n");
+    // The anchors sit under status (not checked); the alias lands where fields are checked.
+    const text = `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: svc
+status:
+  l0: &l0 [{name: v}]
+${levels}
+spec:
+  template:
+    spec:
+      containers: [{image: x}]
+      volumes: *l12
+`;
+    const started = performance.now();
+    read(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
