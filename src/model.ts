@@ -54,6 +54,7 @@ export interface RevisionConfig {
   /**
    * The container that receives requests (the one with a port), labelled as its env entries are.
    * Absent when the reader could not tell; a lone container is the ingress one either way.
+   * gcloud's env and secret flags change this container.
    */
   ingressContainer?: string;
   env: EnvEntry[];

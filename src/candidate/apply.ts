@@ -22,17 +22,35 @@ export interface SecretOps {
 
 export function applyLiteralOps(env: EnvEntry[], container: string, ops: LiteralOps, notes: Finding[]): EnvEntry[] {
   const removed = new Set(ops.remove);
-  let result = env.filter(
+  const result = env.filter(
     (entry) => entry.container !== container || entry.secret !== undefined || (!ops.clear && !removed.has(entry.name)),
   );
-  for (const [name, value] of ops.update) {
+  for (const [name] of ops.update) {
     if (result.some((entry) => entry.container === container && entry.name === name && entry.secret !== undefined)) {
-      notes.push(typeConflict(name, "a plain value", "a secret"));
+      notes.push(typeConflict(name, "string literal"));
     }
-    result = result.filter((entry) => entry.container !== container || entry.name !== name);
-    result.push({ name, container, value });
   }
-  return result;
+  return upsert(
+    result,
+    container,
+    ops.update.map(([name, value]) => ({ name, container, value })),
+  );
+}
+
+/** gcloud updates an existing variable where it stands and appends new ones (config_changes.py). */
+function upsert(env: EnvEntry[], container: string, updates: EnvEntry[]): EnvEntry[] {
+  const byName = new Map(updates.map((entry) => [entry.name, entry]));
+  const placed = new Set<string>();
+  const result: EnvEntry[] = [];
+  for (const entry of env) {
+    const update = entry.container === container ? byName.get(entry.name) : undefined;
+    if (!update) result.push(entry);
+    else if (!placed.has(entry.name)) {
+      result.push(update);
+      placed.add(entry.name);
+    }
+  }
+  return [...result, ...updates.filter((entry) => !placed.has(entry.name))];
 }
 
 export function applySecretOps(
@@ -43,16 +61,19 @@ export function applySecretOps(
   notes: Finding[],
 ): { env: EnvEntry[]; secretVolumes: SecretVolume[] } {
   const removed = new Set(ops.remove);
-  let nextEnv = env.filter(
+  const kept = env.filter(
     (entry) => entry.container !== container || entry.secret === undefined || (!ops.clear && !removed.has(entry.name)),
   );
-  for (const { name, ref } of ops.env) {
-    if (nextEnv.some((entry) => entry.container === container && entry.name === name && entry.secret === undefined)) {
-      notes.push(typeConflict(name, "a secret", "a plain value"));
+  for (const { name } of ops.env) {
+    if (kept.some((entry) => entry.container === container && entry.name === name && entry.secret === undefined)) {
+      notes.push(typeConflict(name, "the given type"));
     }
-    nextEnv = nextEnv.filter((entry) => entry.container !== container || entry.name !== name);
-    nextEnv.push({ name, container, secret: ref });
   }
+  const nextEnv = upsert(
+    kept,
+    container,
+    ops.env.map(({ name, ref }) => ({ name, container, secret: ref })),
+  );
 
   let nextVolumes = volumes.map((volume) => ({
     ...volume,
@@ -94,12 +115,13 @@ function volumeName(ref: SecretRef): string {
   return ref.project ? `${ref.secret}-${ref.project}` : ref.secret;
 }
 
-function typeConflict(name: string, newKind: string, oldKind: string): Finding {
+/** gcloud (config_changes.py) refuses to turn a plain variable into a secret or back in one step. */
+function typeConflict(name: string, newType: "string literal" | "the given type"): Finding {
   return note(
     "env_type_conflict",
     "fail",
-    `${name} is set to ${newKind} but the service already has it as ${oldKind}; gcloud refuses to change the type in place`,
-    `remove it first (--remove-env-vars / --remove-secrets ${name}) or use the matching flag`,
+    `gcloud refuses this deploy: "Cannot update environment variable [${name}] to ${newType} because it has already been set with a different type"`,
+    `remove it in the same deploy first (--remove-${newType === "string literal" ? "secrets" : "env-vars"}=${name} in flags), or keep its type`,
     { subject: name },
   );
 }

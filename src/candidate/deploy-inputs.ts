@@ -6,8 +6,8 @@
 import { InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
-import { type EnvFlagOps, extractDeployFlags } from "./flags.js";
-import { parseKVString } from "./kv-string.js";
+import { type EnvFlagOps, extractDeployFlags, mergeFlagDict } from "./flags.js";
+import { asGcloudReadsIt, parseKVString } from "./kv-string.js";
 import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
 import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
 
@@ -22,8 +22,10 @@ export interface DeployInputs {
   envVarsUpdateStrategy: UpdateStrategy;
   secretsUpdateStrategy: UpdateStrategy;
   flags?: string;
-  /** The service as it runs now; undefined for a first deploy or when it could not be read. */
+  /** The service template as it is now; undefined for a first deploy or when it could not be read. */
   live?: RevisionConfig;
+  /** The service does not exist yet (Cloud Run said 404): gcloud creates it from this deploy alone. */
+  firstDeploy?: boolean;
 }
 
 export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
@@ -34,8 +36,20 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const flags = extractDeployFlags(args.flags ?? "");
 
   // deploy-cloudrun emits no flag for an empty input or `{}`, whatever the strategy.
-  const envOps = combine(envInput.pairs, args.envVarsUpdateStrategy, flags.env, "env-vars");
-  const secretOps = combine(secretsInput.pairs, args.secretsUpdateStrategy, flags.secrets, "secrets");
+  const envPairs = envInput.pairs && asGcloudReadsIt(envInput.pairs, "env_vars", notes);
+  const secretPairs = secretsInput.pairs && asGcloudReadsIt(secretsInput.pairs, "secrets", notes);
+  const envOps = combine(envPairs, args.envVarsUpdateStrategy, flags.env, "env-vars");
+  const secretOps = combine(secretPairs, args.secretsUpdateStrategy, flags.secrets, "secrets");
+  if (flags.containerFlag) {
+    notes.push(
+      note(
+        "container_flag_unread",
+        "warn",
+        "flags use --container; the gate applies every env and secret change to the ingress container, so changes meant for another container are not predicted",
+        "check the service after deploy in live mode, or deploy sidecars with a service YAML (service_yaml)",
+      ),
+    );
+  }
   if (envOps.file) {
     notes.push(
       note(
@@ -51,7 +65,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const replacesEnv = envOps.clear === true || envOps.set !== undefined;
   const replacesSecrets = secretOps.clear === true || secretOps.set !== undefined;
   const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
-  if (!live && needsLive) {
+  if (!live && needsLive && !args.firstDeploy) {
     notes.push(
       note(
         "no_live_config",
@@ -63,7 +77,8 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
     );
   }
 
-  const container = live?.containers[0] ?? "";
+  // Without --container, gcloud changes the ingress container; the others keep what they have.
+  const container = live?.ingressContainer ?? live?.containers[0] ?? "";
   const literal: LiteralOps = {
     clear: replacesEnv,
     remove: envOps.remove ?? [],
@@ -86,7 +101,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
     service: args.service,
     revision: "candidate",
     containers: live?.containers.length ? [...live.containers] : [container],
-    ...(live?.ingressContainer !== undefined ? { ingressContainer: live.ingressContainer } : {}),
+    ingressContainer: container,
     env,
     secretVolumes: applied.secretVolumes,
     notes,
@@ -97,14 +112,15 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
 }
 
 /**
- * Merges the input-derived flag with the same flags from `flags` (gcloud's UpdateAction:
- * later wins) and refuses combinations gcloud rejects as mutually exclusive.
+ * Merges the input-derived flag with the same flags from `flags` (gcloud's UpdateAction: a
+ * key given twice is refused) and refuses combinations gcloud rejects as mutually exclusive.
  */
 function combine(pairs: Record<string, string> | undefined, strategy: UpdateStrategy, fromFlags: EnvFlagOps, kind: string): EnvFlagOps {
   const ops: EnvFlagOps = { ...fromFlags };
   if (pairs && Object.keys(pairs).length > 0) {
-    if (strategy === "overwrite") ops.set = { ...pairs, ...fromFlags.set };
-    else ops.update = { ...pairs, ...fromFlags.update };
+    // deploy-cloudrun's own flag comes before the user's `flags`, as the first instance.
+    if (strategy === "overwrite") ops.set = mergeFlagDict(pairs, fromFlags.set ?? {}, `--set-${kind}`);
+    else ops.update = mergeFlagDict(pairs, fromFlags.update ?? {}, `--update-${kind}`);
   }
   const groups = [
     ops.set && `--set-${kind}`,

@@ -4,6 +4,7 @@
 // mirrored here: a value that reaches gcloud differently than the user expects is the
 // kind of surprise the gate exists to catch.
 import { InputError } from "../errors.js";
+import { printableKey } from "./kv-string.js";
 
 export interface EnvFlagOps {
   set?: Record<string, string>;
@@ -18,34 +19,75 @@ export interface DeployFlags {
   env: EnvFlagOps;
   secrets: EnvFlagOps;
   serviceAccount?: string;
+  /** `--container` was given: later flags then change that container, which the gate does not follow. */
+  containerFlag?: boolean;
 }
 
 const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> = {
   "--set-env-vars": (f, v) => {
-    f.env.set = { ...f.env.set, ...parseGcloudDict(v, "--set-env-vars") };
+    f.env.set = mergeFlagDict(f.env.set, parseGcloudDict(v, "--set-env-vars"), "--set-env-vars");
   },
   "--update-env-vars": (f, v) => {
-    f.env.update = { ...f.env.update, ...parseGcloudDict(v, "--update-env-vars") };
+    f.env.update = mergeFlagDict(f.env.update, parseGcloudDict(v, "--update-env-vars"), "--update-env-vars");
   },
   "--remove-env-vars": (f, v) => {
-    f.env.remove = [...(f.env.remove ?? []), ...parseGcloudList(v, "--remove-env-vars")];
+    f.env.remove = mergeFlagList(f.env.remove, parseGcloudList(v, "--remove-env-vars"), "--remove-env-vars");
   },
   "--env-vars-file": (f) => {
     f.env.file = true;
   },
   "--set-secrets": (f, v) => {
-    f.secrets.set = { ...f.secrets.set, ...parseGcloudDict(v, "--set-secrets") };
+    f.secrets.set = mergeFlagDict(f.secrets.set, parseGcloudDict(v, "--set-secrets"), "--set-secrets");
   },
   "--update-secrets": (f, v) => {
-    f.secrets.update = { ...f.secrets.update, ...parseGcloudDict(v, "--update-secrets") };
+    f.secrets.update = mergeFlagDict(f.secrets.update, parseGcloudDict(v, "--update-secrets"), "--update-secrets");
   },
   "--remove-secrets": (f, v) => {
-    f.secrets.remove = [...(f.secrets.remove ?? []), ...parseGcloudList(v, "--remove-secrets")];
+    f.secrets.remove = mergeFlagList(f.secrets.remove, parseGcloudList(v, "--remove-secrets"), "--remove-secrets");
   },
   "--service-account": (f, v) => {
     f.serviceAccount = v;
   },
+  "--container": (f) => {
+    f.containerFlag = true;
+  },
 };
+
+/**
+ * gcloud's UpdateAction merges repeated instances of a dict flag but refuses a key that an
+ * earlier instance already gave, even with the same value. deploy-cloudrun's own flag (from
+ * the env_vars/secrets input) comes first, so it counts as the first instance.
+ */
+export function mergeFlagDict(
+  earlier: Record<string, string> | undefined,
+  later: Record<string, string>,
+  flag: string,
+): Record<string, string> {
+  const merged = new Map(Object.entries(earlier ?? {}));
+  for (const [key, value] of Object.entries(later)) {
+    if (merged.has(key)) throw repeatedKey(key, flag);
+    merged.set(key, value);
+  }
+  return Object.fromEntries(merged);
+}
+
+function mergeFlagList(earlier: string[] | undefined, later: string[], flag: string): string[] {
+  const merged = [...(earlier ?? [])];
+  for (const key of later) {
+    if (merged.includes(key)) throw repeatedKey(key, flag);
+    merged.push(key);
+  }
+  return merged;
+}
+
+function repeatedKey(key: string, flag: string): InputError {
+  // gcloud's message also quotes both values; they may be secret, so only the key is named.
+  return new InputError(
+    `the deploy would pass ${flag} more than once with the same key: gcloud refuses it (${printableKey(key)} cannot be specified multiple times)`,
+    `give each name once: the ${flag.includes("secrets") ? "secrets" : "env_vars"} input becomes deploy-cloudrun's own ${flag}, so do not repeat its names in flags`,
+    "CANDIDATE_INVALID",
+  );
+}
 
 const SWITCH_FLAGS: Record<string, (flags: DeployFlags) => void> = {
   "--clear-env-vars": (f) => {

@@ -4,6 +4,7 @@
 // upstream result it reports the quirks that surprise users (quotes kept, `#` lines as
 // keys, YAML-style `KEY: value`), because those are how wrong values reach production.
 import { InputError } from "../errors.js";
+import type { Finding } from "../model.js";
 
 export type KvWarningKind = "quotes_kept" | "hash_not_comment" | "colon_in_key" | "empty_value" | "empty_key" | "duplicate_key";
 
@@ -106,23 +107,75 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
 }
 
 /**
- * The key as safe to print. `KEY: value` and `# note` keys may carry a value, and a key that is
- * not an env var name may be the tail of a value split at "," or a newline (a secret's): cut or hide them.
+ * The dict gcloud parses from deploy-cloudrun's flag value. deploy-cloudrun re-joins the parsed
+ * pairs as `KEY=VALUE` with a delimiter found in no key or value (joinKVStringForGCloud), without
+ * re-escaping, and gcloud's ArgDict cuts each item at its first "=": a name written with `\=`
+ * (`FOO\=X=bar`) becomes FOO, and the rest of the name goes into its value (`X=bar`).
+ * Later items win in gcloud's dict, as in deploy-cloudrun's.
+ */
+export function asGcloudReadsIt(pairs: Record<string, string>, inputName: string, notes: Finding[]): Record<string, string> {
+  const dict = new Map<string, string>();
+  for (const [key, value] of Object.entries(pairs)) {
+    const equals = key.indexOf("=");
+    if (equals < 0) {
+      dict.set(key, value);
+      continue;
+    }
+    const name = key.slice(0, equals);
+    notes.push({
+      id: "candidate.equals_in_name",
+      status: "warn",
+      subject: name,
+      message: `${inputName}: a name written with an escaped "=" reaches gcloud unescaped, and gcloud cuts names at the first "=", so the variable set is ${printableKey(name)} and the rest of the name becomes the start of its value`,
+      hint: 'names cannot contain "="; rename the variable, or write NAME=value',
+    });
+    dict.set(name, `${key.slice(equals + 1)}=${value}`);
+  }
+  return Object.fromEntries(dict);
+}
+
+/**
+ * The key as safe to print. `KEY: value` and `# note` keys may carry a value, and a key may be
+ * a piece of a value split at "," or a newline (a PEM line ending in "=", a token): only keys
+ * shaped like the names people give variables are shown; the rest is "(a name not shown)",
+ * without its length, which would narrow a secret down too.
  */
 export function printableKey(key: string): string {
   if (key === "") return '""';
   if (key.startsWith("#")) return '"#…"';
-  // Mount paths (`/dir:file`) are never values; print them whole.
-  if (key.startsWith("/")) return JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+  // Mount paths (`/dir/file`, `/dir:file`) are shown when shaped like paths; base64 can start with "/" too.
+  if (key.startsWith("/")) return looksLikePath(key) ? JSON.stringify(key) : "(a path not shown)";
   const colon = key.indexOf(":");
   const head = colon >= 0 ? key.slice(0, colon) : key;
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(head)) return `(a ${key.length}-character name, not shown)`;
+  if (!looksLikeName(head)) return HIDDEN_NAME;
   return JSON.stringify(colon >= 0 ? `${head}:…` : head);
+}
+
+const HIDDEN_NAME = "(a name not shown)";
+
+/** Lower-case or name-shaped segments, as mount paths are; mixed-case runs (base64) are not. */
+function looksLikePath(text: string): boolean {
+  if (text.length > 128) return false;
+  return text
+    .slice(1)
+    .split(/[/:]/)
+    .every((segment) => /^[a-z0-9._-]{1,40}$/.test(segment) || looksLikeName(segment.replace(/[.-]/g, "_")));
+}
+
+/**
+ * UPPER_SNAKE or lower_snake, few digits, short unless it has words: what variable names look
+ * like, and what base64 (mixed case), hex (many digits) and key ids (long, one word) do not.
+ */
+function looksLikeName(text: string): boolean {
+  if (!/^_*[A-Za-z][A-Za-z0-9_]{0,63}$/.test(text)) return false;
+  if (/[A-Z]/.test(text) && /[a-z]/.test(text)) return false;
+  if ((text.match(/[0-9]/g) ?? []).length > 4) return false;
+  return /[A-Za-z0-9]_[A-Za-z0-9]/.test(text) || text.length <= 12;
 }
 
 function surprises(key: string, value: string, sawEquals: boolean, pair: number, inputName: string): KvWarning[] {
   // Without "=", the whole pair may be the tail of a value split at "," or a newline: never quote it.
-  const shown = sawEquals ? printableKey(key) : `(a ${key.length}-character name, not shown)`;
+  const shown = sawEquals ? printableKey(key) : HIDDEN_NAME;
   const where = `${inputName} pair ${pair}`;
   const warn = (kind: KvWarningKind, message: string): KvWarning => ({ kind, key: shown, pair, message: `${where}: ${message}` });
   if (key === "") {

@@ -33,25 +33,30 @@ export function kvWarningNote(warning: KvWarning): Finding {
   return note(warning.kind, status, warning.message, hint, { subject: warning.key });
 }
 
-// Cloud Run sets these itself and refuses a revision that sets them.
-const RESERVED_ENV_NAMES = new Set([
-  "PORT",
-  "K_SERVICE",
-  "K_REVISION",
-  "K_CONFIGURATION",
-  "CLOUD_RUN_JOB",
-  "CLOUD_RUN_EXECUTION",
-  "CLOUD_RUN_TASK_INDEX",
-  "CLOUD_RUN_TASK_ATTEMPT",
-  "CLOUD_RUN_TASK_COUNT",
-]);
+// Cloud Run sets these itself on a service (container runtime contract) and refuses a revision
+// that sets them ("The following reserved env names were provided"). CLOUD_RUN_JOB and the
+// other job variables are reserved on jobs only. PORT is the ingress container's: a sidecar
+// may set its own (Google's multi-container samples do).
+const RESERVED_ENV_NAMES = new Set(["K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
+// gcloud's EnvVarKeyType refuses these names before anything reaches Cloud Run.
+const RESERVED_PREFIX = "X_GOOGLE_";
 
-export function reservedEnvNote(name: string, location?: SourceLocation): Finding | undefined {
-  if (!RESERVED_ENV_NAMES.has(name)) return undefined;
+/** `ingress`: the variable is on the container that receives requests (or on the only one). */
+export function reservedEnvNote(name: string, location?: SourceLocation, ingress = true): Finding | undefined {
+  if (name.startsWith(RESERVED_PREFIX)) {
+    return note(
+      "reserved_env_name",
+      "fail",
+      `${name}: gcloud refuses it, "Environment variable keys that start with \`X_GOOGLE_\` are reserved for use by deployment tools and cannot be specified manually"`,
+      "rename the variable",
+      { subject: name, location },
+    );
+  }
+  if (!RESERVED_ENV_NAMES.has(name) && !(name === "PORT" && ingress)) return undefined;
   return note(
     "reserved_env_name",
     "fail",
-    `${name} is set by Cloud Run itself; a revision that sets it is refused`,
+    `${name} is set by Cloud Run itself; a revision that sets it is refused ("The following reserved env names were provided: ${name}")`,
     name === "PORT" ? "set the port with containerPort / --port instead" : `remove ${name}`,
     { subject: name, location },
   );

@@ -32,7 +32,8 @@ export class SecretRefError extends InputError {
  * `target` (env var name or mount path) and `inputName` only appear in messages.
  */
 export function parseSecretRef(value: string, target: string, inputName = "secrets"): SecretRef {
-  const where = `${inputName} entry ${JSON.stringify(target)}`;
+  // The reference itself is never quoted: a secret's value is sometimes pasted where its name belongs.
+  const where = `${inputName} entry ${printableKey(target)}`;
   const remote = REMOTE.exec(value);
   if (remote) {
     const [, project = "", secret = "", short, long] = remote;
@@ -62,7 +63,7 @@ export function parseSecretRef(value: string, target: string, inputName = "secre
     throw new SecretRefError(
       "version_missing",
       `${where}: no secret version given; managed Cloud Run requires one`,
-      `use ${secret}:latest (or pin a version number, e.g. ${secret}:3)`,
+      "write SECRET_NAME:latest (or pin a version number, e.g. SECRET_NAME:3); if that text is the secret's value, put the value in Secret Manager and give its name here",
     );
   }
   checkName(secret, where);
@@ -122,7 +123,7 @@ export function parseSecretTarget(key: string, inputName = "secrets"): SecretTar
   const pathParts = path.split("/");
   if (path === "" || path.startsWith("/") || !pathParts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..")) {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: the file name inside the mount is missing or unsafe`,
+      `${inputName} entry ${printableKey(key)}: the file name inside the mount is missing or unsafe`,
       "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
       "CANDIDATE_INVALID",
     );
@@ -136,14 +137,14 @@ export function checkMountPath(mountPath: string, key: string, inputName: string
   const plain = mountPath.startsWith("/") && parts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..");
   if (!plain || mountPath === "/") {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: the mount directory is not a plain absolute path below /`,
+      `${inputName} entry ${printableKey(key)}: the mount directory is not a plain absolute path below /`,
       "mount secrets in a directory of their own, e.g. /secrets/api/key=SECRET:latest",
       "CANDIDATE_INVALID",
     );
   }
   if (isReservedMountPath(mountPath)) {
     throw new InputError(
-      `${inputName} entry ${JSON.stringify(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
+      `${inputName} entry ${printableKey(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
       "mount the secret somewhere else, e.g. /secrets/…",
       "CANDIDATE_INVALID",
     );
@@ -171,7 +172,7 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     const sameFile = byFile.get(fullPath);
     if (sameFile) {
       throw new InputError(
-        `${inputName}: ${JSON.stringify(sameFile.key)} and ${JSON.stringify(file.key)} both mount ${fullPath}`,
+        `${inputName}: ${printableKey(sameFile.key)} and ${printableKey(file.key)} both mount ${printableKey(fullPath)}`,
         "give each mounted secret its own file path",
         "CANDIDATE_INVALID",
       );
@@ -180,7 +181,7 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     const sameDir = byDir.get(file.mountPath);
     if (sameDir && !sameSecret(sameDir.ref, file.ref)) {
       throw new InputError(
-        `${inputName}: ${JSON.stringify(sameDir.key)} and ${JSON.stringify(file.key)} mount two different secrets in ${file.mountPath}; Cloud Run allows one secret per mount directory`,
+        `${inputName}: ${printableKey(sameDir.key)} and ${printableKey(file.key)} mount two different secrets in ${printableKey(file.mountPath)}; Cloud Run allows one secret per mount directory`,
         "mount each secret in a directory of its own",
         "CANDIDATE_INVALID",
       );
@@ -197,8 +198,11 @@ export function isValidSecretVersion(version: string): boolean {
   return VERSION.test(version);
 }
 
-/** `projects/NUMBER/secrets/NAME` as in the run.googleapis.com/secrets annotation; undefined otherwise. */
+/**
+ * `projects/PROJECT/secrets/NAME` as in the run.googleapis.com/secrets annotation; undefined otherwise.
+ * gcloud writes the project number; the API also takes a project id (Google's run-gmp-sidecar sample).
+ */
 export function parseRemoteSecretPath(path: string): { project: string; secret: string } | undefined {
-  const match = /^projects\/([0-9]{1,19})\/secrets\/([a-zA-Z0-9_-]{1,255})$/.exec(path);
+  const match = /^projects\/([0-9]{1,19}|[a-z][a-z0-9-]{4,28}[a-z0-9])\/secrets\/([a-zA-Z0-9_-]{1,255})$/.exec(path);
   return match ? { project: match[1] as string, secret: match[2] as string } : undefined;
 }

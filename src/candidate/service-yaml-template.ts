@@ -24,7 +24,22 @@ export function readContainers(ctx: YamlContext, spec: unknown, aliases: SecretA
       "CANDIDATE_INVALID",
     );
   }
-  const containers = nodes.map((node) => {
+  // The ingress container is the one with ports, wherever it is listed; a lone container is it.
+  const hasPorts = (node: unknown) => items(ctx, child(ctx, node, "ports")).length > 0;
+  const ingressIndex = nodes.length === 1 ? 0 : nodes.findIndex(hasPorts);
+  const withPorts = nodes.filter(hasPorts).length;
+  if (nodes.length > 1 && withPorts !== 1) {
+    notes.push(
+      note(
+        "ingress_container",
+        "fail",
+        `${withPorts === 0 ? "no container has" : `${withPorts} containers have`} ports; with sidecars Cloud Run requires exactly one container with ports (the ingress container)`,
+        "give ports: [{containerPort: …}] to the container that serves requests, and to no other",
+        { location: locate(ctx, child(ctx, spec, "containers")) },
+      ),
+    );
+  }
+  const containers = nodes.map((node, index) => {
     const name = text(child(ctx, node, "name")) ?? "";
     // Cloud Run names a lone container itself; with sidecars every container needs a name.
     if (name === "" && nodes.length > 1) {
@@ -44,10 +59,11 @@ export function readContainers(ctx: YamlContext, spec: unknown, aliases: SecretA
     for (const port of ports) checkPort(ctx, port, notes);
     const mounts = items(ctx, child(ctx, node, "volumeMounts")).map((mount) => ({
       volume: text(child(ctx, mount, "name")) ?? "",
-      mountPath: text(child(ctx, mount, "mountPath")) ?? "",
+      mountPath: normaliseMountPath(text(child(ctx, mount, "mountPath")) ?? ""),
       node: mount,
     }));
-    return { name, env: readEnv(ctx, node, name, aliases, notes), mounts, serving: ports.length > 0 };
+    const ingress = index === ingressIndex;
+    return { name, env: readEnv(ctx, node, name, ingress, aliases, notes), mounts, serving: ingress };
   });
   return containers;
 }
@@ -70,7 +86,20 @@ export function sidecarSecretsNote(containers: ContainerInfo[], volumes: SecretV
   );
 }
 
-function readEnv(ctx: YamlContext, containerNode: unknown, container: string, aliases: SecretAliases, notes: Finding[]): EnvEntry[] {
+/** `/etc/app/` and `/etc/app` are one directory; without this a file in it would read `/etc/app//key`. */
+export function normaliseMountPath(mountPath: string): string {
+  const trimmed = mountPath.replace(/\/+$/, "");
+  return trimmed === "" && mountPath.startsWith("/") ? "/" : trimmed;
+}
+
+function readEnv(
+  ctx: YamlContext,
+  containerNode: unknown,
+  container: string,
+  ingress: boolean,
+  aliases: SecretAliases,
+  notes: Finding[],
+): EnvEntry[] {
   const env: EnvEntry[] = [];
   for (const node of items(ctx, child(ctx, containerNode, "env"))) {
     const location = locate(ctx, node);
@@ -81,7 +110,8 @@ function readEnv(ctx: YamlContext, containerNode: unknown, container: string, al
       );
       continue;
     }
-    const reserved = reservedEnvNote(name, location);
+    // Cloud Run sets PORT on the ingress container only; a sidecar may set its own.
+    const reserved = reservedEnvNote(name, location, ingress);
     if (reserved) notes.push(reserved);
     if (env.some((entry) => entry.name === name)) {
       notes.push(

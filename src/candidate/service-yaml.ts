@@ -2,11 +2,12 @@
 // will create from a Knative serving.knative.dev/v1 Service YAML. Files in the wild are
 // hand-edited copies of `services describe --format export`, so every quirk met there
 // becomes a finding with a line number, or an InputError; never a crash.
-import { isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isScalar, LineCounter, parseDocument } from "yaml";
 import { InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
-import { note } from "./notes.js";
 import { parseRemoteSecretPath } from "./secret-ref.js";
+import { refuseUnknownFields } from "./service-yaml-fields.js";
+import { refuseTemplate, TEMPLATE_HINT, TEMPLATE_MESSAGE } from "./service-yaml-template-check.js";
 import { readContainers, type SecretAliases, sidecarSecretsNote } from "./service-yaml-template.js";
 import { readSecretVolumes } from "./service-yaml-volumes.js";
 import { at, entries, locate, text, type YamlContext } from "./yaml-nodes.js";
@@ -15,7 +16,7 @@ const MAX_SERVICE_YAML_BYTES = 1024 * 1024;
 const SECRETS_ANNOTATION = "run.googleapis.com/secrets";
 const LOCATION_LABEL = "cloud.googleapis.com/location";
 const PERCENT_PLACEHOLDER = /%[A-Za-z_][A-Za-z0-9_]*%/;
-const PLACEHOLDERS = /\$\{[^}\s]{0,100}\}|%[A-Za-z_][A-Za-z0-9_]{0,100}%/g;
+const SERVICE_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function candidateFromServiceYaml(text: string, file: string, defaults: { project: string; region: string }): RevisionConfig {
   if (Buffer.byteLength(text) > MAX_SERVICE_YAML_BYTES) {
@@ -35,6 +36,15 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
   if (!name) {
     throw invalid(`${file}: metadata.name is missing`, "set metadata.name to the service name; deploy-cloudrun needs it too");
   }
+  // A template first: its placeholders explain an unknown field or a bad name better than either error would.
+  refuseTemplate(ctx, at(ctx, root, "metadata", "name"));
+  refuseUnknownFields(ctx);
+  if (!SERVICE_NAME.test(name)) {
+    throw invalid(
+      `${file}:${locate(ctx, at(ctx, root, "metadata", "name")).line ?? 1}: metadata.name is not a valid Cloud Run service name`,
+      "service names use lower-case letters, digits and '-', start with a letter and have at most 63 characters",
+    );
+  }
 
   const notes: Finding[] = [];
   const template = at(ctx, root, "spec", "template");
@@ -44,7 +54,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
   const secretVolumes = readSecretVolumes(ctx, spec, containers, aliases, notes);
   const sidecarNote = sidecarSecretsNote(containers, secretVolumes);
   if (sidecarNote) notes.push(sidecarNote);
-  notes.push(...placeholderNotes(ctx));
+  const ingress = containers.find((container) => container.serving);
 
   const candidate: RevisionConfig = {
     source: "candidate",
@@ -53,7 +63,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
     service: name,
     revision: "candidate",
     containers: containers.map((container) => container.name),
-    ingressContainer: (containers.find((container) => container.serving) ?? containers[0])?.name ?? "",
+    ...(ingress ? { ingressContainer: ingress.name } : {}),
     env: containers.flatMap((container) => container.env),
     secretVolumes,
     notes,
@@ -71,17 +81,15 @@ function parse(source: string, file: string): YamlContext {
     const line = lineCounter.linePos(error.pos[0]).line;
     const lineText = source.split(/\r\n|\r|\n/)[line - 1] ?? "";
     const placeholder = PERCENT_PLACEHOLDER.test(lineText) || (error.code === "MISSING_CHAR" && PERCENT_PLACEHOLDER.test(source));
-    throw invalid(
-      `${file}:${line}: not valid YAML (${error.code})${placeholder ? "; the line holds an unrendered %NAME% placeholder" : ""}`,
-      placeholder
-        ? "render the template before the gate reads it (e.g. with envsubst or sed), or quote the value"
-        : "check indentation and quoting at that line",
-    );
+    if (placeholder) {
+      throw invalid(`${file}:${line}: ${TEMPLATE_MESSAGE} (an unrendered %NAME% placeholder makes it invalid YAML)`, TEMPLATE_HINT);
+    }
+    throw invalid(`${file}:${line}: not valid YAML (${error.code})`, "check indentation and quoting at that line");
   }
   return { doc, lineCounter, file };
 }
 
-/** `alias:projects/NUM/secrets/NAME[,alias2:…]`, read as gcloud's ParseAnnotation does. */
+/** `alias:projects/PROJECT/secrets/NAME[,alias2:…]`, read as gcloud's ParseAnnotation does; PROJECT is an id or a number. */
 function readAliases(ctx: YamlContext, node: unknown): SecretAliases {
   const aliases: SecretAliases = new Map();
   const value = text(node);
@@ -91,40 +99,13 @@ function readAliases(ctx: YamlContext, node: unknown): SecretAliases {
     const remote = parts.length === 2 ? parseRemoteSecretPath(parts[1] as string) : undefined;
     if (!remote || !parts[0]) {
       throw invalid(
-        `${ctx.file}:${locate(ctx, node).line ?? "?"}: the ${SECRETS_ANNOTATION} annotation has an entry that is not alias:projects/NUMBER/secrets/NAME`,
-        "write each entry as alias:projects/<project number>/secrets/<secret id>, separated by commas",
+        `${ctx.file}:${locate(ctx, node).line ?? "?"}: the ${SECRETS_ANNOTATION} annotation has an entry that is not alias:projects/PROJECT/secrets/NAME`,
+        "write each entry as alias:projects/<project id or number>/secrets/<secret id>, separated by commas",
       );
     }
     aliases.set(parts[0] as string, remote);
   }
   return aliases;
-}
-
-/** `${X}` survives YAML parsing (and `%X%` inside a longer scalar): the file was not rendered. */
-function placeholderNotes(ctx: YamlContext): Finding[] {
-  const found: Finding[] = [];
-  const seen = new Set<string>();
-  visit(ctx.doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== "string") return;
-      for (const match of node.value.matchAll(PLACEHOLDERS)) {
-        const location = locate(ctx, node);
-        const dedupe = `${location.line}:${match[0]}`;
-        if (seen.has(dedupe)) continue;
-        seen.add(dedupe);
-        found.push(
-          note(
-            "unrendered_placeholder",
-            "warn",
-            `${ctx.file}${location.line ? `:${location.line}` : ""} still contains the placeholder ${match[0]}; Cloud Run will receive it literally`,
-            "render the template before the gate reads it (envsubst, sed, or your templating step) and point service_yaml at the result",
-            { subject: match[0], location },
-          ),
-        );
-      }
-    },
-  });
-  return found;
 }
 
 function textAt(ctx: YamlContext, node: unknown, ...path: string[]): string | undefined {

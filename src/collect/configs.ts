@@ -3,8 +3,9 @@
 import type { AuthClient } from "google-auth-library";
 import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
 import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
-import { GateError, InputError } from "../errors.js";
-import { type CloudRun, cloudRun } from "../gcp/cloud-run.js";
+import { InputError } from "../errors.js";
+import { cloudRun } from "../gcp/cloud-run.js";
+import { readServiceTemplate } from "../gcp/service-template.js";
 import type { Inputs } from "../inputs.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig } from "../model.js";
@@ -35,7 +36,7 @@ export async function configReader(
     };
   }
   if (inputs.serviceYaml) return serviceYamlReader(inputs.serviceYaml, targets, readFile);
-  return deployInputsReader(inputs, targets, api, signal);
+  return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal));
 }
 
 /** `gcloud run services replace` / deploy-cloudrun `metadata`: the YAML is the whole truth. */
@@ -67,17 +68,26 @@ async function serviceYamlReader(path: string, targets: Target[], readFile: (pat
       : [];
 }
 
-/** deploy-cloudrun `env_vars` / `secrets` / `flags`: with `merge`, what is live plus these changes. */
-function deployInputsReader(inputs: Inputs, targets: Target[], api: CloudRun, signal: AbortSignal): ConfigReader {
+/**
+ * deploy-cloudrun `env_vars` / `secrets` / `flags`: the live service template plus these changes.
+ * The template is read whatever the strategies: even `overwrite` of both replaces only the
+ * ingress container's env and secrets, and gcloud keeps the runtime service account, the
+ * sidecars and everything else.
+ */
+function deployInputsReader(
+  inputs: Inputs,
+  targets: Target[],
+  /** undefined: the service does not exist yet (any other failure throws). */
+  readLive: (target: Target) => Promise<RevisionConfig | undefined>,
+): ConfigReader {
   if (targets.length !== 1) {
     throw new InputError(
       `mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`,
       "set services: to the service deploy-cloudrun deploys",
     );
   }
-  const needsLive = inputs.envVarsUpdateStrategy === "merge" || inputs.secretsUpdateStrategy === "merge";
   return async (target) => {
-    const live = needsLive ? await liveConfig(api, target, signal) : undefined;
+    const live = await readLive(target);
     const config = candidateFromDeployInputs({
       service: target.service,
       project: target.project,
@@ -87,19 +97,8 @@ function deployInputsReader(inputs: Inputs, targets: Target[], api: CloudRun, si
       ...(inputs.envVars !== undefined ? { envVars: inputs.envVars } : {}),
       ...(inputs.secrets !== undefined ? { secrets: inputs.secrets } : {}),
       ...(inputs.flags !== undefined ? { flags: inputs.flags } : {}),
-      ...(live ? { live } : {}),
+      ...(live ? { live } : { firstDeploy: true }),
     });
     return [{ requirement: target.requirement, config }];
   };
-}
-
-/** The live latest-ready config, or undefined for a first deploy. */
-async function liveConfig(api: CloudRun, target: Target, signal: AbortSignal): Promise<RevisionConfig | undefined> {
-  try {
-    const [first] = await api.readRevisions(target, { kind: "latest-ready" }, signal, { previous: false });
-    return first?.config;
-  } catch (error) {
-    if (error instanceof GateError && error.code === "GCP_NOT_FOUND") return undefined;
-    throw error;
-  }
 }

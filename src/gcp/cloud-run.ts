@@ -185,11 +185,8 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
   const id = revisionId(revision.name, target);
   const containers = revision.containers ?? [];
   const env: EnvEntry[] = [];
-  let ingressContainer: string | undefined;
   containers.forEach((container, index) => {
-    const containerName = container.name || (containers.length === 1 ? "" : `#${index}`);
-    // Requests reach the one container with a port; requirements apply to it (checks/containers.ts).
-    if (container.ports?.length && ingressContainer === undefined) ingressContainer = containerName;
+    const containerName = containerLabel(containers, index);
     for (const variable of container.env ?? []) {
       if (!variable.name) continue;
       const ref = variable.valueSource?.secretKeyRef;
@@ -205,7 +202,7 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     const mounts = containers.flatMap((container, index) =>
       (container.volumeMounts ?? [])
         .filter((mount) => mount.name === volume.name)
-        .map((mount) => ({ container: container.name || `#${index}`, mountPath: mount.mountPath ?? "" })),
+        .map((mount) => ({ container: containerLabel(containers, index), mountPath: mount.mountPath ?? "" })),
     );
     // Cloud Run requires the secret; an answer without one is reported, never silently skipped.
     if (!secret.secret) {
@@ -230,12 +227,26 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     revision: `projects/${target.project}/locations/${target.region}/services/${target.service}/revisions/${id}`,
     ...(revision.serviceAccount ? { serviceAccount: serviceAccountEmail(revision.serviceAccount) } : {}),
     ...(url ? { url } : {}),
-    containers: containers.map((container, index) => container.name || `#${index}`),
-    ...(ingressContainer !== undefined ? { ingressContainer } : {}),
+    containers: containers.map((_container, index) => containerLabel(containers, index)),
+    ...ingressOf(containers),
     env,
     secretVolumes,
     ...(withoutSecret.length ? { secretVolumesWithoutSecret: withoutSecret } : {}),
   };
+}
+
+/**
+ * One label per container, the same in env, mounts and the container list (a merge matches on it):
+ * its name, `""` for a lone unnamed container (as the service YAML reader says), `#i` otherwise.
+ */
+export function containerLabel(containers: readonly { name?: string | null }[], index: number): string {
+  return containers[index]?.name || (containers.length === 1 ? "" : `#${index}`);
+}
+
+/** The ingress container is the one with ports (Cloud Run allows one); a lone container is it. */
+function ingressOf(containers: readonly run_v2.Schema$GoogleCloudRunV2Container[]): { ingressContainer?: string } {
+  const index = containers.length === 1 ? 0 : containers.findIndex((container) => (container.ports ?? []).length > 0);
+  return index >= 0 ? { ingressContainer: containerLabel(containers, index) } : {};
 }
 
 /** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */

@@ -70,7 +70,7 @@ describe("extractDeployFlags", () => {
     ["--cpu=2 --max-instances=3", { env: {}, secrets: {} }],
     ["--set-env-vars=A=1,B=2", { env: { set: { A: "1", B: "2" } }, secrets: {} }],
     ["--update-env-vars A=1", { env: { update: { A: "1" } }, secrets: {} }],
-    ["--update-env-vars=A=1 --update-env-vars=B=2,A=3", { env: { update: { A: "3", B: "2" } }, secrets: {} }],
+    ["--update-env-vars=A=1 --update-env-vars=B=2", { env: { update: { A: "1", B: "2" } }, secrets: {} }],
     ["--remove-env-vars=A,B --remove-env-vars C", { env: { remove: ["A", "B", "C"] }, secrets: {} }],
     ["--clear-env-vars --clear-secrets", { env: { clear: true }, secrets: { clear: true } }],
     ["--env-vars-file=env.yaml", { env: { file: true }, secrets: {} }],
