@@ -19,6 +19,7 @@ import type { EmulatorServer, RecordedRequest } from "../emulators/http.js";
 import { startResourceManagerEmulator } from "../emulators/resource-manager.js";
 import { addSecret, deploy, newScenario, type Scenario } from "../emulators/scenario.js";
 import { startSecretManagerEmulator } from "../emulators/secret-manager.js";
+import { readServiceTemplate } from "../../src/gcp/service-template.js";
 
 const TOKEN = "ya29.test-access-token";
 
@@ -104,6 +105,14 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
         settle(api.get({ name: `${parent}/services/backend` }), api.revisions.list({ parent: `${parent}/services/backend`, pageSize: 10 })),
       );
       expect(gate).toHaveLength(2);
+      expect(gate).toEqual(generated);
+    });
+
+    it("services.get for the template a candidate merges onto", async () => {
+      const gate = await recorded(run, () => readServiceTemplate(auth, run.url, target("backend"), signal));
+      const api = generatedRun().projects.locations.services;
+      const generated = await recorded(run, () => settle(api.get({ name: `${parent}/services/backend` })));
+      expect(gate).toHaveLength(1);
       expect(gate).toEqual(generated);
     });
 
@@ -225,6 +234,7 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
         "cloud-run.ts get Service",
         "cloud-run.ts get RevisionPage",
         "cloud-run.ts get Revision",
+        "service-template.ts get Service",
         // IAM: secrets.getIamPolicy, projects.getIamPolicy, projects.get
         "iam.ts get secretmanager_v1.Schema$Policy",
         "iam.ts post cloudresourcemanager_v3.Schema$Policy",
