@@ -2,9 +2,10 @@
 // will create from a Knative serving.knative.dev/v1 Service YAML. Files in the wild are
 // hand-edited copies of `services describe --format export`, so every quirk met there
 // becomes a finding with a line number, or an InputError; never a crash.
-import { isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isScalar, LineCounter, visit } from "yaml";
 import { InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
+import { parseBoundedYaml } from "../parse-yaml.js";
 import { note } from "./notes.js";
 import { parseRemoteSecretPath } from "./secret-ref.js";
 import { readContainers, type SecretAliases, sidecarSecretsNote } from "./service-yaml-template.js";
@@ -64,7 +65,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
 
 function parse(source: string, file: string): YamlContext {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseBoundedYaml(source, lineCounter, { label: `service YAML ${file}`, code: "CANDIDATE_INVALID" });
   const error = doc.errors[0];
   if (error) {
     const line = lineCounter.linePos(error.pos[0]).line;
