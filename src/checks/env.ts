@@ -1,5 +1,6 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
 import type { ServiceRequirement } from "../manifest/load.js";
+import { matchesPattern } from "../manifest/pattern.js";
 import type { EnvEntry, Finding, RevisionConfig } from "../model.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
 
@@ -44,7 +45,7 @@ export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement
         found: displayValue(required.name, value, SECRET_SHAPED_NAME),
       };
     }
-    if (required.matches !== undefined && !new RegExp(required.matches).test(value)) {
+    if (required.matches !== undefined && !matchesPattern(required.matches, value)) {
       return {
         ...base,
         id: "env.value_mismatch",
