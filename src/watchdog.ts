@@ -18,7 +18,8 @@ export interface LastWords {
   files: { path: string; text: string }[];
   stdout: string;
   stderr: string;
-  exitCode: number;
+  /** Undefined: the exit code the process has set itself. */
+  exitCode?: number;
 }
 
 export interface Watchdog {
@@ -31,6 +32,8 @@ export interface Watchdog {
 
 /** How late the deadline timer may be before the main thread counts as stuck. */
 const STUCK_AFTER_MS = 2_000;
+/** After the run is over, how long the process has to exit by itself. */
+const EXIT_ALLOWANCE_MS = 5_000;
 /** If the inspector cannot end the process, SIGKILL does after this long. */
 const KILL_AFTER_MS = 1_000;
 
@@ -57,22 +60,26 @@ function end() {
   try {
     const session = new (require("node:inspector").Session)();
     session.connectToMainThread();
-    session.post("Runtime.evaluate", { expression: "globalThis[Symbol.for(" + JSON.stringify(workerData.exitHook) + ")](" + Number(lastWords.exitCode) + ")" });
+    const code = lastWords.exitCode === undefined ? "undefined" : String(Number(lastWords.exitCode));
+    session.post("Runtime.evaluate", { expression: "globalThis[Symbol.for(" + JSON.stringify(workerData.exitHook) + ")](" + code + ")" });
   } catch {}
 }
 `;
 
 /** What the worker calls on the main thread, between two steps of whatever keeps it busy. */
 const EXIT_HOOK = "cloud-run-deploy-gate.watchdog-exit";
-const hooks = globalThis as unknown as Record<symbol, ((code: number) => void) | undefined>;
+const hooks = globalThis as unknown as Record<symbol, ((code: number | undefined) => void) | undefined>;
 
-function exitNow(code: number): void {
+/** `code` undefined: the process's own exitCode, as a normal exit would have. */
+function exitNow(code: number | undefined): void {
   // The last words are out. Node would add "Waiting for the debugger to disconnect..." (the worker's session) to stderr.
   try {
     closeSync(2);
   } catch {
     // Already closed: nothing to silence.
   }
+  // process.exit(undefined) would reset exitCode to 0: no argument keeps the process's own.
+  if (code === undefined) process.exit();
   process.exit(code);
 }
 
@@ -92,9 +99,10 @@ export function startWatchdog(deadlineMs: number, lastWords: LastWords): Watchdo
     update: (next) => worker.postMessage({ lastWords: next }),
     publishing: (ms) => worker.postMessage({ endAfterMs: ms }),
     stop: () => {
-      hooks[Symbol.for(EXIT_HOOK)] = undefined;
+      // The outputs are written. A healthy process exits within a second (the worker, unreferenced, goes with it);
+      // one stuck on its way out exits anyway, with the code it has set.
+      worker.postMessage({ lastWords: { files: [], stdout: "", stderr: "" }, endAfterMs: EXIT_ALLOWANCE_MS });
       worker.unref();
-      void worker.terminate();
     },
   };
 }
