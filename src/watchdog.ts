@@ -9,9 +9,11 @@
 // busy JavaScript), else SIGKILL. Stopping the main thread's JavaScript
 // instead (Runtime.terminateExecution) and letting it report was tried: Node
 // aborts on the async-hook stack it leaves behind.
-// The worker is stopped as soon as the run is over, so it never holds a healthy process.
+// Once the run is over the worker is unreferenced: it never holds a healthy
+// process, and still ends one stuck on its way out.
 import { closeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+
 /** What to leave behind if the process has to be killed: rendered by the entry point (action or CLI). */
 export interface LastWords {
   /** Appended to each file (the action's GITHUB_OUTPUT). */
