@@ -19,4 +19,8 @@ void runCli({
   })
   // The verdict is out: a probe still hanging past the deadline must not hold
   // the terminal. Exit once stdout and stderr have drained.
-  .then((code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))));
+  .then((code) => {
+    // Set first: if draining never ends, the watchdog ends the process with this code.
+    process.exitCode = code;
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+  });

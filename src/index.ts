@@ -1,10 +1,11 @@
 // Entry point of the action: the runner executes dist/index.js, built from here.
 import { describeError } from "./errors.js";
+import { actionLastWords } from "./last-words.js";
 import { run } from "./main.js";
 import { escapeLog } from "./report/escape.js";
 import { runnerDeps } from "./runner.js";
 
-void run(runnerDeps())
+void run({ ...runnerDeps(), lastWords: actionLastWords(process.env) })
   .catch((error: unknown) => {
     // run() reports every gate error itself; this only catches the runner's own I/O failing (e.g. no GITHUB_OUTPUT).
     process.exitCode = 1;

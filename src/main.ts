@@ -9,13 +9,17 @@ import { limitConcurrency } from "./gcp/limit.js";
 import { inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { parseManifest } from "./manifest/load.js";
 import type { GateResult, Report } from "./model.js";
-import { publish, type Publisher } from "./publish.js";
+import { publish, type Publisher, redactReport } from "./publish.js";
+import { type RenderLastWords, type RunBackstop, startBackstop, withDeadline } from "./deadline.js";
+import { readFailure } from "./read-file.js";
 import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
 
 /** The publisher's I/O (env, files, outputs, log) plus masking and failing the step. */
 export interface Deps extends Publisher {
   mask: (value: string) => void;
   setFailed: (message: string) => void;
+  /** What a run killed by the watchdog leaves behind. Absent (a test calling run()): no watchdog. */
+  lastWords?: RenderLastWords;
 }
 
 export async function run(deps: Deps): Promise<GateResult> {
@@ -24,25 +28,35 @@ export async function run(deps: Deps): Promise<GateResult> {
   let report: Report;
   // Services finish one by one; if the deadline strikes, the report still shows those that did.
   const finished: Report["services"] = [];
+  let backstop: RunBackstop | undefined;
   try {
     inputs = parseInputs(inputReader(deps.env), deps.env);
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
     const settings = inputs;
+    if (deps.lastWords) backstop = startBackstop(settings, deps.lastWords, (raw) => redactReport(raw, deps.redact), startedAt);
     report = await withDeadline(settings.timeoutSeconds, (signal) =>
-      gate(settings, deps, signal, startedAt, (service) => finished.push(service)),
+      gate(settings, deps, signal, startedAt, (service) => {
+        finished.push(service);
+        backstop?.serviceDone(finished);
+      }),
     );
   } catch (error) {
     report = errorReport(error, startedAt, finished);
   }
-  await publish(report, inputs, deps);
-  const failOn = inputs?.failOn ?? "error";
-  if (shouldFailJob(report.result, failOn)) {
-    const failed = failedChecks(allFindings(report), failOn);
-    deps.setFailed(
-      report.result === "error"
-        ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
-        : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
-    );
+  try {
+    backstop?.publishing();
+    await publish(report, inputs, deps);
+    const failOn = inputs?.failOn ?? "error";
+    if (shouldFailJob(report.result, failOn)) {
+      const failed = failedChecks(allFindings(report), failOn);
+      deps.setFailed(
+        report.result === "error"
+          ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
+          : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
+      );
+    }
+  } finally {
+    backstop?.stop();
   }
   return report.result;
 }
@@ -98,30 +112,10 @@ function idTokenOnce(
 async function readManifest(path: string, deps: Deps): Promise<string> {
   try {
     return await deps.readFile(path);
-  } catch {
-    throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}`, {
+  } catch (error) {
+    throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}: ${readFailure(error)}`, {
       hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
     });
-  }
-}
-
-/** The whole run is bounded: past the deadline every pending call is aborted and an error report is written. */
-async function withDeadline<T>(seconds: number, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new GateError("DEADLINE_EXCEEDED", `the gate did not finish within timeout (${seconds} s)`, {
-        hint: "raise timeout, or check which call hangs in the log",
-      });
-      controller.abort(error);
-      reject(error);
-    }, seconds * 1000);
-  });
-  try {
-    return await Promise.race([body(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,9 +1,10 @@
 // The GitHub Actions runner as the gate's I/O: inputs from INPUT_*, outputs
 // to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, masking via ::add-mask::,
 // the report file under RUNNER_TEMP.
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { Deps } from "./main.js";
+import { readRegularFile } from "./read-file.js";
 import { redactor } from "./redact.js";
 import { escapeLog } from "./report/escape.js";
 
@@ -14,7 +15,7 @@ export function runnerDeps(): Deps {
   const line = (text: string) => escapeLog(secrets.redact(text));
   return {
     env: process.env,
-    readFile: (path) => readFile(path, "utf8"),
+    readFile: readRegularFile,
     writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
     mask: (value) => {
       if (!secrets.add(value)) return;

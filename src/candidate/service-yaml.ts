@@ -2,9 +2,10 @@
 // will create from a Knative serving.knative.dev/v1 Service YAML. Files in the wild are
 // hand-edited copies of `services describe --format export`, so every quirk met there
 // becomes a finding with a line number, or an InputError; never a crash.
-import { isScalar, LineCounter, parseDocument } from "yaml";
+import { isScalar, LineCounter } from "yaml";
 import { InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
+import { parseBoundedYaml } from "../parse-yaml.js";
 import { parseRemoteSecretPath } from "./secret-ref.js";
 import { refuseUnknownFields } from "./service-yaml-fields.js";
 import { refuseTemplate, TEMPLATE_HINT, TEMPLATE_MESSAGE } from "./service-yaml-template-check.js";
@@ -75,7 +76,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
 
 function parse(source: string, file: string): YamlContext {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseBoundedYaml(source, lineCounter, { label: `service YAML ${file}`, code: "CANDIDATE_INVALID" });
   const error = doc.errors[0];
   if (error) {
     const line = lineCounter.linePos(error.pos[0]).line;

@@ -1,5 +1,6 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
 import type { Located, ServiceRequirement } from "../manifest/load.js";
+import { matchesPattern } from "../manifest/pattern.js";
 import type { EnvRequirement } from "../manifest/schema.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
 import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
@@ -46,7 +47,7 @@ export function checkEnv(config: RevisionConfig, requirement: ServiceRequirement
         found: displayValue(required.name, value, SECRET_SHAPED_NAME),
       };
     }
-    if (required.matches !== undefined && !new RegExp(required.matches).test(value)) {
+    if (required.matches !== undefined && !matchesPattern(required.matches, value)) {
       return {
         ...base,
         id: "env.value_mismatch",
@@ -113,11 +114,6 @@ function secretBacked(
     };
   }
   return { ...base, id: "env.present", status: "pass", message: `${from} has the required value` };
-}
-
-/** One place that evaluates a manifest pattern, so it can be bounded once for every caller. */
-export function matchesPattern(pattern: string, value: string): boolean {
-  return new RegExp(pattern).test(value);
 }
 
 /** Names that look like they hold a credential. */

@@ -1,10 +1,12 @@
 // The CLI: flags → the action's inputs → the same run(deps) the action runs,
 // with a terminal as its I/O. Outputs are captured instead of written to
 // GITHUB_OUTPUT; the report is rendered for a person (or printed as JSON).
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json" with { type: "json" };
 import { type Deps, run } from "../main.js";
 import type { Report } from "../model.js";
+import { readFailure, readRegularFile } from "../read-file.js";
+import { cliLastWords } from "../last-words.js";
 import { redactor } from "../redact.js";
 import { inertCommands, inertJson } from "../report/escape.js";
 import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
@@ -44,7 +46,7 @@ export async function runCli(caller: Terminal): Promise<number> {
     terminal.stdout(`${packageJson.version}\n`);
     return EXIT.pass;
   }
-  const read = terminal.readFile ?? ((path: string) => readFile(path, "utf8"));
+  const read = terminal.readFile ?? readRegularFile;
   let env: Record<string, string | undefined>;
   try {
     env = await gateEnv(options, terminal.env, read);
@@ -71,6 +73,7 @@ export async function runCli(caller: Terminal): Promise<number> {
       if (options.summaryFile) await writeFile(options.summaryFile, secrets.redact(markdown));
     },
     log: { info: verbose, warning: verbose, error: verbose },
+    lastWords: cliLastWords(options.json),
   };
 
   const timeout = Number(env.INPUT_TIMEOUT || 120);
@@ -135,8 +138,7 @@ async function gateEnv(
     try {
       set(input, await read(path));
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new Error(`cannot read ${path} for ${input}${typeof code === "string" ? ` (${code})` : ""}`);
+      throw new Error(`cannot read ${path} for ${input}: ${readFailure(error)}`);
     }
   }
   for (const [input, name] of Object.entries(options.inputEnvs)) {

@@ -9,6 +9,7 @@ import { readServiceTemplate } from "../gcp/service-template.js";
 import type { Inputs } from "../inputs.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig } from "../model.js";
+import { readFailure } from "../read-file.js";
 import type { Target } from "./targets.js";
 
 export interface ConfigUnderTest {
@@ -44,9 +45,9 @@ async function serviceYamlReader(path: string, targets: Target[], readFile: (pat
   let text: string;
   try {
     text = await readFile(path);
-  } catch {
+  } catch (error) {
     throw new InputError(
-      `cannot read service_yaml ${path}`,
+      `cannot read service_yaml ${path}: ${readFailure(error)}`,
       "check the path (relative to the workspace) and that the job ran actions/checkout",
       "CANDIDATE_INVALID",
     );

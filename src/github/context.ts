@@ -2,6 +2,10 @@
 // commit to attach a check run to, and the PR the event names, read from the
 // runner's GITHUB_* variables and the event payload file. Read when publishing,
 // never at import time, and from the `env` passed in (tests set their own).
+import type { ReadFile } from "../read-file.js";
+
+/** GitHub caps webhook payloads at 25 MB; the event file is one of them. */
+const MAX_EVENT_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 export interface RunContext {
   owner: string;
@@ -24,11 +28,7 @@ export interface RunContext {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Undefined when this is not a GitHub Actions run of a repository (no GITHUB_REPOSITORY). */
-export async function readRunContext(
-  env: Env,
-  readFile: (path: string) => Promise<string>,
-  reportId: string | undefined,
-): Promise<RunContext | undefined> {
+export async function readRunContext(env: Env, readFile: ReadFile, reportId: string | undefined): Promise<RunContext | undefined> {
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo || rest.length > 0) return undefined;
   const eventName = env.GITHUB_EVENT_NAME ?? "";
@@ -52,10 +52,10 @@ export function defaultReportId(env: Env): string {
   return [env.GITHUB_WORKFLOW, env.GITHUB_JOB].filter(Boolean).join("/") || "deploy-gate";
 }
 
-async function readPayload(path: string | undefined, readFile: (path: string) => Promise<string>): Promise<Record<string, unknown>> {
+async function readPayload(path: string | undefined, readFile: ReadFile): Promise<Record<string, unknown>> {
   if (!path) return {};
   try {
-    const parsed: unknown = JSON.parse(await readFile(path));
+    const parsed: unknown = JSON.parse(await readFile(path, { maxBytes: MAX_EVENT_PAYLOAD_BYTES }));
     return isRecord(parsed) ? parsed : {};
   } catch {
     // A missing or broken payload only costs PR discovery; the gate's answer stands.

@@ -1,10 +1,11 @@
 // Reads the manifest YAML, validates it with the zod schema and keeps the line
 // of every requirement, so a finding can point at the line that asked for it.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
 import type * as z from "zod";
 import { InputError } from "../errors.js";
 import { clip, NAME_PATTERNS } from "../inputs.js";
 import type { SourceLocation } from "../model.js";
+import { parseBoundedYaml } from "../parse-yaml.js";
 import {
   envRequirementSchema,
   healthRequirementSchema,
@@ -53,8 +54,7 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new InputError(`manifest ${file} is larger than 1 MiB`, "split it or remove unused entries", "MANIFEST_INVALID");
   }
   const lineCounter = new LineCounter();
-  // maxAliasCount bounds "billion laughs" alias expansion.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseBoundedYaml(text, lineCounter, { label: `manifest ${file}`, code: "MANIFEST_INVALID" });
   const yamlError = doc.errors[0];
   if (yamlError) {
     // With prettyErrors off, linePos is not filled in: compute the line from the offset.
@@ -67,6 +67,7 @@ export function parseManifest(text: string, file: string): Manifest {
   }
   let data: unknown;
   try {
+    // maxAliasCount bounds "billion laughs" expansion: few aliases can still nest into many nodes.
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
     throw new InputError(

@@ -2,6 +2,7 @@
 // definition: the TypeScript types, the validation and the published JSON
 // Schema (`schema/deploy-gate.schema.json`) all come from it.
 import * as z from "zod";
+import { patternProblem } from "./pattern.js";
 
 // The manifest is parsed once per run: zod's JIT (code generated on the first parse) costs more than it saves.
 z.config({ jitless: true });
@@ -25,23 +26,18 @@ const probePath = (fallback: string) =>
     )
     .default(fallback);
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Checked here, where the error gets the manifest line: the engine (RE2) refuses some JavaScript syntax. */
+const pattern = z.string().superRefine((value, ctx) => {
+  const problem = patternProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const envRequirementSchema = z
   .object({
     equals: z.string().optional().describe("The value the variable must have."),
-    matches: z
-      .string()
-      .refine(compiles, "must be a valid regular expression")
+    matches: pattern
       .optional()
-      .describe("A regular expression the value must match."),
+      .describe("A regular expression (RE2 syntax: no lookarounds or backreferences) the value must match somewhere."),
     optional: z.boolean().optional().describe("Warn instead of fail when missing."),
   })
   .strict();

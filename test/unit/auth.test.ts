@@ -350,7 +350,7 @@ describe("Application Default Credentials", () => {
   it("says when the file cannot be read", async () => {
     const missing = join(dir, "nope.json");
     const error = await failure(authenticate(settings({ env: { GOOGLE_APPLICATION_CREDENTIALS: missing } }), signal()));
-    expect(error.message).toBe(`GOOGLE_APPLICATION_CREDENTIALS points at ${missing}, which cannot be read (ENOENT)`);
+    expect(error.message).toBe(`GOOGLE_APPLICATION_CREDENTIALS points at ${missing}, which cannot be read: it does not exist (ENOENT)`);
   });
 
   it("says how to add credentials when there are none", async () => {

@@ -58,7 +58,7 @@ consistent:
     [
       "a regex that does not compile",
       'services:\n  a:\n    env: { X: { matches: "([a-z" } }\n',
-      "services.a.env.X.matches: must be a valid regular expression",
+      "services.a.env.X.matches: is not a pattern the gate can run (missing closing ]: `[a-z`)",
     ],
     ["a duplicate key, with its line", "services:\n  a: {}\n  a: {}\n", "deploy-gate.yml:3 is not valid YAML: DUPLICATE_KEY"],
     [

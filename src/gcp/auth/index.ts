@@ -3,11 +3,11 @@
 // Workload Identity Federation) plugs in here and nowhere else. Each mode gets
 // its first token here, so a bad credential fails now, with a message naming
 // the fix, and not halfway through reading Cloud Run.
-import { readFile } from "node:fs/promises";
 import type { AuthClient, Impersonated } from "google-auth-library";
 // Its own module, not the package index: see ./auth/clients.ts.
 import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
 import { GateError } from "../../errors.js";
+import { readFailure, readRegularFile } from "../../read-file.js";
 import {
   federatedClient,
   guarded,
@@ -59,11 +59,10 @@ export async function authenticate(settings: AuthSettings, signal: AbortSignal):
   const path = settings.env.GOOGLE_APPLICATION_CREDENTIALS;
   if (path) {
     const origin = "the GOOGLE_APPLICATION_CREDENTIALS file";
-    const read = settings.readFile ?? ((file: string) => readFile(file, { encoding: "utf8", signal }));
+    const read = settings.readFile ?? readRegularFile;
     const text = await read(path).catch((error: unknown) => {
-      const code = (error as { code?: unknown }).code;
       throw authError(
-        `GOOGLE_APPLICATION_CREDENTIALS points at ${path}, which cannot be read${typeof code === "string" ? ` (${code})` : ""}`,
+        `GOOGLE_APPLICATION_CREDENTIALS points at ${path}, which cannot be read: ${readFailure(error)}`,
         "run google-github-actions/auth earlier in this job, after actions/checkout, or unset the variable",
       );
     });

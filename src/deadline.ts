@@ -1,0 +1,71 @@
+// The run's deadline (`timeout`): a timer that aborts every pending call, and,
+// for a main thread too busy to let a timer fire, the watchdog behind it.
+import { describeError, GateError } from "./errors.js";
+import type { Report } from "./model.js";
+import type { FailOn } from "./report/verdict.js";
+import { type LastWords, startWatchdog, type Watchdog } from "./watchdog.js";
+
+/** Renders a report as the entry point's last words, for a run the watchdog must kill. */
+export type RenderLastWords = (report: Report, failOn: FailOn) => LastWords;
+
+/** Publishing (comment, check run: at most 30 s, or timeout if shorter; see publish.ts) plus writing the outputs. */
+const publishAllowanceMs = (timeoutSeconds: number) => Math.min(30, timeoutSeconds) * 1000 + 5_000;
+
+export function deadlineError(seconds: number): GateError {
+  return new GateError("DEADLINE_EXCEEDED", `the gate did not finish within timeout (${seconds} s)`, {
+    hint: "raise timeout, or check which call hangs in the log",
+  });
+}
+
+/** The whole run is bounded: past the deadline every pending call is aborted and an error report is written. */
+export async function withDeadline<T>(seconds: number, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = deadlineError(seconds);
+      // Settle first: an abort listener that never returns must not keep the report from being written.
+      reject(error);
+      controller.abort(error);
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([body(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface RunBackstop {
+  /** A service finished: if the process must be killed, its last words show it. */
+  serviceDone(finished: Report["services"]): void;
+  /** The checks are over: publishing gets its own allowance. */
+  publishing(): void;
+  stop(): void;
+}
+
+/** The watchdog of one run, with the deadline report as last words (redacted, as publish would). */
+export function startBackstop(
+  settings: { timeoutSeconds: number; failOn: FailOn },
+  render: RenderLastWords,
+  redact: (report: Report) => Report,
+  startedAt: Date,
+): RunBackstop {
+  const lastWords = (finished: Report["services"]) => {
+    const error = deadlineError(settings.timeoutSeconds);
+    const report: Report = {
+      result: "error",
+      services: finished,
+      checks: [{ id: "error.deadline_exceeded", status: "error", message: describeError(error) }],
+      started_at: startedAt.toISOString(),
+      duration_ms: Date.now() - startedAt.getTime(),
+    };
+    return render(redact(report), settings.failOn);
+  };
+  const watchdog: Watchdog = startWatchdog(settings.timeoutSeconds * 1000, lastWords([]));
+  return {
+    serviceDone: (finished) => watchdog.update(lastWords(finished)),
+    publishing: () => watchdog.publishing(publishAllowanceMs(settings.timeoutSeconds)),
+    stop: () => watchdog.stop(),
+  };
+}

@@ -1,0 +1,107 @@
+// The one YAML parse the gate does (manifest, service YAML), in time linear in
+// the input and small. Parsing is synchronous: no `timeout` can interrupt it,
+// so what makes the yaml package slow is refused up front:
+// - aliases: each one is resolved by a walk of the whole document (8,000 of
+//   them in 104 KB took 23 s); a lexer pass counts them, and the nodes, before
+//   anything is composed, and stops at the first one over the cap;
+// - `uniqueKeys` compares every key with every other of its map (50,000 keys:
+//   minutes); it is off, and duplicates are found here with a Set per map.
+// Duplicate keys stay an error, reported as the yaml package reports them.
+import { CST, type Document, isScalar, Lexer, type LineCounter, parseDocument, visit, YAMLParseError } from "yaml";
+import { type GateErrorCode, InputError } from "./errors.js";
+
+/** A hand-written manifest or service YAML uses a few; more is a generated or hostile file. */
+export const MAX_YAML_ALIASES = 100;
+/** Scalars, aliases and flow collections: a 100-service manifest is a few thousand. */
+export const MAX_YAML_NODES = 20_000;
+/** Keys of one mapping: more than any Cloud Run container's env or a service's requirements. */
+export const MAX_YAML_MAP_KEYS = 2_000;
+
+export interface YamlSource {
+  /** How errors name the file: "manifest .github/deploy-gate.yml", "service YAML service.yaml". */
+  label: string;
+  code: GateErrorCode;
+}
+
+/**
+ * Parses one YAML document within the caps, or throws an InputError naming the
+ * line. YAML errors (syntax, duplicate keys) are left in `doc.errors` for the caller.
+ */
+export function parseBoundedYaml(text: string, lineCounter: LineCounter, source: YamlSource): Document.Parsed {
+  const tooMuch = (offset: number, what: string, hint: string): InputError =>
+    new InputError(`${source.label}:${lineAt(text, offset)} has more than ${what}`, hint, source.code);
+  let aliases = 0;
+  let nodes = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === CST.SCALAR || token === CST.DOCUMENT || token === CST.FLOW_END) {
+      // Markers the lexer adds: not in the source. A plain or block scalar follows SCALAR.
+      if (token === CST.SCALAR) nodes++;
+    } else {
+      const type = CST.tokenType(token);
+      if (type === "alias" && ++aliases > MAX_YAML_ALIASES) {
+        throw tooMuch(offset, `${MAX_YAML_ALIASES} YAML aliases`, "write the values out instead of repeating them with *aliases");
+      }
+      if (
+        type === "alias" ||
+        type === "single-quoted-scalar" ||
+        type === "double-quoted-scalar" ||
+        type === "flow-map-start" ||
+        type === "flow-seq-start"
+      ) {
+        nodes++;
+      }
+      offset += token.length;
+    }
+    if (nodes > MAX_YAML_NODES) {
+      throw tooMuch(
+        offset,
+        `${MAX_YAML_NODES.toLocaleString("en-US")} YAML nodes`,
+        "this is not a file a person wrote: point the gate at the real one, or split it",
+      );
+    }
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  checkMaps(doc, (offset) => lineAt(text, offset), source);
+  return doc;
+}
+
+/** Duplicate keys (as `uniqueKeys` would report them) and oversized maps, in one linear walk. */
+function checkMaps(doc: Document.Parsed, lineOf: (offset: number) => number, source: YamlSource): void {
+  const duplicates: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (map.items.length > MAX_YAML_MAP_KEYS) {
+        const offset = map.range?.[0] ?? 0;
+        throw new InputError(
+          `${source.label}:${lineOf(offset)} has a mapping with more than ${MAX_YAML_MAP_KEYS.toLocaleString("en-US")} keys`,
+          "this is not a file a person wrote: point the gate at the real one",
+          source.code,
+        );
+      }
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        // Same rule as the yaml package: two scalar keys are the same when their values are (1 and "1" differ).
+        if (!isScalar(pair.key)) continue;
+        const value = pair.key.value;
+        const id = `${typeof value}:${String(value)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const [start, end] = pair.key.range ?? [0, 0];
+        duplicates.push(new YAMLParseError([start, end], "DUPLICATE_KEY", "Map keys must be unique"));
+      }
+    },
+  });
+  if (duplicates.length === 0) return;
+  doc.errors.push(...duplicates);
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** 1-based line of an offset, counted without a LineCounter (the lexer pass has none). */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf("\n"); index !== -1 && index < offset; index = text.indexOf("\n", index + 1)) line++;
+  return line;
+}

@@ -1,0 +1,109 @@
+// The one way the gate reads a file (manifest, service YAML, credentials, the
+// CLI's --*-file flags, the event payload). A path can name a FIFO, a device or
+// a directory: reading a FIFO blocks a libuv thread until a writer comes (the
+// process then never exits), /dev/zero never ends. So the file is opened
+// without blocking, the open handle is checked (no race with a swap of the
+// path), and at most the cap plus one byte is ever read.
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+export interface ReadLimits {
+  /** Refuse a file larger than this many bytes (default 1 MiB). */
+  maxBytes?: number;
+}
+
+export type ReadFile = (path: string, limits?: ReadLimits) => Promise<string>;
+
+/** Why a file was refused or could not be read, in words; `code` is stable (ENOENT, EACCES, ENOTREG, EFBIG...). */
+export class FileReadError extends Error {
+  constructor(
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = "FileReadError";
+  }
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer. O_NOCTTY: a terminal device never becomes ours.
+// Windows has neither (and no FIFOs); there they are 0.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+/** Reads a regular file as UTF-8, refusing anything else and anything over the cap. */
+export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FILE_BYTES }: ReadLimits = {}): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    throw fromSystemError(error);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new FileReadError("ENOTREG", `it is ${kindOf(stats)}, not a regular file`);
+    if (stats.size > maxBytes) throw tooLarge(maxBytes);
+    // stat's size can lie (procfs says 0, a file can grow): read until end of file or one byte past the cap.
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size + 1, 64 * 1024)));
+    let length = 0;
+    let chunk = buffer;
+    for (;;) {
+      if (length === chunk.length) {
+        if (length > maxBytes) throw tooLarge(maxBytes);
+        const grown = Buffer.alloc(Math.min(maxBytes + 1, chunk.length * 2));
+        chunk.copy(grown, 0, 0, length);
+        chunk = grown;
+      }
+      const { bytesRead } = await handle.read(chunk, length, chunk.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) throw tooLarge(maxBytes);
+    return chunk.toString("utf8", 0, length);
+  } catch (error) {
+    throw error instanceof FileReadError ? error : fromSystemError(error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** The reason to show after "cannot read X": ours in words, a system error by its code. */
+export function readFailure(error: unknown): string {
+  if (error instanceof FileReadError) return error.reason;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "unreadable";
+}
+
+function kindOf(stats: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a named pipe (FIFO)";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  if (stats.isSocket()) return "a socket";
+  return "not a file";
+}
+
+function tooLarge(maxBytes: number): FileReadError {
+  const size = maxBytes % (1024 * 1024) === 0 ? `${maxBytes / (1024 * 1024)} MiB` : `${maxBytes} bytes`;
+  return new FileReadError("EFBIG", `it is larger than ${size}`);
+}
+
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOENT: "it does not exist",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "it is a directory, not a regular file",
+  ELOOP: "too many symbolic links",
+  ENOTDIR: "a part of the path is not a directory",
+};
+
+function fromSystemError(error: unknown): FileReadError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return new FileReadError("EIO", "it cannot be read");
+  return new FileReadError(code, `${SYSTEM_REASONS[code] ?? "it cannot be read"} (${code})`);
+}
