@@ -29,6 +29,8 @@ function layerOf(file: string): Layer {
     "wait.ts": "shared",
     "cut.ts": "shared",
     "shown-value.ts": "shared",
+    "read-file.ts": "shared",
+    "parse-yaml.ts": "shared",
     "inputs.ts": "inputs",
   };
   return top[file] ?? "wiring";
