@@ -2,17 +2,17 @@
 // probes, and the cross-service consistency groups. Returns the report's body.
 import { checkConsistency, type MemberValue } from "./checks/consistency.js";
 import { describeRevision } from "./checks/describe.js";
-import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
+import { checkAccessor } from "./checks/iam.js";
 import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
-import { type SecretValueFacts, secretKey, secretTextOf } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
-import { checkOtherSecretRefs, checkSecrets, type ProjectNumbers } from "./checks/secrets.js";
+import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { diagnose } from "./diagnose.js";
+import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";

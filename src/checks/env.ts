@@ -1,10 +1,10 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
+import type { SecretTextOf } from "../facts.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { EnvRequirement } from "../manifest/schema.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
 import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
-import type { SecretTextOf } from "./facts.js";
 
 /** The entry the container the requirements apply to sees (the ingress container unless the manifest names one). */
 export function findEnv(config: RevisionConfig, name: string, requirement?: Pick<ServiceRequirement, "container">): EnvEntry | undefined {

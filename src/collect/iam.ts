@@ -4,10 +4,10 @@
 // a secret's own policy is read only when the project's does not already
 // grant the runtime account: Secret Manager allows 600 policy and metadata
 // reads per minute per project, shared with everything else in it.
-import { type AccessorFacts, grantOf } from "../checks/iam.js";
-import { type ProjectNumbers, projectsToNumber } from "../checks/secrets.js";
+import { projectsToNumber } from "../checks/secrets.js";
+import { type AccessorFacts, grantOf, type PolicyFact, type ProjectNumbers } from "../facts.js";
+import type { Iam } from "../gcp/iam.js";
 import type { ServiceRequirement } from "../manifest/load.js";
-import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
 import { memo } from "../memo.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkConsistency } from "../../src/checks/consistency.js";
-import { type SecretFact, secretKey } from "../../src/checks/facts.js";
+import { type SecretFact, secretKey } from "../../src/facts.js";
 import { checkJwtSecret, isDevFallback } from "../../src/checks/jwt-secret.js";
 import { checkSecrets, projectsToNumber } from "../../src/checks/secrets.js";
 import type { SecretStatus } from "../../src/gcp/secret-manager.js";
