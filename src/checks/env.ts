@@ -3,6 +3,7 @@ import type { SecretTextOf } from "../facts.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { EnvRequirement } from "../manifest/schema.js";
 import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
+import { SECRET_SHAPED_NAME } from "../secret-shapes.js";
 import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
 
@@ -119,9 +120,6 @@ function secretBacked(
 export function matchesPattern(pattern: string, value: string): boolean {
   return new RegExp(pattern).test(value);
 }
-
-/** Names that look like they hold a credential. */
-export const SECRET_SHAPED_NAME = /SECRET|_KEY$|^KEY$|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
 
 /** A credential-looking variable set as plain text is visible to anyone with run.services.get. */
 export function checkPlainTextSecrets(config: RevisionConfig, requirement: ServiceRequirement): Finding[] {

@@ -2,11 +2,11 @@
 // backend verified with the 86-char staging secret, and everyone blamed the
 // deploy. Compare the secret the tests use with the deployed one by keyed
 // fingerprint. Their diagnostics printed prefixes and lengths; we print neither.
-import { isDevFallback } from "../checks/jwt-secret.js";
 import { describeError } from "../errors.js";
 import type { Located } from "../manifest/load.js";
 import { isHmacAlgorithm, type JwtRequirement, type TestSecretSource } from "../manifest/schema.js";
 import type { Finding, SecretRef } from "../model.js";
+import { isDevFallback } from "../secret-shapes.js";
 
 export interface TestSecretContext {
   /** The job's environment, for `compare_with: { env }`. */

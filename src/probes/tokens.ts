@@ -2,12 +2,12 @@
 // references (what a real client holds), and one signed with a random key
 // (what a client with the wrong secret holds, incident 3).
 import { findEnv } from "../checks/env.js";
-import { isDevFallback } from "../checks/jwt-secret.js";
 import type { SecretVault } from "../collect/secrets.js";
 import { secretKey, type SecretValueFacts } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { JwtRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
+import { isDevFallback } from "../secret-shapes.js";
 import { importSigningKey, type MintedToken, mintToken, randomSigningKey } from "./jwt.js";
 
 /** The JWT signing secret as the revision holds it: a Secret Manager value or a plain env value. */
