@@ -1,16 +1,12 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
+import { lookupEnv, type TargetContainer, targetContainer } from "../containers.js";
 import type { SecretTextOf } from "../facts.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { EnvRequirement } from "../manifest/schema.js";
-import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
+import type { Finding, RevisionConfig, SecretRef } from "../model.js";
 import { SECRET_SHAPED_NAME } from "../secret-shapes.js";
-import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
+import { containerFlag, elsewhereMessage } from "./containers.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
-
-/** The entry the container the requirements apply to sees (the ingress container unless the manifest names one). */
-export function findEnv(config: RevisionConfig, name: string, requirement?: Pick<ServiceRequirement, "container">): EnvEntry | undefined {
-  return lookupEnv(config, name, targetContainer(config, requirement)).entry;
-}
 
 /**
  * `readSecret` gives the value a secret ref resolves to, for `equals` / `matches`; without it (or

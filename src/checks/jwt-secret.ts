@@ -1,11 +1,12 @@
 // Is the JWT signing secret the revision uses strong enough, and not a
 // development fallback (incident 3's 49-char fallback was one)? Pure.
+import { lookupEnv, targetContainer } from "../containers.js";
 import type { SecretValueFacts } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import { isHmacAlgorithm } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { describeRevision } from "./describe.js";
-import { elsewhereMessage, lookupEnv, targetContainer } from "./containers.js";
+import { elsewhereMessage } from "./containers.js";
 
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 export const MIN_HMAC_KEY_BYTES = { HS256: 32, HS384: 48, HS512: 64 } as const;

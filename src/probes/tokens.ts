@@ -1,8 +1,8 @@
 // The tokens the probes send: one signed with the key the revision itself
 // references (what a real client holds), and one signed with a random key
 // (what a client with the wrong secret holds, incident 3).
-import { findEnv } from "../checks/env.js";
 import type { SecretVault } from "../collect/secrets.js";
+import { findEnv } from "../containers.js";
 import { secretKey, type SecretValueFacts } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { JwtRequirement } from "../manifest/schema.js";
