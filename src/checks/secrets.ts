@@ -96,19 +96,6 @@ export function sameProject(a: string, b: string, numbers: ProjectNumbers): bool
   return known === undefined ? undefined : known === number;
 }
 
-/** The project ids whose number decides a requirement's project check (looked up before the checks run). */
-export function projectsToNumber(config: RevisionConfig, requirement: ServiceRequirement): string[] {
-  const target = targetContainer(config, requirement);
-  const needed = requirement.secrets.flatMap((required) => {
-    const ref = lookupEnv(config, required.name, target).entry?.secret;
-    if (!ref) return [];
-    const [wanted, actual] = [required.project ?? config.project, ref.project ?? config.project];
-    if (wanted === actual || isProjectNumber(wanted) === isProjectNumber(actual)) return [];
-    return [isProjectNumber(wanted) ? actual : wanted];
-  });
-  return [...new Set(needed)];
-}
-
 /** Without `project`, the service's own project is required: the same secret id elsewhere is another secret. */
 function projectFindings(
   config: RevisionConfig,
