@@ -10,6 +10,7 @@ import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
+import { jwtSecretValue } from "./collect/signing-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { findEnv } from "./containers.js";
 import { diagnose } from "./diagnose.js";
@@ -21,7 +22,7 @@ import { memo } from "./memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
 import { compareTestSecret } from "./probes/compare.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
-import { forgedToken, jwtSecretValue, tokensFor } from "./probes/tokens.js";
+import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
 
 export interface GateContext {

@@ -81,7 +81,6 @@ const KNOWN_VIOLATIONS: readonly string[] = [
   "checks/secrets.ts → gcp/secret-manager.ts",
   "facts.ts → gcp/secret-manager.ts",
   "gcp/cloud-run.ts → inputs.ts",
-  "probes/tokens.ts → collect/secrets.ts",
 ];
 
 describe("layers", () => {
