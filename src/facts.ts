@@ -100,3 +100,20 @@ export function grantOf(policy: { bindings: PolicyBinding[] }, member: string): 
   }
   return result;
 }
+
+/**
+ * The secret the tests sign with (`jwt.compare_with`) beside the deployed one, by keyed fingerprint
+ * (incident 3), or why the tests' secret could not be read.
+ */
+export type TestSecretFacts =
+  | { unavailable: "env_not_set"; env: string }
+  | { unavailable: "no_secret_manager" }
+  | { unavailable: "read_failed"; error: string }
+  | {
+      /** Keyed fingerprint of the tests' value, normalized as the algorithm reads its key. */
+      fingerprint: string;
+      /** The tests' value is a known development fallback or placeholder. */
+      devFallback: boolean;
+      /** The deployed value's fingerprint (same normalization); undefined when it could not be read (reported elsewhere). */
+      deployed: { fingerprint: string; onlyWhitespaceDiffers: boolean } | undefined;
+    };

@@ -7,20 +7,22 @@ import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
 import { checkEnv, checkPlainTextSecrets } from "./checks/env.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
+import { checkTestSecret } from "./checks/test-secret.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
+import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { findEnv } from "./containers.js";
 import { diagnose } from "./diagnose.js";
 import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
-import type { Manifest, ServiceRequirement } from "./manifest/load.js";
+import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
+import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
-import { compareTestSecret } from "./probes/compare.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
 import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
@@ -208,6 +210,16 @@ async function runtimeFindings(
     runProbes(entry, early, secret, context),
   ]);
   return { testSecret, probes };
+}
+
+/** The tests' secret beside the deployed one (incident 3): read it (collect/), then judge it (checks/). */
+export async function compareTestSecret(
+  service: string,
+  jwt: Located<JwtRequirement>,
+  deployed: Uint8Array | undefined,
+  context: TestSecretContext,
+): Promise<Finding[]> {
+  return checkTestSecret(service, jwt, await testSecretFacts(jwt, deployed, context));
 }
 
 function serviceReport(

@@ -2,7 +2,7 @@
 // the Google ID token for private services, and the tests' secret comparison.
 import { afterEach, describe, expect, it } from "vitest";
 import { GateError } from "../../src/errors.js";
-import { compareTestSecret } from "../../src/probes/compare.js";
+import { compareTestSecret } from "../../src/gate.js";
 import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/index.js";
 import type { ServiceRequirement } from "../../src/manifest/load.js";
 import { tokensFor } from "../../src/probes/tokens.js";
