@@ -15,7 +15,7 @@ import { jwtSecretValue } from "./collect/signing-secret.js";
 import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { findEnv } from "./containers.js";
-import { diagnose } from "./diagnose.js";
+import { diagnose } from "./checks/diagnose.js";
 import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
@@ -23,7 +23,7 @@ import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
-import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
+import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
 import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GateError } from "../../src/errors.js";
 import { compareTestSecret } from "../../src/gate.js";
-import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/index.js";
+import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/run-probes.js";
 import type { ServiceRequirement } from "../../src/manifest/load.js";
 import { tokensFor } from "../../src/probes/tokens.js";
 import { fingerprinter } from "../../src/collect/secrets.js";
