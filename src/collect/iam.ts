@@ -10,6 +10,7 @@ import type { Iam } from "../gcp/iam.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
 import { memo } from "../memo.js";
+import { startNow } from "../start-now.js";
 
 export function secretRefsOf(config: RevisionConfig): { envName: string; ref: SecretRef }[] {
   return [
@@ -63,7 +64,7 @@ export function accessorFacts(api: Iam, signal: AbortSignal, numberOf = projectN
     return { serviceAccount, secretPolicies, projectPolicies };
   };
   return Object.assign(read, {
-    prefetch: (project: string) => void readProjectPolicy(project).catch(() => undefined),
+    prefetch: (project: string) => void startNow(() => readProjectPolicy(project)),
   });
 }
 

@@ -28,6 +28,7 @@ function layerOf(file: string): Layer {
     "memo.ts": "shared",
     "redact.ts": "shared",
     "secret-shapes.ts": "shared",
+    "start-now.ts": "shared",
     "wait.ts": "shared",
     "inputs.ts": "inputs",
   };
