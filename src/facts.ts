@@ -54,6 +54,9 @@ export function secretTextOf(facts: SecretFacts, values: ReadonlyMap<string, Uin
   };
 }
 
+/** Fingerprint of `service.ENV` (a consistency group's member), or why there is none. */
+export type MemberValue = { fingerprint: string } | { unavailable: string };
+
 /** Project id → project number, for the projects a ref names one way and the manifest (or service) the other. */
 export type ProjectNumbers = ReadonlyMap<string, string>;
 

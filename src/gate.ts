@@ -1,6 +1,6 @@
 // One gate run over the selected services: secret and IAM facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
-import { checkConsistency, type MemberValue } from "./checks/consistency.js";
+import { checkConsistency } from "./checks/consistency.js";
 import { describeRevision } from "./checks/describe.js";
 import { checkAccessor } from "./checks/iam.js";
 import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
@@ -9,6 +9,7 @@ import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import { checkTestSecret } from "./checks/test-secret.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
+import { consistencyValues } from "./collect/consistency.js";
 import {
   type AccessorFactsReader,
   accessorFacts,
@@ -21,9 +22,8 @@ import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
 import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
-import { findEnv } from "./containers.js";
 import { diagnose } from "./checks/diagnose.js";
-import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
+import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
@@ -308,26 +308,4 @@ async function runProbes(
   const { findings, headers } = await early.http;
   const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
   return [...tokens.tokenFindings, ...findings, ...websocket];
-}
-
-function consistencyValues(manifest: Manifest, configs: ConfigUnderTest[], vault: SecretVault): Map<string, MemberValue> {
-  const values = new Map<string, MemberValue>();
-  for (const member of manifest.consistent.flatMap((group) => group.members)) {
-    const name = `${member.service}.${member.env}`;
-    const config = configs.find((candidate) => candidate.config.service === member.service)?.config;
-    const requirement = manifest.services.find((candidate) => candidate.name === member.service);
-    const entry = config && findEnv(config, member.env, requirement);
-    if (!config) values.set(name, { unavailable: "service not checked in this run" });
-    else if (!entry) values.set(name, { unavailable: "not set" });
-    else if (entry.secret) {
-      const fact = vault.facts.get(secretKey(entry.secret, config.project));
-      values.set(
-        name,
-        fact?.value
-          ? { fingerprint: fact.value.fingerprint }
-          : { unavailable: fact?.valueError ?? `secret ${fact?.state.status ?? "not read"}` },
-      );
-    } else values.set(name, { fingerprint: vault.fingerprint(new TextEncoder().encode(entry.value ?? "")) });
-  }
-  return values;
 }
