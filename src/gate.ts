@@ -1,29 +1,41 @@
 // One gate run over the selected services: secret and IAM facts, pure checks,
 // probes, and the cross-service consistency groups. Returns the report's body.
-import { checkConsistency, type MemberValue } from "./checks/consistency.js";
+import { checkConsistency } from "./checks/consistency.js";
 import { describeRevision } from "./checks/describe.js";
-import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
+import { checkAccessor } from "./checks/iam.js";
 import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
-import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
-import { type SecretValueFacts, secretKey, secretTextOf } from "./checks/facts.js";
+import { diagnose } from "./checks/diagnose.js";
+import { checkEnv, checkPlainTextSecrets } from "./checks/env.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkRollout } from "./checks/rollout.js";
 import { checkSecretVolumesWithoutSecret } from "./checks/secret-volumes.js";
-import { checkOtherSecretRefs, checkSecrets, type ProjectNumbers } from "./checks/secrets.js";
+import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
+import { checkTestSecret } from "./checks/test-secret.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
-import { accessorFacts, projectNumberReader, projectNumbers, secretRefsOf } from "./collect/iam.js";
+import { consistencyValues } from "./collect/consistency.js";
+import {
+  type AccessorFactsReader,
+  accessorFacts,
+  type ProjectNumberOf,
+  projectNumberReader,
+  projectNumbers,
+  secretRefsOf,
+} from "./collect/iam.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
+import { jwtSecretValue } from "./collect/signing-secret.js";
+import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
-import { diagnose } from "./diagnose.js";
+import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
-import type { Manifest, ServiceRequirement } from "./manifest/load.js";
+import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
+import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
 import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
-import { compareTestSecret } from "./probes/compare.js";
-import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
-import { forgedToken, jwtSecretValue, tokensFor } from "./probes/tokens.js";
+import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
+import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
+import { startNow } from "./start-now.js";
 
 export interface GateContext {
   manifest: Manifest;
@@ -60,11 +72,37 @@ export async function assess<T>(
   readConfigs: (target: T) => Promise<ConfigUnderTest[]>,
   context: GateContext,
 ): Promise<Assessment> {
+  const run = runState(context);
+  const assessed = await Promise.all(
+    targets.map(async (target) => {
+      const entries = await readConfigs(target);
+      return Promise.all(entries.map((entry) => assessRevision(entry, run, context)));
+    }),
+  );
+  const all = assessed.flat();
+  const memberValues = consistencyValues(
+    context.manifest,
+    all.map(({ entry }) => entry),
+    run.vault,
+  );
+  return { services: all.map(({ service }) => service), checks: checkConsistency(context.manifest.consistent, memberValues) };
+}
+
+/** What every revision of the run shares: one vault, one IAM reader, one forged token per service. */
+interface RunState {
+  vault: SecretVault;
+  numberOf: ProjectNumberOf;
+  accessorsOf: AccessorFactsReader | undefined;
+  forgedFor: (requirement: ServiceRequirement) => Promise<string | undefined>;
+}
+
+function runState(context: GateContext): RunState {
   const vault = secretVault(context.secretManager, context.mask, context.signal, context.manifest.devFallbackSecrets);
   const numberOf = projectNumberReader(context.iam, context.signal);
   const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal, numberOf) : undefined;
   const forgedOnce = memo<string | undefined>();
-  const forgedFor = (requirement: ServiceRequirement) => forgedOnce(requirement.name, () => forgedToken(requirement, context.mask));
+  const forgedFor = (requirement: ServiceRequirement) =>
+    forgedOnce(requirement.name, () => startNow(() => forgedToken(requirement, context.mask)));
   const probed = context.probe ? context.manifest.services.filter((requirement) => requirement.health || requirement.websocket) : [];
   // While the first Google requests are in flight the CPU and the network are idle: read the projects'
   // IAM policies, load ws and mint the forged tokens now rather than after the revisions arrive, when
@@ -72,56 +110,57 @@ export async function assess<T>(
   setImmediate(() => {
     for (const project of context.projects ?? []) accessorsOf?.prefetch(project);
     if (probed.some((requirement) => requirement.websocket)) preloadWebsocket();
-    for (const requirement of probed) forgedFor(requirement).catch(() => undefined);
+    for (const requirement of probed) void forgedFor(requirement);
   });
-  const assessed = await Promise.all(
-    targets.map(async (target) => {
-      const entries = await readConfigs(target);
-      return Promise.all(
-        entries.map(async (entry) => {
-          const ownSecrets = vault.load(
-            entry.config,
-            (envName) => needsValue(context.manifest, entry.config.service, envName),
-            (envName) => publicValue(entry.requirement, envName),
-          );
-          const otherFacts = Promise.all([
-            accessorsOf?.(entry.config),
-            // The previous revision's values are read only for env comparisons (the before/after table).
-            entry.previous
-              ? vault.load(
-                  entry.previous,
-                  (envName) => comparesValue(entry.requirement, envName),
-                  (envName) => publicValue(entry.requirement, envName),
-                )
-              : undefined,
-            projectNumbers(entry.requirement, [entry.config, entry.previous], numberOf),
-          ]);
-          otherFacts.catch(() => undefined); // awaited below; dropped if this revision's own secrets fail first
-          // /health, the ID token and the refusal handshakes need no secret: start them once the
-          // Google requests above are on their way (their set-up is CPU those requests would wait behind).
-          const early = await afterPendingWork(() => startProbes(entry, context, forgedFor(entry.requirement)));
-          await ownSecrets;
-          // The signed probes need only this revision's secrets, not the IAM or previous-revision facts.
-          const jwtSecret = entry.requirement.jwt
-            ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, vault, context.mask, entry.requirement)
-            : undefined;
-          const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
-          runtime.catch(() => undefined);
-          const [[accessor, , numbers], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
-          const service = serviceReport(entry, { vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, context);
-          context.onServiceDone?.(service);
-          return { entry, service };
-        }),
-      );
-    }),
+  return { vault, numberOf, accessorsOf, forgedFor };
+}
+
+/** One revision: its facts, the probes that need none, then the checks and the probes that need its secret. */
+async function assessRevision(
+  entry: ConfigUnderTest,
+  run: RunState,
+  context: GateContext,
+): Promise<{ entry: ConfigUnderTest; service: ServiceReport }> {
+  // Facts: this revision's own secrets (the signed probes wait only for them), and the rest alongside.
+  const ownSecrets = run.vault.load(
+    entry.config,
+    (envName) => needsValue(context.manifest, entry.config.service, envName),
+    (envName) => publicValue(entry.requirement, envName),
   );
-  const all = assessed.flat();
-  const memberValues = consistencyValues(
-    context.manifest,
-    all.map(({ entry }) => entry),
-    vault,
-  );
-  return { services: all.map(({ service }) => service), checks: checkConsistency(context.manifest.consistent, memberValues) };
+  const otherFacts = startNow(() => collectOtherFacts(entry, run));
+  // Probes: /health, the ID token and the refusal handshakes need no secret: start them once the
+  // Google requests above are on their way (their set-up is CPU those requests would wait behind).
+  const early = await afterPendingWork(() => startProbes(entry, context, run.forgedFor(entry.requirement)));
+  await ownSecrets;
+  const jwtSecret = entry.requirement.jwt
+    ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, run.vault, context.mask, entry.requirement)
+    : undefined;
+  const runtime = startNow(() => runtimeFindings(entry, early, jwtSecret?.bytes, run.vault, context));
+  // Checks, once every fact is in; the report waits for the probes too.
+  const [{ accessor, numbers }, { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
+  const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, context);
+  context.onServiceDone?.(service);
+  return { entry, service };
+}
+
+/** The facts the config checks need beyond the revision's own secrets. */
+async function collectOtherFacts(
+  entry: ConfigUnderTest,
+  run: RunState,
+): Promise<{ accessor: AccessorFacts | undefined; numbers: ProjectNumbers }> {
+  const [accessor, , numbers] = await Promise.all([
+    run.accessorsOf?.(entry.config),
+    // The previous revision's values are read only for env comparisons (the before/after table).
+    entry.previous
+      ? run.vault.load(
+          entry.previous,
+          (envName) => comparesValue(entry.requirement, envName),
+          (envName) => publicValue(entry.requirement, envName),
+        )
+      : undefined,
+    projectNumbers(entry.requirement, [entry.config, entry.previous], run.numberOf),
+  ]);
+  return { accessor, numbers };
 }
 
 /** The facts every config check may read: the vault's secrets and the project numbers looked up for this service. */
@@ -175,16 +214,18 @@ function startProbes(entry: ConfigUnderTest, context: GateContext, forged: Promi
   const { requirement } = entry;
   const baseUrl = probeBaseUrl(entry, context);
   if (!baseUrl) return undefined;
-  const http = probeHttp(requirement, { baseUrl }, context.signal, {
-    mask: context.mask,
-    ...(context.idToken ? { idToken: context.idToken } : {}),
-  });
-  // The refusal handshakes carry the ID token too (a private service refuses everything without it).
-  const refusals = Promise.all([forged, http]).then(([token, { headers }]) =>
-    probeRefusals(requirement, { baseUrl, forgedToken: token }, headers, context.signal),
+  const http = startNow(() =>
+    probeHttp(requirement, { baseUrl }, context.signal, {
+      mask: context.mask,
+      ...(context.idToken ? { idToken: context.idToken } : {}),
+    }),
   );
-  // Awaited later; if the service's pipeline fails first, their outcomes are simply dropped.
-  for (const pending of [http, forged, refusals]) pending.catch(() => undefined);
+  // The refusal handshakes carry the ID token too (a private service refuses everything without it).
+  const refusals = startNow(() =>
+    Promise.all([forged, http]).then(([token, { headers }]) =>
+      probeRefusals(requirement, { baseUrl, forgedToken: token }, headers, context.signal),
+    ),
+  );
   return { baseUrl, http, forgedToken: forged, refusals };
 }
 
@@ -210,6 +251,16 @@ async function runtimeFindings(
     runProbes(entry, early, secret, context),
   ]);
   return { testSecret, probes };
+}
+
+/** The tests' secret beside the deployed one (incident 3): read it (collect/), then judge it (checks/). */
+export async function compareTestSecret(
+  service: string,
+  jwt: Located<JwtRequirement>,
+  deployed: Uint8Array | undefined,
+  context: TestSecretContext,
+): Promise<Finding[]> {
+  return checkTestSecret(service, jwt, await testSecretFacts(jwt, deployed, context));
 }
 
 function serviceReport(
@@ -261,26 +312,4 @@ async function runProbes(
   const { findings, headers } = await early.http;
   const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
   return [...tokens.tokenFindings, ...findings, ...websocket];
-}
-
-function consistencyValues(manifest: Manifest, configs: ConfigUnderTest[], vault: SecretVault): Map<string, MemberValue> {
-  const values = new Map<string, MemberValue>();
-  for (const member of manifest.consistent.flatMap((group) => group.members)) {
-    const name = `${member.service}.${member.env}`;
-    const config = configs.find((candidate) => candidate.config.service === member.service)?.config;
-    const requirement = manifest.services.find((candidate) => candidate.name === member.service);
-    const entry = config && findEnv(config, member.env, requirement);
-    if (!config) values.set(name, { unavailable: "service not checked in this run" });
-    else if (!entry) values.set(name, { unavailable: "not set" });
-    else if (entry.secret) {
-      const fact = vault.facts.get(secretKey(entry.secret, config.project));
-      values.set(
-        name,
-        fact?.value
-          ? { fingerprint: fact.value.fingerprint }
-          : { unavailable: fact?.valueError ?? `secret ${fact?.state.status ?? "not read"}` },
-      );
-    } else values.set(name, { fingerprint: vault.fingerprint(new TextEncoder().encode(entry.value ?? "")) });
-  }
-  return values;
 }

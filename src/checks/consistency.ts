@@ -1,10 +1,8 @@
 // "The same JWT_SECRET_KEY on every service" (incident 2), compared by keyed
 // fingerprint so no value is ever shown. Pure.
+import type { MemberValue } from "../facts.js";
 import type { Manifest } from "../manifest/load.js";
 import type { Finding } from "../model.js";
-
-/** Fingerprint of `service.ENV`, or why there is none. */
-export type MemberValue = { fingerprint: string } | { unavailable: string };
 
 export function checkConsistency(groups: Manifest["consistent"], values: ReadonlyMap<string, MemberValue>): Finding[] {
   return groups.map((group) => {

@@ -1,16 +1,13 @@
 // Plain environment variables the manifest requires. Pure: facts in, findings out.
+import { lookupEnv, type TargetContainer, targetContainer } from "../containers.js";
+import type { SecretTextOf } from "../facts.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import { matchesPattern } from "../manifest/pattern.js";
 import type { EnvRequirement } from "../manifest/schema.js";
-import type { EnvEntry, Finding, RevisionConfig, SecretRef } from "../model.js";
-import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
+import type { Finding, RevisionConfig, SecretRef } from "../model.js";
+import { SECRET_SHAPED_NAME } from "../secret-shapes.js";
+import { containerFlag, elsewhereMessage } from "./containers.js";
 import { describeRevision, displayValue, updateCommand } from "./describe.js";
-import type { SecretTextOf } from "./facts.js";
-
-/** The entry the container the requirements apply to sees (the ingress container unless the manifest names one). */
-export function findEnv(config: RevisionConfig, name: string, requirement?: Pick<ServiceRequirement, "container">): EnvEntry | undefined {
-  return lookupEnv(config, name, targetContainer(config, requirement)).entry;
-}
 
 /**
  * `readSecret` gives the value a secret ref resolves to, for `equals` / `matches`; without it (or
@@ -115,9 +112,6 @@ function secretBacked(
   }
   return { ...base, id: "env.present", status: "pass", message: `${from} has the required value` };
 }
-
-/** Names that look like they hold a credential. */
-export const SECRET_SHAPED_NAME = /SECRET|_KEY$|^KEY$|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
 
 /** A credential-looking variable set as plain text is visible to anyone with run.services.get. */
 export function checkPlainTextSecrets(config: RevisionConfig, requirement: ServiceRequirement): Finding[] {

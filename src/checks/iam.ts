@@ -1,22 +1,9 @@
 // Can the revision's runtime service account read each secret it references?
 // Cloud Run resolves secrets as that account at start-up; without
 // roles/secretmanager.secretAccessor the revision never becomes ready. Pure.
-import type { PolicyFact } from "../gcp/iam.js";
+import { type AccessorFacts, grantOf } from "../facts.js";
 import type { Finding, RevisionConfig, SecretRef } from "../model.js";
 import { describeRevision } from "./describe.js";
-
-/** Predefined roles that include secretmanager.versions.access. */
-export const ACCESSOR_ROLES = new Set(["roles/secretmanager.secretAccessor", "roles/secretmanager.admin", "roles/owner"]);
-
-export interface AccessorFacts {
-  serviceAccount: string;
-  /** Keyed by `project/secret`. */
-  secretPolicies: ReadonlyMap<string, PolicyFact>;
-  /** Keyed by project. */
-  projectPolicies: ReadonlyMap<string, PolicyFact>;
-}
-
-type Grant = "granted" | "conditional" | "group_or_custom" | "none";
 
 export function checkAccessor(config: RevisionConfig, refs: { envName: string; ref: SecretRef }[], facts: AccessorFacts): Finding[] {
   const member = `serviceAccount:${facts.serviceAccount}`;
@@ -70,19 +57,4 @@ export function checkAccessor(config: RevisionConfig, refs: { envName: string; r
     }
   }
   return findings;
-}
-
-export function grantOf(policy: { bindings: { role: string; members: string[]; conditional: boolean }[] }, member: string): Grant {
-  let result: Grant = "none";
-  for (const binding of policy.bindings) {
-    const direct = binding.members.includes(member);
-    const indirect = binding.members.some((other) => other.startsWith("group:") || other.startsWith("domain:"));
-    const accessorRole = ACCESSOR_ROLES.has(binding.role);
-    const customRole =
-      binding.role.includes("/roles/") || binding.role.startsWith("projects/") || binding.role.startsWith("organizations/");
-    if (direct && accessorRole && !binding.conditional) return "granted";
-    if (direct && accessorRole && binding.conditional) result = "conditional";
-    else if (result === "none" && ((indirect && accessorRole) || (direct && customRole))) result = "group_or_custom";
-  }
-  return result;
 }

@@ -1,27 +1,15 @@
 // Is the JWT signing secret the revision uses strong enough, and not a
 // development fallback (incident 3's 49-char fallback was one)? Pure.
+import { lookupEnv, targetContainer } from "../containers.js";
+import type { SecretValueFacts } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import { isHmacAlgorithm } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { describeRevision } from "./describe.js";
-import { elsewhereMessage, lookupEnv, targetContainer } from "./containers.js";
-import type { SecretValueFacts } from "./facts.js";
+import { elsewhereMessage } from "./containers.js";
 
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 export const MIN_HMAC_KEY_BYTES = { HS256: 32, HS384: 48, HS512: 64 } as const;
-
-const DEV_FALLBACK_PATTERNS = [
-  /^(secret|changeme|change-me|password|jwt[-_]?secret|your[-_]?secret[-_]?key|supersecret|default|test|dev|development|local)$/i,
-  // Words as whole parts of the value, so a random key that happens to contain "dev" is not flagged.
-  /(^|[-_. :])(dev|development|local|test|testing|insecure|fallback|placeholder|example|dummy|changeme|change[-_]me|do[-_]?not[-_]?use|not[-_]?for[-_]?prod(uction)?)([-_. :]|$)/i,
-  /^(.)\1+$/, // one repeated character
-  /^(x+|0+|1234567890?)+$/i,
-];
-
-/** Whether a secret value looks like a fallback or placeholder rather than a random key. */
-export function isDevFallback(value: string, extraDenylist: readonly string[] = []): boolean {
-  return extraDenylist.includes(value) || DEV_FALLBACK_PATTERNS.some((pattern) => pattern.test(value));
-}
 
 export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequirement, value: SecretValueFacts | undefined): Finding[] {
   const jwt = requirement.jwt;

@@ -1,15 +1,13 @@
 // Env vars the manifest requires to come from Secret Manager. Pure.
+import { lookupEnv, type TargetContainer, targetContainer } from "../containers.js";
+import { isProjectNumber, type ProjectNumbers, type SecretFacts, secretKey } from "../facts.js";
 import type { SecretStatus } from "../gcp/secret-manager.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { SecretRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig, SecretRef } from "../model.js";
 import { credentialShape, shownValue } from "../shown-value.js";
-import { containerFlag, elsewhereMessage, lookupEnv, type TargetContainer, targetContainer } from "./containers.js";
+import { containerFlag, elsewhereMessage } from "./containers.js";
 import { describeRevision, updateCommand } from "./describe.js";
-import { type SecretFacts, secretKey } from "./facts.js";
-
-/** Project id → project number, for the projects a ref names one way and the manifest (or service) the other. */
-export type ProjectNumbers = ReadonlyMap<string, string>;
 
 export function checkSecrets(
   config: RevisionConfig,
@@ -86,8 +84,6 @@ function checkSecret(
   return findings;
 }
 
-const isNumber = (project: string) => /^\d+$/.test(project);
-
 /**
  * Whether two spellings name one project: equal, or an id and the number it resolves to. Ids start
  * with a letter and are unique, so two different ids (or two different numbers) are two projects;
@@ -95,23 +91,10 @@ const isNumber = (project: string) => /^\d+$/.test(project);
  */
 export function sameProject(a: string, b: string, numbers: ProjectNumbers): boolean | undefined {
   if (a === b) return true;
-  if (isNumber(a) === isNumber(b)) return false;
-  const [id, number] = isNumber(a) ? [b, a] : [a, b];
+  if (isProjectNumber(a) === isProjectNumber(b)) return false;
+  const [id, number] = isProjectNumber(a) ? [b, a] : [a, b];
   const known = numbers.get(id);
   return known === undefined ? undefined : known === number;
-}
-
-/** The project ids whose number decides a requirement's project check (looked up before the checks run). */
-export function projectsToNumber(config: RevisionConfig, requirement: ServiceRequirement): string[] {
-  const target = targetContainer(config, requirement);
-  const needed = requirement.secrets.flatMap((required) => {
-    const ref = lookupEnv(config, required.name, target).entry?.secret;
-    if (!ref) return [];
-    const [wanted, actual] = [required.project ?? config.project, ref.project ?? config.project];
-    if (wanted === actual || isNumber(wanted) === isNumber(actual)) return [];
-    return [isNumber(wanted) ? actual : wanted];
-  });
-  return [...new Set(needed)];
 }
 
 /** Without `project`, the service's own project is required: the same secret id elsewhere is another secret. */
@@ -130,7 +113,7 @@ function projectFindings(
   if (same === true) return [];
   const whose = required.project === undefined ? `the service's own project ${wanted}` : `project ${wanted}, as the manifest says`;
   if (same === undefined) {
-    const id = isNumber(wanted) ? actual : wanted;
+    const id = isProjectNumber(wanted) ? actual : wanted;
     return [
       {
         ...base,

@@ -4,12 +4,13 @@
 // a secret's own policy is read only when the project's does not already
 // grant the runtime account: Secret Manager allows 600 policy and metadata
 // reads per minute per project, shared with everything else in it.
-import { type AccessorFacts, grantOf } from "../checks/iam.js";
-import { type ProjectNumbers, projectsToNumber } from "../checks/secrets.js";
+import { lookupEnv, targetContainer } from "../containers.js";
+import { type AccessorFacts, grantOf, isProjectNumber, type PolicyFact, type ProjectNumbers } from "../facts.js";
+import type { Iam } from "../gcp/iam.js";
 import type { ServiceRequirement } from "../manifest/load.js";
-import type { Iam, PolicyFact } from "../gcp/iam.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
 import { memo } from "../memo.js";
+import { startNow } from "../start-now.js";
 
 export function secretRefsOf(config: RevisionConfig): { envName: string; ref: SecretRef }[] {
   return [
@@ -63,7 +64,7 @@ export function accessorFacts(api: Iam, signal: AbortSignal, numberOf = projectN
     return { serviceAccount, secretPolicies, projectPolicies };
   };
   return Object.assign(read, {
-    prefetch: (project: string) => void readProjectPolicy(project).catch(() => undefined),
+    prefetch: (project: string) => void startNow(() => readProjectPolicy(project)),
   });
 }
 
@@ -76,4 +77,17 @@ export async function projectNumbers(
   const projects = [...new Set(configs.flatMap((config) => (config ? projectsToNumber(config, requirement) : [])))];
   const numbers = await Promise.all(projects.map(async (project) => [project, await numberOf(project)] as const));
   return new Map(numbers.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
+
+/** The project ids whose number decides a requirement's project check (looked up before the checks run). */
+export function projectsToNumber(config: RevisionConfig, requirement: ServiceRequirement): string[] {
+  const target = targetContainer(config, requirement);
+  const needed = requirement.secrets.flatMap((required) => {
+    const ref = lookupEnv(config, required.name, target).entry?.secret;
+    if (!ref) return [];
+    const [wanted, actual] = [required.project ?? config.project, ref.project ?? config.project];
+    if (wanted === actual || isProjectNumber(wanted) === isProjectNumber(actual)) return [];
+    return [isProjectNumber(wanted) ? actual : wanted];
+  });
+  return [...new Set(needed)];
 }

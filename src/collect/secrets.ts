@@ -3,12 +3,12 @@
 // services do not wait for each other; values are read only where a check
 // needs them (strength, consistency, JWT minting).
 import { createHmac, randomBytes } from "node:crypto";
-import { type SecretFact, secretKey } from "../checks/facts.js";
-import { isDevFallback } from "../checks/jwt-secret.js";
 import { describeError } from "../errors.js";
+import { type SecretFact, secretKey } from "../facts.js";
 import type { SecretManager } from "../gcp/secret-manager.js";
 import type { RevisionConfig } from "../model.js";
 import { memo } from "../memo.js";
+import { isDevFallback } from "../secret-shapes.js";
 
 export interface SecretVault {
   /** Facts of every secret loaded so far, by secretKey(). */

@@ -1,8 +1,8 @@
 // Which secret values the vault reads for one service, and which of them it
 // may leave unmasked. A read costs Secret Manager quota and widens what must
 // never be printed, so only the checks that compare or use a value ask for it.
-import { SECRET_SHAPED_NAME } from "../checks/env.js";
 import type { Manifest, ServiceRequirement } from "../manifest/load.js";
+import { SECRET_SHAPED_NAME } from "../secret-shapes.js";
 
 /** Strength (jwt, min_bytes), consistency, and env comparisons need the value; presence checks do not. */
 export function needsValue(manifest: Manifest, service: string, envName: string): boolean {

@@ -3,21 +3,12 @@
 import type { cloudresourcemanager_v3 } from "@googleapis/cloudresourcemanager/build/v3.js";
 import type { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
 import type { AuthClient } from "google-auth-library";
+import type { PolicyFact } from "../facts.js";
 import type { SecretRef } from "../model.js";
 import { apiFailure } from "./api-error.js";
 import { isSafeSegment } from "./request.js";
 import { googleRest } from "./rest.js";
 import { SECRET_MANAGER } from "./secret-manager.js";
-
-export interface PolicyBinding {
-  role: string;
-  members: string[];
-  /** A conditional binding cannot be evaluated offline. */
-  conditional: boolean;
-}
-
-/** A policy, or why it could not be read (the gate's identity lacks getIamPolicy). */
-export type PolicyFact = { bindings: PolicyBinding[] } | { unreadable: string };
 
 export interface Iam {
   secretPolicy(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<PolicyFact>;

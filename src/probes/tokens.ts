@@ -1,41 +1,10 @@
 // The tokens the probes send: one signed with the key the revision itself
 // references (what a real client holds), and one signed with a random key
 // (what a client with the wrong secret holds, incident 3).
-import { findEnv } from "../checks/env.js";
-import { secretKey, type SecretValueFacts } from "../checks/facts.js";
-import { isDevFallback } from "../checks/jwt-secret.js";
-import type { SecretVault } from "../collect/secrets.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { JwtRequirement } from "../manifest/schema.js";
-import type { Finding, RevisionConfig } from "../model.js";
+import type { Finding } from "../model.js";
 import { importSigningKey, type MintedToken, mintToken, randomSigningKey } from "./jwt.js";
-
-/** The JWT signing secret as the revision holds it: a Secret Manager value or a plain env value. */
-export function jwtSecretValue(
-  config: RevisionConfig,
-  envName: string,
-  vault: SecretVault,
-  mask: (value: string) => void,
-  requirement?: Pick<ServiceRequirement, "container">,
-): { bytes: Uint8Array; facts: SecretValueFacts } | undefined {
-  // The container the requirements apply to: a sidecar's secret signs nothing the app verifies.
-  const entry = findEnv(config, envName, requirement);
-  if (entry?.secret) {
-    const key = secretKey(entry.secret, config.project);
-    const bytes = vault.values.get(key);
-    const facts = vault.facts.get(key)?.value;
-    return bytes && facts ? { bytes, facts } : undefined;
-  }
-  if (entry?.value) {
-    mask(entry.value);
-    const bytes = new TextEncoder().encode(entry.value);
-    return {
-      bytes,
-      facts: { byteLength: bytes.byteLength, fingerprint: vault.fingerprint(bytes), devFallback: isDevFallback(entry.value) },
-    };
-  }
-  return undefined;
-}
 
 export interface ProbeTokens {
   /** Sent on the authorized handshake; signed with the deployed secret when there is one. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkAccessor } from "../../src/checks/iam.js";
-import type { PolicyFact } from "../../src/gcp/iam.js";
+import type { PolicyFact } from "../../src/facts.js";
 import { revision } from "./fixtures.js";
 
 const SA = "runtime@chat-staging.iam.gserviceaccount.com";

@@ -3,7 +3,7 @@
 // (an error, never a pass) when the value could not be read.
 import { describe, expect, it } from "vitest";
 import { checkEnv } from "../../src/checks/env.js";
-import type { SecretText } from "../../src/checks/facts.js";
+import type { SecretText } from "../../src/facts.js";
 import type { SecretRef } from "../../src/model.js";
 import { requirementOf, revision } from "./fixtures.js";
 

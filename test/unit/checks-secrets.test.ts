@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { checkConsistency } from "../../src/checks/consistency.js";
-import { type SecretFact, secretKey } from "../../src/checks/facts.js";
-import { checkJwtSecret, isDevFallback } from "../../src/checks/jwt-secret.js";
-import { checkSecrets, projectsToNumber } from "../../src/checks/secrets.js";
+import { type SecretFact, secretKey } from "../../src/facts.js";
+import { checkJwtSecret } from "../../src/checks/jwt-secret.js";
+import { checkSecrets } from "../../src/checks/secrets.js";
+import { projectsToNumber } from "../../src/collect/iam.js";
+import { isDevFallback } from "../../src/secret-shapes.js";
 import type { SecretStatus } from "../../src/gcp/secret-manager.js";
 import { parseManifest } from "../../src/manifest/load.js";
 import { requirementOf, revision } from "./fixtures.js";

@@ -1,7 +1,7 @@
 // The diagnosis as a table: config findings + probe findings in, the most
 // likely cause first out. One row per incident, plus the causes between them.
 import { describe, expect, it } from "vitest";
-import { diagnose } from "../../src/diagnose.js";
+import { diagnose } from "../../src/checks/diagnose.js";
 import type { Finding } from "../../src/model.js";
 import { requirementOf, revision } from "./fixtures.js";
 

@@ -23,9 +23,12 @@ function layerOf(file: string): Layer {
   const top: Record<string, Layer> = {
     "model.ts": "shared",
     "facts.ts": "shared",
+    "containers.ts": "shared",
     "errors.ts": "shared",
     "memo.ts": "shared",
     "redact.ts": "shared",
+    "secret-shapes.ts": "shared",
+    "start-now.ts": "shared",
     "wait.ts": "shared",
     "cut.ts": "shared",
     "shown-value.ts": "shared",
@@ -79,21 +82,7 @@ function violations(): string[] {
 }
 
 /** Imports against the flow that are still being moved (issue 18); the list only shrinks. */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "checks/facts.ts → gcp/secret-manager.ts",
-  "checks/iam.ts → gcp/iam.ts",
-  "checks/secrets.ts → gcp/secret-manager.ts",
-  "collect/iam.ts → checks/iam.ts",
-  "collect/iam.ts → checks/secrets.ts",
-  "collect/secrets.ts → checks/facts.ts",
-  "collect/secrets.ts → checks/jwt-secret.ts",
-  "collect/value-reads.ts → checks/env.ts",
-  "probes/compare.ts → checks/jwt-secret.ts",
-  "probes/tokens.ts → checks/env.ts",
-  "probes/tokens.ts → checks/facts.ts",
-  "probes/tokens.ts → checks/jwt-secret.ts",
-  "probes/tokens.ts → collect/secrets.ts",
-];
+const KNOWN_VIOLATIONS: readonly string[] = ["checks/secrets.ts → gcp/secret-manager.ts", "facts.ts → gcp/secret-manager.ts"];
 
 describe("layers", () => {
   it("every import runs with the data flow", () => {

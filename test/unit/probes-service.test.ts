@@ -2,8 +2,8 @@
 // the Google ID token for private services, and the tests' secret comparison.
 import { afterEach, describe, expect, it } from "vitest";
 import { GateError } from "../../src/errors.js";
-import { compareTestSecret } from "../../src/probes/compare.js";
-import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/index.js";
+import { compareTestSecret } from "../../src/gate.js";
+import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/run-probes.js";
 import type { ServiceRequirement } from "../../src/manifest/load.js";
 import { tokensFor } from "../../src/probes/tokens.js";
 import { fingerprinter } from "../../src/collect/secrets.js";

@@ -1,8 +1,8 @@
 // Join what the config checks found with how the probes failed, and say the
 // most likely cause first: "403" alone cost the team hours in every incident.
 // Each rule is one cause; the rules are in order of how much they explain.
-import type { ServiceRequirement } from "./manifest/load.js";
-import type { Finding, RevisionConfig } from "./model.js";
+import type { ServiceRequirement } from "../manifest/load.js";
+import type { Finding, RevisionConfig } from "../model.js";
 
 const FAILING = new Set(["fail", "error"]);
 const failing = (finding: Finding) => FAILING.has(finding.status);
