@@ -1,8 +1,24 @@
 // What the collection stage learned (facts), in one neutral home: gcp/ and
 // collect/ produce them, checks/ judge them, and none imports another's.
 // Checks see lengths and fingerprints, never the secret bytes.
-import type { SecretState } from "./gcp/secret-manager.js";
 import type { SecretRef } from "./model.js";
+
+/** What Secret Manager said about one referenced version (gcp/secret-manager.ts reads it). */
+export type SecretStatus =
+  | "ok"
+  | "not_found"
+  | "version_not_found"
+  | "access_denied"
+  | "version_disabled"
+  | "version_destroyed"
+  /** The ref's secret id, project or version is not a valid name (`../x`, `a%2Fb`): never requested. */
+  | "invalid_ref";
+
+export interface SecretState {
+  status: SecretStatus;
+  /** Full version name the ref resolves to, e.g. projects/p/secrets/s/versions/3. */
+  resolvedVersion?: string;
+}
 
 export interface SecretValueFacts {
   byteLength: number;

@@ -1,7 +1,7 @@
 // Env vars the manifest requires to come from Secret Manager. Pure.
 import { lookupEnv, type TargetContainer, targetContainer } from "../containers.js";
 import { isProjectNumber, type ProjectNumbers, type SecretFacts, secretKey } from "../facts.js";
-import type { SecretStatus } from "../gcp/secret-manager.js";
+import type { SecretStatus } from "../facts.js";
 import type { Located, ServiceRequirement } from "../manifest/load.js";
 import type { SecretRequirement } from "../manifest/schema.js";
 import type { Finding, RevisionConfig, SecretRef } from "../model.js";

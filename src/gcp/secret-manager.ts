@@ -12,21 +12,9 @@ import { isSecretVersionRef, secretVersionName } from "./names.js";
 import { assertSafeSegments, isSafeSegment } from "./request.js";
 import { googleRest } from "./rest.js";
 
-export type SecretStatus =
-  | "ok"
-  | "not_found"
-  | "version_not_found"
-  | "access_denied"
-  | "version_disabled"
-  | "version_destroyed"
-  /** The ref's secret id, project or version is not a valid name (`../x`, `a%2Fb`): never requested. */
-  | "invalid_ref";
+import type { SecretState } from "../facts.js";
 
-export interface SecretState {
-  status: SecretStatus;
-  /** Full version name the ref resolves to, e.g. projects/p/secrets/s/versions/3. */
-  resolvedVersion?: string;
-}
+export type { SecretState, SecretStatus } from "../facts.js";
 
 export interface SecretManager {
   inspect(ref: SecretRef, defaultProject: string, signal: AbortSignal): Promise<SecretState>;
