@@ -3,7 +3,7 @@
 // The last line of defence against a leak is here too: the report is passed
 // through `redact` (every masked value) before anything is rendered from it.
 import { join } from "node:path";
-import { type RunContext, readRunContext } from "./github/context.js";
+import { defaultReportId, type RunContext, readRunContext } from "./github/context.js";
 import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
@@ -47,7 +47,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     out.log.warning("could not write the job summary");
   }
 
-  const run = await readRunContext(out.env, out.readFile, inputs?.reportId);
+  const run = await readRunContext(out.env, out.readFile, shardReportId(inputs, out.env));
   // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
   const reportFile = await writeReportFile(report, run, out);
   if (reportFile) out.setOutput("report_file", reportFile);
@@ -57,7 +57,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     {
       token: inputs?.githubToken,
       comment: inputs?.comment ?? "always",
-      checkName: inputs?.checkName,
+      checkName: shardCheckName(inputs),
       failOn,
       budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? 120) * 1000),
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
@@ -66,6 +66,20 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     { log: { info: (line) => out.log.info(out.redact(escapeLog(line))), warning: (line) => out.log.warning(out.redact(escapeLog(line))) } },
   );
   out.setOutput("comment_url", github.commentUrl ?? "");
+}
+
+/**
+ * A shard publishes to the PR only when asked, and then under its own names: a passing check run
+ * under the required check's name would pass a PR on a part of the services.
+ */
+function shardCheckName(inputs: Inputs | undefined): string | undefined {
+  if (!inputs?.checkName || !inputs.shard) return inputs?.checkName;
+  return `${inputs.checkName} (shard ${inputs.shard.index}/${inputs.shard.total})`;
+}
+
+function shardReportId(inputs: Inputs | undefined, env: Publisher["env"]): string | undefined {
+  if (!inputs?.shard) return inputs?.reportId;
+  return `${inputs.reportId ?? defaultReportId(env)} shard ${inputs.shard.index}/${inputs.shard.total}`;
 }
 
 /**
