@@ -1,0 +1,48 @@
+// The shape a shard report must have before any of it is merged: a file is
+// untrusted input (an artifact, possibly of another version of the action),
+// so everything is checked and anything unknown is dropped.
+import { z } from "zod";
+import { REPORT_SCHEMA_VERSION, type Report } from "../model.js";
+
+const text = z.string().max(100_000);
+const status = z.enum(["pass", "fail", "warn", "error", "skip"]);
+
+const finding = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/),
+  status,
+  message: text,
+  hint: text.optional(),
+  location: z.object({ file: text, line: z.number().int().nonnegative().optional() }).optional(),
+  subject: text.optional(),
+  expected: text.optional(),
+  found: text.optional(),
+  duration_ms: z.number().nonnegative().optional(),
+});
+
+const service = z.object({
+  service: text,
+  revision: text.optional(),
+  url: text.optional(),
+  checks: z.array(finding).max(10_000),
+  previous: z.object({ revision: text, checks: z.array(finding).max(10_000) }).optional(),
+});
+
+export const shardSpecShape = z.object({ index: z.number().int().min(1), total: z.number().int().min(1).max(256) });
+
+export const shardReportShape = z.object({
+  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  commit: z.string().max(100).nullable(),
+  shard: shardSpecShape.refine((spec) => spec.index <= spec.total, "index above total"),
+  result: z.enum(["pass", "fail", "error"]),
+  services: z.array(service).max(10_000),
+  checks: z.array(finding).max(10_000).optional(),
+  started_at: z.iso.datetime(),
+  duration_ms: z.number().nonnegative(),
+});
+
+/** A parsed shard report. (zod types an absent optional key as `?: T | undefined`; it omits it, as Report wants.) */
+export type ShardReport = Omit<Report, "shards"> & {
+  schema_version: number;
+  commit: string | null;
+  shard: { index: number; total: number };
+};
