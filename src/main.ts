@@ -1,6 +1,7 @@
 // The gate as a pipeline: inputs → manifest → credentials → revision configs →
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
+import { aggregate } from "./aggregate/aggregate.js";
 import { assess } from "./gate.js";
 import { memo } from "./memo.js";
 import { selectShard } from "./collect/shard.js";
@@ -29,9 +30,9 @@ export async function run(deps: Deps): Promise<GateResult> {
     inputs = parseInputs(inputReader(deps.env), deps.env);
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
     const settings = inputs;
-    report = await withDeadline(settings.timeoutSeconds, async (signal) =>
+    report = await withDeadline(settings.timeoutSeconds, (signal) =>
       settings.mode === "aggregate"
-        ? (await import("./aggregate/aggregate.js")).aggregate(settings, deps, signal, startedAt)
+        ? aggregate(settings, deps, signal, startedAt)
         : gate(settings, deps, signal, startedAt, (service) => finished.push(service)),
     );
   } catch (error) {

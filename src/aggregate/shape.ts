@@ -1,7 +1,7 @@
 // The shape a shard report must have before any of it is merged: a file is
 // untrusted input (an artifact, possibly of another version of the action),
 // so everything is checked and anything unknown is dropped.
-import { z } from "zod";
+import * as z from "zod";
 import { REPORT_SCHEMA_VERSION, type Report } from "../model.js";
 
 const text = z.string().max(100_000);
