@@ -92,7 +92,7 @@ describe("sharded gate: 3 shard jobs and one aggregate job", () => {
   });
   beforeEach(() => github.reset());
 
-  it("the shards split the services, together exactly the single run's, and publish nothing to the PR", () => {
+  it("the shards split the services, together exactly the single run's, and publish nothing to the PR", async () => {
     expect(single.outputs.result).toBe("fail");
     const parts = shards.map((run) => names(reportOf(run.outputs)));
     expect(parts.flat().sort()).toEqual(names(reportOf(single.outputs)));
@@ -106,6 +106,8 @@ describe("sharded gate: 3 shard jobs and one aggregate job", () => {
       expect(reportOf(run.outputs)).toMatchObject({ schema_version: 1, commit: SHA, shard: { index: index + 1, total: 3 } });
       expect(run.outputs.report_file).toMatch(/deploy-gate-report\.json$/);
       expect(run.outputs.comment_url).toBe("");
+      // The shard's file carries no comment body: the aggregate job renders the one comment.
+      expect(JSON.parse(await readFile(run.outputs.report_file ?? "", "utf8")).github.comment).toBeNull();
     }
   });
 
@@ -138,6 +140,10 @@ describe("sharded gate: 3 shard jobs and one aggregate job", () => {
     expect(run.outputs.comment_url).toBe(comments[0]?.html_url);
     expect(github.checkRuns).toMatchObject([{ name: "deploy gate", head_sha: SHA, conclusion: "failure" }]);
     expect(run.summary).toContain("golf");
+    // Its log lists the problems; the passing checks are in the shard jobs' logs.
+    expect(run.stdout).toMatch(/golf: \[fail\] secret\.missing/);
+    expect(run.stdout).not.toMatch(/alpha: \[pass\]/);
+    expect(shards.map((shard) => shard.stdout).join("\n")).toMatch(/alpha: \[pass\]/);
     // No Google API is read: the aggregate was given no credentials or endpoints at all.
     expect(run.everything).not.toMatch(/credentials|access token/i);
   });
