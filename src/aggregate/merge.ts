@@ -122,7 +122,8 @@ export function mergeReports(loaded: readonly LoadedReport[], context: MergeCont
     duration_ms: report.duration_ms,
   }));
   const services = merged.flatMap(({ report }) => report.services);
-  const checks = [...merged.flatMap(({ report }) => report.checks ?? []), ...problems, timing(shards, services.length)];
+  // The holes first: the step's failure message quotes the first error, and it should name the shard.
+  const checks = [...problems, ...merged.flatMap(({ report }) => report.checks ?? []), timing(shards, services.length)];
   const starts = [context.startedAt, ...shards.map((shard) => new Date(shard.started_at))].map((date) => date.getTime());
   const start = Math.min(...starts);
   return {

@@ -2,6 +2,7 @@
 // untrusted input (an artifact, possibly of another version of the action),
 // so everything is checked and anything unknown is dropped.
 import * as z from "zod";
+import { NAME_PATTERNS } from "../inputs.js";
 import { REPORT_SCHEMA_VERSION, type Report } from "../model.js";
 
 const text = z.string().max(100_000);
@@ -19,9 +20,13 @@ const finding = z.object({
   duration_ms: z.number().nonnegative().optional(),
 });
 
+// Names become names again here (headings, annotations): held to the patterns a shard checked them against.
 const service = z.object({
-  service: text,
-  revision: text.optional(),
+  service: z.string().regex(NAME_PATTERNS.service.pattern, NAME_PATTERNS.service.expected),
+  revision: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,400}$/, "a revision name")
+    .optional(),
   url: text.optional(),
   checks: z.array(finding).max(10_000),
   previous: z.object({ revision: text, checks: z.array(finding).max(10_000) }).optional(),

@@ -163,6 +163,7 @@ describe("sharded gate: 3 shard jobs and one aggregate job", () => {
     expect(run.exitCode).toBe(1);
     expect(errorsOf(run)).toMatchObject([{ id: "aggregate.shard_missing", subject: "shard 2/3" }]);
     expect(run.stdout).toMatch(/::error::.*shard 2\/3/);
+    expect(run.stdout).toMatch(/::error::cloud-run-deploy-gate could not decide: shard 2\/3 has no report/);
   });
 
   it("a duplicated shard is an error naming it, and its services are merged once", async () => {

@@ -73,6 +73,18 @@ describe("merging shard reports", () => {
     expect(merged.services[0]?.checks[0]?.id).toBe("secret.missing");
   });
 
+  it("a service or revision name that is not a name is refused, naming the field", () => {
+    const report = (service: string, revision = "projects/p/locations/r/services/s/revisions/s-001") =>
+      JSON.stringify({ ...(shard(1, 1) as { report: ShardReport }).report, services: [{ service, revision, checks: [] }] });
+    expect(parseReport({ file: "r.json", text: report("ok-name") })).toHaveProperty("report");
+    for (const text of [report("::error::x"), report("a`b"), report("ok", "x\n## pwned"), report("ok", "<img src=x>")]) {
+      expect(parseReport({ file: "r.json", text })).toMatchObject({
+        shard: { index: 1, total: 1 },
+        error: expect.stringMatching(/^services\.0\./),
+      });
+    }
+  });
+
   it("a report of a single (unsharded) run is refused as not a shard report", () => {
     const parsed = parseReport({ file: "r.json", text: JSON.stringify({ schema_version: 1, result: "pass", services: [] }) });
     expect(parsed).toMatchObject({ error: expect.stringMatching(/not a shard report/) });
