@@ -111,6 +111,12 @@ describe("sharded gate: 3 shard jobs and one aggregate job", () => {
     }
   });
 
+  it("more shards than services: an empty shard passes with no services (the aggregate checks the set)", async () => {
+    const run = await runAction(world.inputs(manifest, { shard: "10/10" }));
+    expect(run.outputs.result).toBe("pass");
+    expect(reportOf(run.outputs)).toMatchObject({ services: [], shard: { index: 10, total: 10 } });
+  });
+
   it("a shard job asked for a check run names it after its shard, never the required check's name", async () => {
     const run = await runAction(
       world.inputs(manifest, { shard: "1/3", github_token: TOKEN, check_name: "deploy gate" }),
