@@ -124,7 +124,7 @@ if (parts.has("shard")) {
   const sharding = await measureSharding(gateNode, LATENCY_MS);
   results.sharding = { ...sharding, node: version(gateNode) };
   console.log(
-    `sharding ${sharding.services} services: 1 job ${sharding.singleMs} ms; ${sharding.shards} shards ${sharding.shardMs.join(" / ")} ms + aggregate ${sharding.aggregateMs} ms = ${sharding.shardedMs} ms (${sharding.ratio}×); aggregate CPU ${sharding.aggregateCpuMs} ms (node -e '' ${sharding.emptyNodeCpuMs} ms)`,
+    `sharding ${sharding.services} services: 1 job ${sharding.singleMs} ms (CPU ${sharding.singleCpuMs}); ${sharding.shards} shards ${sharding.shardMs.join(" / ")} ms (CPU ${sharding.shardCpuMs.join(" / ")}) + aggregate ${sharding.aggregateMs} ms = ${sharding.shardedMs} ms (${sharding.ratio}×); aggregate CPU ${sharding.aggregateCpuMs} ms, over no reports ${sharding.emptyAggregateCpuMs} ms (node -e '' ${sharding.emptyNodeCpuMs} ms)`,
   );
 }
 

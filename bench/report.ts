@@ -92,7 +92,7 @@ function shardingRows(run: ShardingResult & { node: string }): string[][] {
   return [
     [
       `Sharding: ${run.services} services with their own ${run.secretsPerService} secrets, 1 job vs ${run.shards} shard jobs (parallel processes) + aggregate, ${run.latencyMs} ms per request (Node ${run.node})`,
-      `${run.shardedMs} ms (slowest shard of ${run.shardMs.join(" / ")} ms + aggregate ${run.aggregateMs} ms) vs ${run.singleMs} ms = ${run.ratio}×`,
+      `${run.shardedMs} ms (slowest shard of ${run.shardMs.join(" / ")} ms + aggregate ${run.aggregateMs} ms) vs ${run.singleMs} ms = ${run.ratio}×; CPU per shard ${run.shardCpuMs.join(" / ")} ms vs ${run.singleCpuMs} ms for the one job (the ${run.shards} shards shared this machine's cores: with a core each, CPU bounds a shard's wall time)`,
       `≤ ${TARGETS.shardedRatio}×`,
       mark(run.ratio <= TARGETS.shardedRatio),
     ],

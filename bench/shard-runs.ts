@@ -19,8 +19,11 @@ export interface ShardingResult {
   shards: number;
   latencyMs: number;
   singleMs: number;
+  singleCpuMs: number;
   /** Each shard's wall time, spawn to exit. */
   shardMs: number[];
+  /** Each shard's CPU: on a machine with a core per shard, what bounds its wall time when the run is CPU-bound. */
+  shardCpuMs: number[];
   aggregateMs: number;
   /** Slowest shard + aggregate. */
   shardedMs: number;
@@ -43,24 +46,26 @@ export async function measureSharding(
   try {
     const manifest = await world.writeManifest(fleet(world, services, secretsPerService));
     for (const server of [world.cloudRun, world.secretManager, world.resourceManager]) server.latencyMs = latencyMs;
-    const timed = async (inputs: Record<string, string>, env: Record<string, string> = {}) => {
+    const timed = async (inputs: Record<string, string>) => {
+      const cpuFile = join(await mkdtemp(join(tmpdir(), "gate-bench-cpu-")), "cpu");
+      const env = { GITHUB_SHA: "bench", NODE_OPTIONS: `--require ${resolve("bench/cpu-probe.cjs")}`, BENCH_CPU_FILE: cpuFile };
       const started = performance.now();
-      const run = await runAction(inputs, { GITHUB_SHA: "bench", ...env }, node);
+      const run = await runAction(inputs, env, node);
       const ms = performance.now() - started;
       if (run.outputs.result !== "pass") throw new Error(`bench run did not pass (${run.outputs.result}): ${run.stdout.slice(-1500)}`);
-      return { run, ms };
+      return { run, ms, cpuMs: Number(await readFile(cpuFile, "utf8")) };
     };
     const single = await timed(world.inputs(manifest, { timeout: "600" }));
     const parts = await Promise.all(
       Array.from({ length: shards }, (_, index) => timed(world.inputs(manifest, { timeout: "600", shard: `${index + 1}/${shards}` }))),
     );
     const reports = await lay(parts.map((part) => part.run));
-    const cpuFile = join(await mkdtemp(join(tmpdir(), "gate-bench-cpu-")), "cpu");
-    const cpuEnv = { NODE_OPTIONS: `--require ${resolve("bench/cpu-probe.cjs")}`, BENCH_CPU_FILE: cpuFile };
-    const merged = await timed({ mode: "aggregate", reports }, cpuEnv);
+    const merged = await timed({ mode: "aggregate", reports });
     const servicesMerged = JSON.parse(merged.run.outputs.report ?? "{}").services?.length;
     if (servicesMerged !== services) throw new Error(`the aggregate merged ${servicesMerged} services, not ${services}`);
-    const aggregateCpuMs = Number(await readFile(cpuFile, "utf8"));
+    const aggregateCpuMs = merged.cpuMs;
+    const cpuFile = join(await mkdtemp(join(tmpdir(), "gate-bench-cpu-")), "cpu");
+    const cpuEnv = { NODE_OPTIONS: `--require ${resolve("bench/cpu-probe.cjs")}`, BENCH_CPU_FILE: cpuFile };
     // The same step over no reports at all: start-up, inputs, publishing an (error) report; the rest is the 200 services.
     await runAction({ mode: "aggregate", reports: await mkdtemp(join(tmpdir(), "gate-bench-none-")) }, cpuEnv, node);
     const emptyAggregateCpuMs = Number(await readFile(cpuFile, "utf8"));
@@ -74,7 +79,9 @@ export async function measureSharding(
       shards,
       latencyMs,
       singleMs: round(single.ms),
+      singleCpuMs: round(single.cpuMs),
       shardMs,
+      shardCpuMs: parts.map((part) => round(part.cpuMs)),
       aggregateMs: round(merged.ms),
       shardedMs: round(shardedMs),
       ratio: round(shardedMs / single.ms, 2),
