@@ -2,7 +2,7 @@
 // and scale, measured side by side in one run on this machine (issue 8).
 // Writes bench/results.json and bench/results.md, and the table into the
 // README between its bench markers.
-//   --only cold,bundle,path,scale   run some parts only (results.json is then left alone)
+//   --only cold,bundle,path,scale,shard   run some parts only (results.json is then left alone)
 //   --action FILE                   time another build of the action (cold start)
 //   --runs N                        cold-start runs per node (default 21)
 //   --caps default,64,256           max_concurrency values for the scale runs (default: default,256)
@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStart, node24 } from "./cold-start.js";
 import { measureCriticalPath, measureScale } from "./gate-runs.js";
+import { measureSharding } from "./shard-runs.js";
 import { type BenchResults, markdownTable, TARGETS, updateReadme } from "./report.js";
 import { elapsedMs, median, round } from "./stats.js";
 
@@ -34,7 +35,8 @@ const { values } = parseArgs({
     caps: { type: "string" },
   },
 });
-const parts = new Set((values.only ?? "cold,bundle,path,scale").split(","));
+const ALL_PARTS = "cold,bundle,path,scale,shard";
+const parts = new Set((values.only ?? ALL_PARTS).split(","));
 const runs = Math.max(15, Number(values.runs));
 const gateRuns = Math.max(1, Number(values["gate-runs"]));
 const nodes = [process.execPath, node24()].filter((node): node is string => node !== undefined);
@@ -118,9 +120,17 @@ if (parts.has("scale")) {
   }
 }
 
+if (parts.has("shard")) {
+  const sharding = await measureSharding(gateNode, LATENCY_MS);
+  results.sharding = { ...sharding, node: version(gateNode) };
+  console.log(
+    `sharding ${sharding.services} services: 1 job ${sharding.singleMs} ms (CPU ${sharding.singleCpuMs}); ${sharding.shards} shards ${sharding.shardMs.join(" / ")} ms (CPU ${sharding.shardCpuMs.join(" / ")}) + aggregate ${sharding.aggregateMs} ms = ${sharding.shardedMs} ms (${sharding.ratio}×); aggregate CPU ${sharding.aggregateCpuMs} ms, over no reports ${sharding.emptyAggregateCpuMs} ms (node -e '' ${sharding.emptyNodeCpuMs} ms)`,
+  );
+}
+
 const table = markdownTable(results);
 console.log(`\n${table}`);
-if (parts.size === 4 && values.action === "dist/index.js") {
+if (parts.size === ALL_PARTS.split(",").length && values.action === "dist/index.js") {
   await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
   await writeFile("bench/results.md", table);
   const updated = await updateReadme("README.md", table);

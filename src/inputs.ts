@@ -1,5 +1,6 @@
 // Every action input, read once into one typed, validated object. Nothing else
 // in the gate reads the environment for inputs (as in actions/checkout).
+import type { ShardSpec } from "./collect/shard.js";
 import { InputError } from "./errors.js";
 import type { RevisionSelector } from "./model.js";
 
@@ -26,7 +27,12 @@ export interface Inputs {
   region: string | undefined;
   services: ServiceSelector[];
   revision: RevisionSelector;
-  mode: "live" | "candidate";
+  /** `aggregate` reads shard reports instead of Google Cloud. */
+  mode: "live" | "candidate" | "aggregate";
+  /** `shard: K/N`: check only this share of the selected services. */
+  shard: ShardSpec | undefined;
+  /** Aggregate mode: a folder or glob of shard report files. */
+  reports: string | undefined;
   serviceYaml: string | undefined;
   envVars: string | undefined;
   secrets: string | undefined;
@@ -91,7 +97,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     region,
     services: parseServices(read("services")),
     revision: parseRevision(read("revision"), read("tag")),
-    mode: oneOf("mode", read("mode") || "live", ["live", "candidate"] as const),
+    ...parseSharding(read),
     serviceYaml: optional("service_yaml"),
     envVars: optional("env_vars"),
     secrets: optional("secrets"),
@@ -106,7 +112,8 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     idToken: oneOf("id_token", read("id_token") || "false", ["true", "false"] as const) === "true",
     idTokenAudience: optionalUrl("id_token_audience", optional("id_token_audience")),
     githubToken: optional("github_token"),
-    comment: oneOf("comment", read("comment") || "always", ["always", "on-failure", "never"] as const),
+    // A shard job leaves the PR to the aggregate job: N partial comments would overwrite each other.
+    comment: oneOf("comment", read("comment") || (read("shard") ? "never" : "always"), ["always", "on-failure", "never"] as const),
     reportId: optional("report_id"),
     checkName: optional("check_name"),
     failOn: oneOf("fail_on", read("fail_on") || "error", ["error", "warning", "never"] as const),
@@ -144,6 +151,36 @@ function parseServices(text: string): ServiceSelector[] {
       if (region !== undefined) validate("services", region, REGION, "name@region with a region like us-central1");
       return { name, region, project: undefined };
     });
+}
+
+const SHARD = /^([0-9]{1,4})\/([0-9]{1,4})$/;
+
+function parseSharding(read: (name: string) => string): Pick<Inputs, "mode" | "shard" | "reports"> {
+  const mode = oneOf("mode", read("mode") || "live", ["live", "candidate", "aggregate"] as const);
+  const shardText = read("shard").replace(/\s+/g, "");
+  const reports = read("reports") || undefined;
+  if (mode === "aggregate") {
+    if (shardText)
+      throw new InputError("shard and mode: aggregate do not go together", "the aggregate job reads every shard's report: remove shard");
+    if (!reports)
+      throw new InputError(
+        "mode: aggregate needs reports",
+        "set reports to the folder actions/download-artifact wrote the shard reports to, or a glob like reports/**/*.json",
+      );
+    return { mode, shard: undefined, reports };
+  }
+  if (reports) throw new InputError("reports is read only with mode: aggregate", "set mode: aggregate, or remove reports");
+  if (!shardText) return { mode, shard: undefined, reports: undefined };
+  const match = SHARD.exec(shardText);
+  const index = Number(match?.[1]);
+  const total = Number(match?.[2]);
+  if (!match || index < 1 || total < 1 || index > total || total > 256) {
+    throw new InputError(
+      `shard must be K/N with 1 ≤ K ≤ N ≤ 256, got "${clip(read("shard"))}"`,
+      "for example shard: 2/4 (in a matrix: shard: <matrix.shard>/4 with matrix.shard: [1, 2, 3, 4])",
+    );
+  }
+  return { mode, shard: { index, total }, reports: undefined };
 }
 
 function parseRevision(revision: string, tag: string): RevisionSelector {

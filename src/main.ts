@@ -1,14 +1,16 @@
 // The gate as a pipeline: inputs → manifest → credentials → revision configs →
 // checks and probes → report → outputs. Each stage takes plain values; the
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
+import { aggregate } from "./aggregate/aggregate.js";
 import { assess } from "./gate.js";
 import { memo } from "./memo.js";
+import { selectShard } from "./collect/shard.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";
 import { inputReader, parseInputs, type Inputs } from "./inputs.js";
-import { parseManifest } from "./manifest/load.js";
-import type { GateResult, Report } from "./model.js";
+import { type Manifest, parseManifest } from "./manifest/load.js";
+import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
 import { publish, type Publisher, redactReport } from "./publish.js";
 import { type RenderLastWords, type RunBackstop, startBackstop, withDeadline } from "./deadline.js";
 import { readFailure } from "./read-file.js";
@@ -35,14 +37,17 @@ export async function run(deps: Deps): Promise<GateResult> {
     const settings = inputs;
     if (deps.lastWords) backstop = startBackstop(settings, deps.lastWords, (raw) => redactReport(raw, deps.redact), startedAt);
     report = await withDeadline(settings.timeoutSeconds, (signal) =>
-      gate(settings, deps, signal, startedAt, (service) => {
-        finished.push(service);
-        backstop?.serviceDone(finished);
-      }),
+      settings.mode === "aggregate"
+        ? aggregate(settings, deps, signal, startedAt)
+        : gate(settings, deps, signal, startedAt, (service) => {
+            finished.push(service);
+            backstop?.serviceDone(finished);
+          }),
     );
   } catch (error) {
     report = errorReport(error, startedAt, finished);
   }
+  report = { schema_version: REPORT_SCHEMA_VERSION, commit: deps.env.GITHUB_SHA ?? null, ...shardOf(inputs), ...report };
   try {
     backstop?.publishing();
     await publish(report, inputs, deps);
@@ -78,10 +83,10 @@ async function gate(
   ]);
   const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
   const client = limitConcurrency(credentials.client, inputs.maxConcurrency);
-  const targets = resolveTargets(inputs, manifest, credentials.projectId);
+  const { targets, consistent } = shardShare(resolveTargets(inputs, manifest, credentials.projectId), manifest, inputs);
   const readConfigs = await configReader(inputs, targets, client, deps.readFile, signal);
   const assessment = await assess(targets, readConfigs, {
-    manifest,
+    manifest: { ...manifest, consistent },
     secretManager: secretManager(client, inputs.endpoints.secretManager),
     iam: iam(client, { secretManager: inputs.endpoints.secretManager, resourceManager: inputs.endpoints.resourceManager }),
     mask: deps.mask,
@@ -95,6 +100,17 @@ async function gate(
   });
   const result = verdict(allFindings(assessment), inputs.failOn);
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
+}
+
+/** `shard: K/N`: this job's share of the targets, and the consistency groups whose services it holds. */
+function shardShare<T extends ReturnType<typeof resolveTargets>[number]>(all: T[], manifest: Manifest, inputs: Inputs) {
+  if (!inputs.shard) return { targets: all, consistent: manifest.consistent };
+  const share = selectShard(all, manifest.consistent, (group) => group.members.map((member) => member.service), inputs.shard);
+  return { targets: share.targets, consistent: share.groups };
+}
+
+function shardOf(inputs: Inputs | undefined): Pick<Report, "shard"> {
+  return inputs?.shard ? { shard: { index: inputs.shard.index, total: inputs.shard.total } } : {};
 }
 
 /** One ID token per audience per run: revisions of one service (split traffic, tags) share it. */

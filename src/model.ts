@@ -121,7 +121,27 @@ export interface ServiceReport {
 
 export type GateResult = "pass" | "fail" | "error";
 
+/** Bumped when a field of the report changes meaning; an aggregate step refuses reports newer than it knows. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** One shard job's part of an aggregated report. */
+export interface ShardSummary {
+  index: number;
+  total: number;
+  result: GateResult;
+  services: number;
+  started_at: string;
+  duration_ms: number;
+}
+
 export interface Report {
+  schema_version?: number;
+  /** The commit checked (GITHUB_SHA); an aggregate step rejects shard reports of another commit. */
+  commit?: string | null;
+  /** Set on a shard job's report (`shard: K/N`). */
+  shard?: { index: number; total: number };
+  /** Set on an aggregated report: each shard's result and timing. */
+  shards?: ShardSummary[];
   result: GateResult;
   services: ServiceReport[];
   /** Findings that belong to no single service (consistency groups, run errors). */

@@ -5,7 +5,7 @@
 // before anything is rendered from it.
 import { join } from "node:path";
 import { settleCuts } from "./cut.js";
-import { type RunContext, readRunContext } from "./github/context.js";
+import { defaultReportId, type RunContext, readRunContext } from "./github/context.js";
 import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
@@ -50,7 +50,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     out.log.warning("could not write the job summary");
   }
 
-  const run = await readRunContext(out.env, out.readFile, inputs?.reportId);
+  const run = await readRunContext(out.env, out.readFile, shardReportId(inputs, out.env));
   // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
   const reportFile = await writeReportFile(report, run, out);
   if (reportFile) out.setOutput("report_file", reportFile);
@@ -60,7 +60,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     {
       token: inputs?.githubToken,
       comment: inputs?.comment ?? "always",
-      checkName: inputs?.checkName,
+      checkName: shardCheckName(inputs),
       failOn,
       budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? 120) * 1000),
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
@@ -69,6 +69,20 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
   out.setOutput("comment_url", github.commentUrl ?? "");
+}
+
+/**
+ * A shard publishes to the PR only when asked, and then under its own names: a passing check run
+ * under the required check's name would pass a PR on a part of the services.
+ */
+function shardCheckName(inputs: Inputs | undefined): string | undefined {
+  if (!inputs?.checkName || !inputs.shard) return inputs?.checkName;
+  return `${inputs.checkName} (shard ${inputs.shard.index}/${inputs.shard.total})`;
+}
+
+function shardReportId(inputs: Inputs | undefined, env: Publisher["env"]): string | undefined {
+  if (!inputs?.shard) return inputs?.reportId;
+  return `${inputs.reportId ?? defaultReportId(env)} shard ${inputs.shard.index}/${inputs.shard.total}`;
 }
 
 /**
@@ -85,7 +99,8 @@ async function writeReportFile(report: Report, run: RunContext | undefined, out:
     pull_request: run?.pullRequest ?? null,
     head_sha: run?.headSha ?? null,
     report_id: reportId,
-    comment: stickyCommentBody(report, reportId),
+    // A shard never owns the comment (the aggregate job renders it): its file skips the costly render.
+    comment: report.shard ? null : stickyCommentBody(report, reportId),
   };
   try {
     await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);
@@ -98,10 +113,17 @@ async function writeReportFile(report: Report, run: RunContext | undefined, out:
 
 function logReport(report: Report, out: Publisher): void {
   const say = (text: string) => escapeLog(out.redact(text));
+  // An aggregate's passing checks are in each shard job's log already: its own log lists the problems
+  // (a 200-service fleet's thousands of passing lines were a third of the aggregate's CPU).
+  const merged = report.shards !== undefined;
   for (const service of report.services) {
     out.log.info(say(`${service.service}: ${service.revision ?? "(no revision)"}`));
-    for (const finding of service.checks) logFinding(out, say, `${service.service}: `, finding);
+    for (const finding of service.checks) {
+      if (merged && (finding.status === "pass" || finding.status === "skip")) continue;
+      logFinding(out, say, `${service.service}: `, finding);
+    }
   }
+  if (merged) out.log.info("passing and skipped checks: see the shard jobs' logs and the job summary");
   for (const finding of report.checks ?? []) logFinding(out, say, "", finding);
   out.log.info(say(`result: ${report.result}`));
 }

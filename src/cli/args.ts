@@ -13,7 +13,14 @@ const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: 
   { flag: "services", input: "services", value: "LIST", help: "name, name@region or full name; comma-separated or repeated" },
   { flag: "revision", input: "revision", value: "WHICH", help: "latest-ready (default), latest-created, serving, or a revision name" },
   { flag: "tag", input: "tag", value: "TAG", help: "traffic tag of a --no-traffic revision to verify before promotion" },
-  { flag: "mode", input: "mode", value: "MODE", help: "live (read Cloud Run, default) or candidate (check what is about to deploy)" },
+  {
+    flag: "mode",
+    input: "mode",
+    value: "MODE",
+    help: "live (read Cloud Run, default), candidate (check what is about to deploy) or aggregate (merge shard reports)",
+  },
+  { flag: "shard", input: "shard", value: "K/N", help: "check only shard K of N of the services (a deterministic, balanced split)" },
+  { flag: "reports", input: "reports", value: "PATH", help: "aggregate: folder, glob or file of the shard reports to merge" },
   {
     flag: "service-yaml",
     input: "service_yaml",

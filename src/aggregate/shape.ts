@@ -1,0 +1,53 @@
+// The shape a shard report must have before any of it is merged: a file is
+// untrusted input (an artifact, possibly of another version of the action),
+// so everything is checked and anything unknown is dropped.
+import * as z from "zod";
+import { NAME_PATTERNS } from "../inputs.js";
+import { REPORT_SCHEMA_VERSION, type Report } from "../model.js";
+
+const text = z.string().max(100_000);
+const status = z.enum(["pass", "fail", "warn", "error", "skip"]);
+
+const finding = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/),
+  status,
+  message: text,
+  hint: text.optional(),
+  location: z.object({ file: text, line: z.number().int().nonnegative().optional() }).optional(),
+  subject: text.optional(),
+  expected: text.optional(),
+  found: text.optional(),
+  duration_ms: z.number().nonnegative().optional(),
+});
+
+// Names become names again here (headings, annotations): held to the patterns a shard checked them against.
+const service = z.object({
+  service: z.string().regex(NAME_PATTERNS.service.pattern, NAME_PATTERNS.service.expected),
+  revision: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,400}$/, "a revision name")
+    .optional(),
+  url: text.optional(),
+  checks: z.array(finding).max(10_000),
+  previous: z.object({ revision: text, checks: z.array(finding).max(10_000) }).optional(),
+});
+
+export const shardSpecShape = z.object({ index: z.number().int().min(1), total: z.number().int().min(1).max(256) });
+
+export const shardReportShape = z.object({
+  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  commit: z.string().max(100).nullable(),
+  shard: shardSpecShape.refine((spec) => spec.index <= spec.total, "index above total"),
+  result: z.enum(["pass", "fail", "error"]),
+  services: z.array(service).max(10_000),
+  checks: z.array(finding).max(10_000).optional(),
+  started_at: z.iso.datetime(),
+  duration_ms: z.number().nonnegative(),
+});
+
+/** A parsed shard report. (zod types an absent optional key as `?: T | undefined`; it omits it, as Report wants.) */
+export type ShardReport = Omit<Report, "shards"> & {
+  schema_version: number;
+  commit: string | null;
+  shard: { index: number; total: number };
+};
