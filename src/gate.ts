@@ -199,6 +199,7 @@ function serviceReport(
     service: config.service,
     revision: config.revision,
     ...((context.urlOverride ?? config.url) ? { url: context.urlOverride ?? config.url } : {}),
+    ...(config.trafficPercent !== undefined ? { traffic_percent: config.trafficPercent } : {}),
     checks: [
       ...diagnose(requirement, [...configFindings, ...testSecretFindings], probeFindings, config),
       ...configFindings,

@@ -10,6 +10,7 @@ import { inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { parseManifest } from "./manifest/load.js";
 import type { GateResult, Report } from "./model.js";
 import { publish, type Publisher } from "./publish.js";
+import { recommend } from "./report/recommendation.js";
 import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
 
 /** The publisher's I/O (env, files, outputs, log) plus masking and failing the step. */
@@ -34,6 +35,9 @@ export async function run(deps: Deps): Promise<GateResult> {
   } catch (error) {
     report = errorReport(error, startedAt, finished);
   }
+  report.recommendation = recommend(report, inputs?.failOn ?? "error");
+  // Before publishing: even a run whose GitHub exchange fails leaves the pipeline its next move.
+  deps.setOutput("recommendation", report.recommendation);
   await publish(report, inputs, deps);
   const failOn = inputs?.failOn ?? "error";
   if (shouldFailJob(report.result, failOn)) {

@@ -55,6 +55,10 @@ export interface RevisionConfig {
   secretVolumes: SecretVolume[];
   /** Problems met while reading the config that are findings, not errors. */
   notes?: Finding[];
+  /** When Cloud Run created the revision (live): the start of its logs, the age its `latest` secrets are compared with. */
+  createTime?: string;
+  /** Share of the service's traffic this revision serves now (live); 0 for a `--no-traffic` tagged one. */
+  trafficPercent?: number;
 }
 
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";
@@ -84,12 +88,19 @@ export interface ServiceReport {
   checks: Finding[];
   /** The previous ready revision's config checks, for a before/after table (live mode). */
   previous?: { revision: string; checks: Finding[] };
+  /** Share of the service's traffic the checked revision served when it was read (live mode). */
+  traffic_percent?: number;
 }
 
 export type GateResult = "pass" | "fail" | "error";
 
+/** What to do with the checked revision(s): output `recommendation`. */
+export type Recommendation = "promote" | "hold" | "rollback";
+
 export interface Report {
   result: GateResult;
+  /** Set by run() on every report, error reports included. */
+  recommendation?: Recommendation;
   services: ServiceReport[];
   /** Findings that belong to no single service (consistency groups, run errors). */
   checks?: Finding[];

@@ -9,6 +9,7 @@ import type { EnvEntry, Finding, RevisionConfig, SecretRef, SecretVolume } from 
 import { apiError } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
+import { liveFacts } from "./traffic.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 /** Revisions list newest first: a deploy's revision and the one before it are nearly always on the first page. */
@@ -93,7 +94,7 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
     const revision =
       listed.find((candidate) => shortName(candidate.name ?? "") === shortName(picked.name)) ??
       (await call(`Cloud Run revision ${shortName(picked.name)}`, () => api.get<Revision>(`v2/${picked.name}`, signal)));
-    const config = revisionConfig(target, revision, picked.url);
+    const config = { ...revisionConfig(target, revision, picked.url), ...liveFacts(service, revision) };
     const notes = rolloutNotes(service, revision);
     return notes.length ? { ...config, notes } : config;
   }

@@ -74,6 +74,8 @@ export interface DeploySpec {
   notReady?: boolean;
   /** Deploy with --no-traffic --tag=<tag>. */
   tag?: string;
+  /** When Cloud Run created the revision (default: now). */
+  createTime?: string;
 }
 
 /** Deploy a new revision, as `gcloud run deploy` would: it becomes latest created, and (if ready) latest ready and serving. */
@@ -103,6 +105,7 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
       },
     ],
     conditions: [{ type: "Ready", state: spec.notReady ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED" }],
+    createTime: spec.createTime ?? new Date().toISOString(),
   };
   const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
   const previous = existing?.service;
