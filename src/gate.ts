@@ -6,12 +6,15 @@ import { type AccessorFacts, checkAccessor } from "./checks/iam.js";
 import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
+import { checkLogs, type LogFacts } from "./checks/logs.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, secretRefsOf } from "./collect/iam.js";
+import { readLogFacts } from "./collect/logs.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
+import type { CloudLogging } from "./gcp/logging.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import { memo } from "./memo.js";
@@ -40,6 +43,10 @@ export interface GateContext {
   projects?: readonly string[];
   /** Called as each service's report is complete (a partial report survives the deadline). */
   onServiceDone?: (service: ServiceReport) => void;
+  /** Reads a revision's log entries, for services whose manifest entry has `logs:`. */
+  logging?: CloudLogging | undefined;
+  /** Replaces every masked value: log lines are redacted before they are clipped. */
+  redact?: ((text: string) => string) | undefined;
 }
 
 export interface Assessment {
@@ -80,6 +87,8 @@ export async function assess<T>(
             entry.previous ? vault.load(entry.previous, () => false) : undefined,
           ]);
           otherFacts.catch(() => undefined); // awaited below; dropped if this revision's own secrets fail first
+          const logFacts = readLogFacts(context.logging, entry.config, entry.requirement, context.signal);
+          logFacts.catch(() => undefined);
           // /health, the ID token and the refusal handshakes need no secret: start them once the
           // Google requests above are on their way (their set-up is CPU those requests would wait behind).
           const early = await afterPendingWork(() => startProbes(entry, context, forgedFor(entry.requirement)));
@@ -91,7 +100,7 @@ export async function assess<T>(
           const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
           runtime.catch(() => undefined);
           const [[accessor], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
-          const service = serviceReport(entry, vault, accessor, jwtSecret?.facts, testSecret, probes, context);
+          const service = serviceReport(entry, vault, accessor, jwtSecret?.facts, testSecret, probes, await logFacts, context);
           context.onServiceDone?.(service);
           return { entry, service };
         }),
@@ -191,10 +200,13 @@ function serviceReport(
   jwtSecret: SecretValueFacts | undefined,
   testSecretFindings: Finding[],
   probeFindings: Finding[],
+  logFacts: LogFacts | undefined,
   context: GateContext,
 ): ServiceReport {
   const { requirement, config, previous } = entry;
   const configFindings = configChecks(requirement, config, vault, jwtSecret, accessor);
+  // Right after the config findings: the log line that explains a missing secret sits next to it.
+  const logFindings = checkLogs(requirement, config, logFacts, context.redact ?? ((text) => text), configFindings);
   return {
     service: config.service,
     revision: config.revision,
@@ -203,6 +215,7 @@ function serviceReport(
     checks: [
       ...diagnose(requirement, [...configFindings, ...testSecretFindings], probeFindings, config),
       ...configFindings,
+      ...logFindings,
       ...testSecretFindings,
       ...probeFindings,
     ],

@@ -22,6 +22,7 @@ export interface Endpoints {
   iamCredentials: string | undefined;
   sts: string | undefined;
   oauth: string | undefined;
+  logging: string | undefined;
 }
 
 export interface Inputs {
@@ -123,6 +124,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
       iamCredentials: optionalUrl("iam_credentials_endpoint", optional("iam_credentials_endpoint")),
       sts: optionalUrl("sts_endpoint", optional("sts_endpoint")),
       oauth: optionalUrl("oauth_endpoint", optional("oauth_endpoint")),
+      logging: optionalUrl("logging_endpoint", optional("logging_endpoint")),
     },
   };
 }

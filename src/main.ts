@@ -60,11 +60,12 @@ async function gate(
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
   // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
-  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }] = await Promise.all([
+  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }, { cloudLogging }] = await Promise.all([
     import("./collect/configs.js"),
     import("./gcp/auth.js"),
     import("./gcp/iam.js"),
     import("./gcp/secret-manager.js"),
+    import("./gcp/logging.js"),
   ]);
   const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
   const client = limitConcurrency(credentials.client, inputs.maxConcurrency);
@@ -82,6 +83,8 @@ async function gate(
     idToken: inputs.idToken ? idTokenOnce((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,
     signal,
     onServiceDone,
+    logging: cloudLogging(client, inputs.endpoints.logging),
+    redact: deps.redact,
   });
   const result = verdict(allFindings(assessment), inputs.failOn);
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };

@@ -79,6 +79,10 @@ export interface Finding {
   found?: string;
   /** Milliseconds a probe took. */
   duration_ms?: number;
+  /** How many items the finding counts (log entries). */
+  count?: number;
+  /** The first few log lines behind the finding, redacted and clipped (untrusted text, escaped on render). */
+  entries?: { timestamp: string; severity: string; message: string }[];
 }
 
 export interface ServiceReport {

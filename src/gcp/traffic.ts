@@ -17,7 +17,10 @@ export function servingShares(service: Service): Map<string, number> {
 }
 
 /** The revision's and its create time, for the facts (RevisionConfig). */
-export function liveFacts(service: Service, revision: run_v2.Schema$GoogleCloudRunV2Revision): { createTime?: string; trafficPercent: number } {
+export function liveFacts(
+  service: Service,
+  revision: run_v2.Schema$GoogleCloudRunV2Revision,
+): { createTime?: string; trafficPercent: number } {
   return {
     ...(typeof revision.createTime === "string" ? { createTime: revision.createTime } : {}),
     trafficPercent: servingShares(service).get(idOf(revision.name ?? "")) ?? 0,

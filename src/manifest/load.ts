@@ -9,6 +9,7 @@ import {
   envRequirementSchema,
   healthRequirementSchema,
   jwtRequirementSchema,
+  logsRequirementSchema,
   manifestSchema,
   secretRequirementSchema,
   serviceRequirementSchema,
@@ -16,6 +17,7 @@ import {
   type EnvRequirement,
   type HealthRequirement,
   type JwtRequirement,
+  type LogsRequirement,
   type ManifestRaw,
   type SecretRequirement,
   type WebsocketRequirement,
@@ -33,6 +35,7 @@ export interface ServiceRequirement {
   jwt: Located<JwtRequirement> | undefined;
   health: Located<HealthRequirement> | undefined;
   websocket: Located<WebsocketRequirement> | undefined;
+  logs?: Located<LogsRequirement> | undefined;
 }
 
 export interface Manifest {
@@ -101,6 +104,7 @@ export function parseManifest(text: string, file: string): Manifest {
       jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: at("jwt") },
       health: spec.health && { ...spec.health, name: "health", location: at("health") },
       websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
+      logs: spec.logs && { ...spec.logs, name: "logs", location: at("logs") },
     };
   });
   if (services.length === 0) {
@@ -163,6 +167,7 @@ function fieldsAt(path: readonly (string | number)[]): string[] {
     jwt: jwtRequirementSchema,
     health: healthRequirementSchema,
     websocket: websocketRequirementSchema,
+    logs: logsRequirementSchema,
   };
   if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
   if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);

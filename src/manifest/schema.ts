@@ -130,6 +130,32 @@ export const websocketRequirementSchema = z
   })
   .strict();
 
+// Patterns are plain RegExp for now, compiled here so a bad one fails at parse time with its line;
+// log text is cut to 4 KiB before it is matched, which bounds the cost of a backtracking pattern.
+const logPattern = z.string().min(1).max(256).refine(compiles, "must be a valid regular expression");
+
+export const logsRequirementSchema = z
+  .object({
+    max_errors: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe("Most log entries at severity ERROR or above the revision may have written since it was created."),
+    deny: z
+      .array(logPattern)
+      .max(20)
+      .default([])
+      .describe("Regular expressions: a log line (any severity) that matches one fails the gate, e.g. `JWT.*(not configured|missing)`."),
+    allow: z.array(logPattern).max(20).default([]).describe("Regular expressions for known noise: matching lines are ignored."),
+    optional: z
+      .boolean()
+      .optional()
+      .describe("true: without roles/logging.viewer the log check is skipped instead of making the gate unable to decide."),
+  })
+  .strict();
+
 export const serviceRequirementSchema = z
   .object({
     region: z.string().optional(),
@@ -138,6 +164,7 @@ export const serviceRequirementSchema = z
     jwt: jwtRequirementSchema.optional(),
     health: healthRequirementSchema.optional(),
     websocket: websocketRequirementSchema.optional(),
+    logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
   })
   .strict();
 
@@ -164,5 +191,6 @@ export type JwtRequirement = z.infer<typeof jwtRequirementSchema>;
 export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
+export type LogsRequirement = z.infer<typeof logsRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;
 export type ManifestRaw = z.infer<typeof manifestSchema>;

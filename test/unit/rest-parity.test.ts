@@ -233,6 +233,10 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
         "secret-manager.ts get secretmanager_v1.Schema$AccessSecretVersionResponse",
         "secret-manager.ts get secretmanager_v1.Schema$SecretVersion",
         "secret-manager.ts get secretmanager_v1.Schema$Secret",
+        // Cloud Logging: entries.list. No parity row: @googleapis/logging is not installed in this
+        // project, so there is no generated client to compare with; test/e2e/logs.test.ts checks the
+        // request against the logging emulator, which parses the filter it is sent.
+        "logging.ts post ListLogEntriesResponseJson",
       ].sort(),
     );
   });
