@@ -61,6 +61,26 @@ export interface RevisionConfig {
   trafficPercent?: number;
 }
 
+/** One log entry of a revision, as Cloud Logging gave it (untrusted text: redacted, escaped and clipped on report). */
+export interface LogLine {
+  timestamp: string;
+  severity: string;
+  message: string;
+}
+
+/** The entries one query returned, and whether more matched than the bounds let the gate read. */
+export interface LogRead {
+  lines: LogLine[];
+  truncated: boolean;
+}
+
+/** What the gate could learn about a revision's logs, for the `logs:` requirement. */
+export type LogFacts =
+  | { kind: "read"; errors: LogRead; belowError: LogRead | undefined }
+  | { kind: "denied" }
+  | { kind: "failed"; reason: string }
+  | { kind: "not_deployed" };
+
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";
 
 /** One result of one check, in the JSON report and in every rendering. */

@@ -3,25 +3,7 @@
 // pattern at any severity; lines matching `allow` are known noise. Log text is
 // untrusted: redacted before it is cut, stripped of controls, clipped.
 import type { ServiceRequirement } from "../manifest/load.js";
-import type { Finding, RevisionConfig } from "../model.js";
-
-export interface LogLine {
-  timestamp: string;
-  severity: string;
-  message: string;
-}
-
-export interface LogRead {
-  lines: LogLine[];
-  truncated: boolean;
-}
-
-/** What collect/ could learn about the revision's logs. */
-export type LogFacts =
-  | { kind: "read"; errors: LogRead; belowError: LogRead | undefined }
-  | { kind: "denied" }
-  | { kind: "failed"; reason: string }
-  | { kind: "not_deployed" };
+import type { Finding, LogFacts, LogLine, RevisionConfig } from "../model.js";
 
 /** Entries shown in the report; the count covers all of them. */
 const SHOWN_ENTRIES = 3;

@@ -2,11 +2,10 @@
 // ERROR entries, and (only when there are deny patterns) the lines below
 // ERROR too, both at once. A failed read is a fact (the check decides what
 // it means), except the run's own deadline, which ends the run.
-import type { LogFacts } from "../checks/logs.js";
 import { describeError } from "../errors.js";
 import type { CloudLogging } from "../gcp/logging.js";
 import type { ServiceRequirement } from "../manifest/load.js";
-import type { RevisionConfig } from "../model.js";
+import type { LogFacts, RevisionConfig } from "../model.js";
 
 export async function readLogFacts(
   logging: CloudLogging | undefined,

@@ -4,6 +4,7 @@
 // lines: that is checks/logs.ts.
 import type { AuthClient } from "google-auth-library";
 import { GateError } from "../errors.js";
+import type { LogLine, LogRead } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
@@ -27,19 +28,6 @@ export interface LogEntryJson {
 export interface ListLogEntriesResponseJson {
   entries?: LogEntryJson[];
   nextPageToken?: string | null;
-}
-
-export interface LogLine {
-  timestamp: string;
-  severity: string;
-  /** Raw message text (untrusted): redacted, escaped and clipped by the check that reports it. */
-  message: string;
-}
-
-export interface LogRead {
-  lines: LogLine[];
-  /** More entries matched than the bounds let us read. */
-  truncated: boolean;
 }
 
 export type SeverityBand = "error" | "below-error";
