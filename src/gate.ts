@@ -7,18 +7,20 @@ import { checkEnv, checkPlainTextSecrets, findEnv } from "./checks/env.js";
 import { type SecretValueFacts, secretKey } from "./checks/facts.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkLogs } from "./checks/logs.js";
+import { checkRotation } from "./checks/rotation.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import type { ConfigUnderTest } from "./collect/configs.js";
 import { accessorFacts, secretRefsOf } from "./collect/iam.js";
 import { readLogFacts } from "./collect/logs.js";
+import { latestSecretVersions } from "./collect/rotation.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { diagnose } from "./diagnose.js";
 import type { Iam } from "./gcp/iam.js";
 import type { CloudLogging } from "./gcp/logging.js";
-import type { SecretManager } from "./gcp/secret-manager.js";
+import type { SecretManager, SecretState } from "./gcp/secret-manager.js";
 import type { Manifest, ServiceRequirement } from "./manifest/load.js";
 import { memo } from "./memo.js";
-import type { Finding, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
+import type { Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
 import { compareTestSecret } from "./probes/compare.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
 import { forgedToken, jwtSecretValue, tokensFor } from "./probes/tokens.js";
@@ -66,6 +68,7 @@ export async function assess<T>(
   const vault = secretVault(context.secretManager, context.mask, context.signal, context.manifest.devFallbackSecrets);
   const accessorsOf = context.iam ? accessorFacts(context.iam, context.signal) : undefined;
   const forgedOnce = memo<string | undefined>();
+  const versionTimeOnce = memo<SecretState>();
   const forgedFor = (requirement: ServiceRequirement) => forgedOnce(requirement.name, () => forgedToken(requirement, context.mask));
   const probed = context.probe ? context.manifest.services.filter((requirement) => requirement.health || requirement.websocket) : [];
   // While the first Google requests are in flight the CPU and the network are idle: read the projects'
@@ -93,6 +96,14 @@ export async function assess<T>(
           // Google requests above are on their way (their set-up is CPU those requests would wait behind).
           const early = await afterPendingWork(() => startProbes(entry, context, forgedFor(entry.requirement)));
           await ownSecrets;
+          const latestVersions = latestSecretVersions(
+            entry.config,
+            context.secretManager,
+            (ref) => vault.facts.get(secretKey(ref, entry.config.project))?.state,
+            (ref, read) => versionTimeOnce(secretKey(ref, entry.config.project), read),
+            context.signal,
+          );
+          latestVersions.catch(() => undefined);
           // The signed probes need only this revision's secrets, not the IAM or previous-revision facts.
           const jwtSecret = entry.requirement.jwt
             ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, vault, context.mask)
@@ -100,7 +111,19 @@ export async function assess<T>(
           const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
           runtime.catch(() => undefined);
           const [[accessor], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
-          const service = serviceReport(entry, vault, accessor, jwtSecret?.facts, testSecret, probes, await logFacts, context);
+          const service = serviceReport(
+            entry,
+            vault,
+            accessor,
+            jwtSecret?.facts,
+            testSecret,
+            probes,
+            {
+              logs: await logFacts,
+              latestVersions: await latestVersions,
+            },
+            context,
+          );
           context.onServiceDone?.(service);
           return { entry, service };
         }),
@@ -200,13 +223,16 @@ function serviceReport(
   jwtSecret: SecretValueFacts | undefined,
   testSecretFindings: Finding[],
   probeFindings: Finding[],
-  logFacts: LogFacts | undefined,
+  runtime: { logs: LogFacts | undefined; latestVersions: LatestSecretVersion[] },
   context: GateContext,
 ): ServiceReport {
   const { requirement, config, previous } = entry;
-  const configFindings = configChecks(requirement, config, vault, jwtSecret, accessor);
+  const configFindings = [
+    ...configChecks(requirement, config, vault, jwtSecret, accessor),
+    ...checkRotation(config, runtime.latestVersions),
+  ];
   // Right after the config findings: the log line that explains a missing secret sits next to it.
-  const logFindings = checkLogs(requirement, config, logFacts, context.redact ?? ((text) => text), configFindings);
+  const logFindings = checkLogs(requirement, config, runtime.logs, context.redact ?? ((text) => text), configFindings);
   return {
     service: config.service,
     revision: config.revision,

@@ -21,6 +21,14 @@ export interface EnvEntry {
   secret?: SecretRef;
 }
 
+/** When the version a `latest` ref resolves to now was created (for secret.rotated_after_start). */
+export interface LatestSecretVersion {
+  ref: SecretRef;
+  /** Full version name, e.g. projects/p/secrets/s/versions/3. */
+  resolvedVersion: string | undefined;
+  createTime: string;
+}
+
 /** A secret mounted as a file. */
 export interface SecretVolume {
   volume: string;

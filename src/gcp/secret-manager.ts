@@ -24,6 +24,8 @@ export interface SecretState {
   status: SecretStatus;
   /** Full version name the ref resolves to, e.g. projects/p/secrets/s/versions/3. */
   resolvedVersion?: string;
+  /** When that version was created (RFC 3339), from versions.get. */
+  createTime?: string;
 }
 
 export interface SecretManager {
@@ -93,7 +95,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
         const resolvedVersion = typeof data.name === "string" ? data.name : name;
         if (data.state === "DISABLED") return { status: "version_disabled", resolvedVersion };
         if (data.state === "DESTROYED") return { status: "version_destroyed", resolvedVersion };
-        return { status: "ok", resolvedVersion };
+        return { status: "ok", resolvedVersion, ...(typeof data.createTime === "string" ? { createTime: data.createTime } : {}) };
       } catch (error) {
         const { status } = apiFailure(error);
         if (status === 403) return { status: "access_denied" };

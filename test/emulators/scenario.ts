@@ -9,6 +9,8 @@ export type Service = run_v2.Schema$GoogleCloudRunV2Service;
 export interface SecretVersionState {
   state: "ENABLED" | "DISABLED" | "DESTROYED";
   data: string;
+  /** Default: the version's position as a day of January 2026. */
+  createTime?: string;
 }
 
 export interface Scenario {

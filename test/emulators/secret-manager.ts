@@ -35,7 +35,7 @@ export function startSecretManagerEmulator(scenario: Scenario): Promise<Emulator
     const describe = (index: number): secretmanager_v1.Schema$SecretVersion => ({
       name: `${secretName}/versions/${index + 1}`,
       state: versions[index]?.state ?? "ENABLED",
-      createTime: new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
+      createTime: versions[index]?.createTime ?? new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
     });
     if (!url.pathname.includes("/versions")) {
       const secret: secretmanager_v1.Schema$Secret = { name: secretName, replication: { automatic: {} } };
