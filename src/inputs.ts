@@ -55,6 +55,10 @@ export interface Inputs {
   /** Google API requests in flight at once, across all services. */
   maxConcurrency: number;
   endpoints: Endpoints;
+  /** Act on the verdict (opt-in): move traffic to the checked revision on pass, back to the previous one on fail. */
+  onPass: "none" | "promote";
+  onFail: "none" | "rollback";
+  promotePercent: number;
 }
 
 // Every name here ends up in a Google API path: strict patterns, checked before any request,
@@ -90,13 +94,22 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
       "set both (as for google-github-actions/auth), or neither to use Application Default Credentials",
     );
   }
+  const onPass = oneOf("on_pass", read("on_pass") || "none", ["none", "promote"] as const);
+  const onFail = oneOf("on_fail", read("on_fail") || "none", ["none", "rollback"] as const);
+  const mode = oneOf("mode", read("mode") || "live", ["live", "candidate"] as const);
+  if (mode === "candidate" && (onPass !== "none" || onFail !== "none")) {
+    throw new InputError(
+      "on_pass and on_fail act on a deployed revision; mode candidate has none yet",
+      "use them in the post-deploy (live) step",
+    );
+  }
   return {
     manifest: read("manifest") || ".github/deploy-gate.yml",
     projectId,
     region,
     services: parseServices(read("services")),
     revision: parseRevision(read("revision"), read("tag")),
-    mode: oneOf("mode", read("mode") || "live", ["live", "candidate"] as const),
+    mode,
     serviceYaml: optional("service_yaml"),
     envVars: optional("env_vars"),
     secrets: optional("secrets"),
@@ -126,6 +139,9 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
       oauth: optionalUrl("oauth_endpoint", optional("oauth_endpoint")),
       logging: optionalUrl("logging_endpoint", optional("logging_endpoint")),
     },
+    onPass,
+    onFail,
+    promotePercent: parsePercent(read("promote_percent")),
   };
 }
 
@@ -173,6 +189,15 @@ function parseTimeout(text: string): number {
     throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
   }
   return seconds;
+}
+
+function parsePercent(text: string): number {
+  if (!text) return 100;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clip(text)}"`, "for example promote_percent: 100");
+  }
+  return value;
 }
 
 function parseConcurrency(text: string): number {

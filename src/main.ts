@@ -86,7 +86,12 @@ async function gate(
     logging: cloudLogging(client, inputs.endpoints.logging),
     redact: deps.redact,
   });
-  const result = verdict(allFindings(assessment), inputs.failOn);
+  let result = verdict(allFindings(assessment), inputs.failOn);
+  if (inputs.onPass !== "none" || inputs.onFail !== "none") {
+    const [{ actOnVerdict }, { traffic }] = await Promise.all([import("./act-on-verdict.js"), import("./gcp/traffic.js")]);
+    const acted = await actOnVerdict({ result, ...assessment }, inputs, traffic(client, inputs.endpoints.cloudRun), signal);
+    if (acted) result = verdict(allFindings(assessment), inputs.failOn);
+  }
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
 }
 

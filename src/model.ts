@@ -111,6 +111,8 @@ export interface Finding {
   count?: number;
   /** The first few log lines behind the finding, redacted and clipped (untrusted text, escaped on render). */
   entries?: { timestamp: string; severity: string; message: string }[];
+  /** Traffic per revision id before and after the gate moved it (on_pass / on_fail). */
+  traffic?: { before: Record<string, number>; after: Record<string, number> };
 }
 
 export interface ServiceReport {

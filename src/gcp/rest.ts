@@ -12,6 +12,8 @@ export interface GoogleRest {
   /** GET `{root}/{path}`; `path` is built from names checked by isSafeSegment. */
   get<T>(path: string, signal: AbortSignal, query?: Record<string, string | number>): Promise<{ data: T }>;
   post<T>(path: string, body: object, signal: AbortSignal): Promise<{ data: T }>;
+  /** PATCH `{root}/{path}?{query}` (Cloud Run services.patch with an updateMask). */
+  patch<T>(path: string, body: object, signal: AbortSignal, query?: Record<string, string | number>): Promise<{ data: T }>;
 }
 
 /** `endpoint` is the user's override (`https://host[:port]`), else the API's public root. */
@@ -26,5 +28,6 @@ export function googleRest(auth: AuthClient, endpoint: string | undefined, publi
   return {
     get: (path, signal, query) => auth.request({ url: url(path, query), method: "GET", ...requestOptions(signal) }),
     post: (path, body, signal) => auth.request({ url: url(path), method: "POST", data: body, ...requestOptions(signal) }),
+    patch: (path, body, signal, query) => auth.request({ url: url(path, query), method: "PATCH", data: body, ...requestOptions(signal) }),
   };
 }

@@ -2,6 +2,7 @@
 // revisions.get and revisions.list (lists paginated, newest revision first),
 // reading a Scenario.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
+import { handleTrafficRequest } from "./cloud-run-traffic.js";
 import { type EmulatorServer, googleError, requireBearer, serveJson } from "./http.js";
 import type { Scenario } from "./scenario.js";
 
@@ -15,6 +16,8 @@ export function startCloudRunEmulator(scenario: Scenario): Promise<EmulatorServe
   return serveJson((request, url) => {
     const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
+    const traffic = handleTrafficRequest(scenario, request, url);
+    if (traffic) return traffic;
     if (request.method !== "GET") return { status: 405, body: googleError(405) };
     const path = decodeURIComponent(url.pathname);
     const known = (project: string, region: string) =>
