@@ -20,8 +20,8 @@ export async function actOnVerdict(
   const promote = report.result === "pass" && settings.onPass === "promote";
   const rollback = report.result === "fail" && settings.onFail === "rollback";
   if (!promote && !rollback) {
-    if ((settings.onPass !== "none" || settings.onFail !== "none") && report.result === "error") {
-      for (const service of report.services) service.checks.push(held(service));
+    if ((settings.onPass !== "none" || settings.onFail !== "none") && (report.result === "error" || report.result === "inconclusive")) {
+      for (const service of report.services) service.checks.push(held(service, report.result));
       return report.services.length > 0;
     }
     return false;
@@ -112,11 +112,12 @@ async function rollbackOne(
   }
 }
 
-function held(service: ServiceReport): Finding {
+function held(service: ServiceReport, result: Report["result"]): Finding {
+  const why = result === "inconclusive" ? "verification was inconclusive" : "the gate could not decide";
   return {
     id: "traffic.held",
     status: "skip",
-    message: `traffic of ${service.service} left as it is: the gate could not decide, so on_pass / on_fail do not act`,
+    message: `traffic of ${service.service} left as it is: ${why}, so on_pass / on_fail do not act`,
   };
 }
 

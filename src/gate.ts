@@ -25,6 +25,7 @@ import { compareTestSecret } from "./probes/compare.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/index.js";
 import { forgedToken, jwtSecretValue, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
+import { verifyOverTime } from "./verify-rounds.js";
 
 export interface GateContext {
   manifest: Manifest;
@@ -110,7 +111,11 @@ export async function assess<T>(
             : undefined;
           const runtime = runtimeFindings(entry, early, jwtSecret?.bytes, vault, context);
           runtime.catch(() => undefined);
-          const [[accessor], { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
+          const [[accessor], { testSecret, probes: firstProbes }] = await Promise.all([otherFacts, runtime]);
+          const probes = [
+            ...firstProbes,
+            ...(early ? await verification(entry, jwtSecret?.bytes, context, forgedFor(entry.requirement)) : []),
+          ];
           const service = serviceReport(
             entry,
             vault,
@@ -273,6 +278,28 @@ async function runProbes(
   const { findings, headers } = await early.http;
   const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
   return [...tokens.tokenFindings, ...findings, ...websocket];
+}
+
+/** `verify:` rounds after the first probes: the same probes (fresh tokens, same secret) and the log lines written since the last round. */
+async function verification(
+  entry: ConfigUnderTest,
+  secret: Uint8Array | undefined,
+  context: GateContext,
+  forged: Promise<string | undefined>,
+): Promise<Finding[]> {
+  const verify = entry.requirement.verify;
+  if (!verify) return [];
+  let since = new Date().toISOString();
+  const round = async () => {
+    const from = since;
+    since = new Date().toISOString();
+    const [probes, logs] = await Promise.all([
+      runProbes(entry, startProbes(entry, context, forged), secret, context),
+      readLogFacts(context.logging, { ...entry.config, createTime: from }, entry.requirement, context.signal),
+    ]);
+    return [...probes, ...checkLogs(entry.requirement, entry.config, logs, context.redact ?? ((text) => text))];
+  };
+  return [await verifyOverTime(verify, entry.config.service, round, context.signal)];
 }
 
 function needsValue(manifest: Manifest, service: string, envName: string): boolean {

@@ -11,6 +11,7 @@ import { parseManifest } from "./manifest/load.js";
 import type { GateResult, Report } from "./model.js";
 import { publish, type Publisher } from "./publish.js";
 import { recommend } from "./report/recommendation.js";
+import { assertVerifyFits } from "./verify-rounds.js";
 import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
 
 /** The publisher's I/O (env, files, outputs, log) plus masking and failing the step. */
@@ -43,9 +44,11 @@ export async function run(deps: Deps): Promise<GateResult> {
   if (shouldFailJob(report.result, failOn)) {
     const failed = failedChecks(allFindings(report), failOn);
     deps.setFailed(
-      report.result === "error"
-        ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
-        : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
+      report.result === "inconclusive"
+        ? `cloud-run-deploy-gate: verification was inconclusive (${failed.join(", ") || "verify.inconclusive"})`
+        : report.result === "error"
+          ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
+          : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
     );
   }
   return report.result;
@@ -59,6 +62,7 @@ async function gate(
   onServiceDone: (service: Report["services"][number]) => void,
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
+  if (inputs.mode === "live") assertVerifyFits(manifest.services, inputs.timeoutSeconds);
   // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
   const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }, { cloudLogging }] = await Promise.all([
     import("./collect/configs.js"),
@@ -86,11 +90,17 @@ async function gate(
     logging: cloudLogging(client, inputs.endpoints.logging),
     redact: deps.redact,
   });
-  let result = verdict(allFindings(assessment), inputs.failOn);
+  // Verification that ran out of time is its own answer: never a pass, and never acted on.
+  const decide = () => {
+    const findings = allFindings(assessment);
+    const result = verdict(findings, inputs.failOn);
+    return result === "pass" && findings.some((finding) => finding.id === "verify.inconclusive") ? "inconclusive" : result;
+  };
+  let result = decide();
   if (inputs.onPass !== "none" || inputs.onFail !== "none") {
     const [{ actOnVerdict }, { traffic }] = await Promise.all([import("./act-on-verdict.js"), import("./gcp/traffic.js")]);
     const acted = await actOnVerdict({ result, ...assessment }, inputs, traffic(client, inputs.endpoints.cloudRun), signal);
-    if (acted) result = verdict(allFindings(assessment), inputs.failOn);
+    if (acted) result = decide();
   }
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
 }

@@ -89,6 +89,22 @@ export type LogFacts =
   | { kind: "failed"; reason: string }
   | { kind: "not_deployed" };
 
+/** One round of verification over time. */
+export interface VerifyRound {
+  /** Milliseconds since verification started. */
+  at_ms: number;
+  ok: boolean;
+  /** /health: HTTP status (or `unreachable`) and latency. */
+  health?: string;
+  health_ms?: number;
+  /** The authorized WebSocket handshake's outcome (finding id, e.g. ws.connected). */
+  websocket?: string;
+  /** New log entries at ERROR or above (or matching deny) since the last round. */
+  new_errors?: number;
+  /** Ids of the round's failing findings. */
+  failed?: string[];
+}
+
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";
 
 /** One result of one check, in the JSON report and in every rendering. */
@@ -111,6 +127,8 @@ export interface Finding {
   count?: number;
   /** The first few log lines behind the finding, redacted and clipped (untrusted text, escaped on render). */
   entries?: { timestamp: string; severity: string; message: string }[];
+  /** Verification rounds, compactly (verify.*). */
+  rounds?: VerifyRound[];
   /** Traffic per revision id before and after the gate moved it (on_pass / on_fail). */
   traffic?: { before: Record<string, number>; after: Record<string, number> };
 }
@@ -126,7 +144,8 @@ export interface ServiceReport {
   traffic_percent?: number;
 }
 
-export type GateResult = "pass" | "fail" | "error";
+/** `inconclusive`: verification over time ran out before the revision proved itself (verify.inconclusive). */
+export type GateResult = "pass" | "fail" | "error" | "inconclusive";
 
 /** What to do with the checked revision(s): output `recommendation`. */
 export type Recommendation = "promote" | "hold" | "rollback";

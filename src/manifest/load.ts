@@ -11,6 +11,7 @@ import {
   jwtRequirementSchema,
   logsRequirementSchema,
   manifestSchema,
+  verifyRequirementSchema,
   secretRequirementSchema,
   serviceRequirementSchema,
   websocketRequirementSchema,
@@ -19,6 +20,7 @@ import {
   type JwtRequirement,
   type LogsRequirement,
   type ManifestRaw,
+  type VerifyRequirement,
   type SecretRequirement,
   type WebsocketRequirement,
 } from "./schema.js";
@@ -36,6 +38,7 @@ export interface ServiceRequirement {
   health: Located<HealthRequirement> | undefined;
   websocket: Located<WebsocketRequirement> | undefined;
   logs?: Located<LogsRequirement> | undefined;
+  verify?: Located<VerifyRequirement> | undefined;
 }
 
 export interface Manifest {
@@ -105,6 +108,7 @@ export function parseManifest(text: string, file: string): Manifest {
       health: spec.health && { ...spec.health, name: "health", location: at("health") },
       websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
       logs: spec.logs && { ...spec.logs, name: "logs", location: at("logs") },
+      verify: spec.verify && { ...spec.verify, name: "verify", location: at("verify") },
     };
   });
   if (services.length === 0) {
@@ -168,6 +172,7 @@ function fieldsAt(path: readonly (string | number)[]): string[] {
     health: healthRequirementSchema,
     websocket: websocketRequirementSchema,
     logs: logsRequirementSchema,
+    verify: verifyRequirementSchema,
   };
   if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
   if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);

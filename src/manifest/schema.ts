@@ -156,6 +156,34 @@ export const logsRequirementSchema = z
   })
   .strict();
 
+/** `90s`, `5m`, `1m30s`, `500ms` (Argo / Flagger style), or a number of seconds. */
+export const DURATION = /^([0-9]+h)?([0-9]+m(?!s))?([0-9]+s)?([0-9]+ms)?$/;
+const duration = z.union([
+  z.number().min(0).max(3600),
+  z
+    .string()
+    .regex(DURATION, "must be a duration like 90s, 5m or 1m30s")
+    .refine((text) => text !== "", "must not be empty"),
+]);
+
+export const verifyRequirementSchema = z
+  .object({
+    duration: duration.describe("How long to keep verifying the revision after the first probes, e.g. 5m."),
+    interval: duration
+      .default("10s")
+      .describe("Time between rounds (at least 1s); each round repeats /health, the WebSocket probes and reads new log entries."),
+    initial_delay: duration.default("0s").describe("Wait this long before the first round."),
+    consecutive_successes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .describe("Rounds in a row that must pass, at the end, for `pass`; fewer is `inconclusive`."),
+    failure_limit: z.number().int().min(1).max(1000).default(1).describe("Failed rounds that make the verification `fail`."),
+  })
+  .strict();
+
 export const serviceRequirementSchema = z
   .object({
     region: z.string().optional(),
@@ -165,6 +193,7 @@ export const serviceRequirementSchema = z
     health: healthRequirementSchema.optional(),
     websocket: websocketRequirementSchema.optional(),
     logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
+    verify: verifyRequirementSchema.optional().describe("Verification over time after the first probes (live mode)."),
   })
   .strict();
 
@@ -192,5 +221,6 @@ export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
 export type LogsRequirement = z.infer<typeof logsRequirementSchema>;
+export type VerifyRequirement = z.infer<typeof verifyRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;
 export type ManifestRaw = z.infer<typeof manifestSchema>;
