@@ -18,6 +18,8 @@ export interface SecretState {
   status: SecretStatus;
   /** Full version name the ref resolves to, e.g. projects/p/secrets/s/versions/3. */
   resolvedVersion?: string;
+  /** When that version was created (RFC 3339), from versions.get. */
+  createTime?: string;
 }
 
 export interface SecretValueFacts {

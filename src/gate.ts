@@ -7,7 +7,9 @@ import { checkContainer, checkDuplicateEnv } from "./checks/containers.js";
 import { diagnose } from "./checks/diagnose.js";
 import { checkEnv, checkPlainTextSecrets } from "./checks/env.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
+import { checkLogs } from "./checks/logs.js";
 import { checkRollout } from "./checks/rollout.js";
+import { checkRotation } from "./checks/rotation.js";
 import { checkSecretVolumesWithoutSecret } from "./checks/secret-volumes.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
 import { checkTestSecret } from "./checks/test-secret.js";
@@ -21,21 +23,25 @@ import {
   projectNumbers,
   secretRefsOf,
 } from "./collect/iam.js";
+import { readLogFacts } from "./collect/logs.js";
+import { latestSecretVersions } from "./collect/rotation.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
 import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
-import { type AccessorFacts, type ProjectNumbers, type SecretValueFacts, secretTextOf } from "./facts.js";
+import { type AccessorFacts, type ProjectNumbers, type SecretState, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
+import type { CloudLogging } from "./gcp/logging.js";
 import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
-import type { Finding, RevisionConfig, ServiceReport } from "./model.js";
+import type { Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
 import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
 import { startNow } from "./start-now.js";
+import { verifyOverTime } from "./verify-rounds.js";
 
 export interface GateContext {
   manifest: Manifest;
@@ -56,6 +62,10 @@ export interface GateContext {
   projects?: readonly string[];
   /** Called as each service's report is complete (a partial report survives the deadline). */
   onServiceDone?: (service: ServiceReport) => void;
+  /** Cloud Logging, for `logs:`; absent: no log check. */
+  logging?: CloudLogging | undefined;
+  /** Replaces every masked value: log lines are redacted before they are clipped. */
+  redact?: ((text: string) => string) | undefined;
 }
 
 export interface Assessment {
@@ -94,6 +104,8 @@ interface RunState {
   numberOf: ProjectNumberOf;
   accessorsOf: AccessorFactsReader | undefined;
   forgedFor: (requirement: ServiceRequirement) => Promise<string | undefined>;
+  /** A `latest` version's create time, asked once per version per run (rotation warnings). */
+  versionTimeOnce: ReturnType<typeof memo<SecretState>>;
 }
 
 function runState(context: GateContext): RunState {
@@ -112,7 +124,7 @@ function runState(context: GateContext): RunState {
     if (probed.some((requirement) => requirement.websocket)) preloadWebsocket();
     for (const requirement of probed) void forgedFor(requirement);
   });
-  return { vault, numberOf, accessorsOf, forgedFor };
+  return { vault, numberOf, accessorsOf, forgedFor, versionTimeOnce: memo<SecretState>() };
 }
 
 /** One revision: its facts, the probes that need none, then the checks and the probes that need its secret. */
@@ -128,6 +140,7 @@ async function assessRevision(
     (envName) => publicValue(entry.requirement, envName),
   );
   const otherFacts = startNow(() => collectOtherFacts(entry, run));
+  const logFacts = startNow(() => readLogFacts(context.logging, entry.config, entry.requirement, context.signal));
   // Probes: /health, the ID token and the refusal handshakes need no secret: start them once the
   // Google requests above are on their way (their set-up is CPU those requests would wait behind).
   const early = await afterPendingWork(() => startProbes(entry, context, run.forgedFor(entry.requirement)));
@@ -135,10 +148,21 @@ async function assessRevision(
   const jwtSecret = entry.requirement.jwt
     ? jwtSecretValue(entry.config, entry.requirement.jwt.secret_env, run.vault, context.mask, entry.requirement)
     : undefined;
+  const latestVersions = startNow(() =>
+    latestSecretVersions(
+      entry.config,
+      context.secretManager,
+      (ref) => run.vault.facts.get(secretKey(ref, entry.config.project))?.state,
+      (ref, read) => run.versionTimeOnce(secretKey(ref, entry.config.project), read),
+      context.signal,
+    ),
+  );
   const runtime = startNow(() => runtimeFindings(entry, early, jwtSecret?.bytes, run.vault, context));
-  // Checks, once every fact is in; the report waits for the probes too.
-  const [{ accessor, numbers }, { testSecret, probes }] = await Promise.all([otherFacts, runtime]);
-  const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, context);
+  // Checks, once every fact is in; the report waits for the probes (and any `verify:` rounds) too.
+  const [{ accessor, numbers }, { testSecret, probes: firstProbes }] = await Promise.all([otherFacts, runtime]);
+  const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context, run.forgedFor(entry.requirement)) : [])];
+  const later = { logs: await logFacts, latestVersions: await latestVersions };
+  const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, later, context);
   context.onServiceDone?.(service);
   return { entry, service };
 }
@@ -270,17 +294,22 @@ function serviceReport(
   jwtSecret: SecretValueFacts | undefined,
   testSecretFindings: Finding[],
   probeFindings: Finding[],
+  later: { logs: LogFacts | undefined; latestVersions: LatestSecretVersion[] },
   context: GateContext,
 ): ServiceReport {
   const { requirement, config, previous } = entry;
-  const configFindings = configChecks(requirement, config, facts, jwtSecret, accessor);
+  const configFindings = [...configChecks(requirement, config, facts, jwtSecret, accessor), ...checkRotation(config, later.latestVersions)];
+  // Right after the config findings: the log line that explains a missing secret sits next to it.
+  const logFindings = checkLogs(requirement, config, later.logs, context.redact ?? ((text) => text), configFindings);
   return {
     service: config.service,
     revision: config.revision,
     ...((context.urlOverride ?? config.url) ? { url: context.urlOverride ?? config.url } : {}),
+    ...(config.trafficPercent !== undefined ? { traffic_percent: config.trafficPercent } : {}),
     checks: [
       ...diagnose(requirement, [...configFindings, ...testSecretFindings], probeFindings, config),
       ...configFindings,
+      ...logFindings,
       ...testSecretFindings,
       ...probeFindings,
     ],
@@ -312,4 +341,26 @@ async function runProbes(
   const { findings, headers } = await early.http;
   const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
   return [...tokens.tokenFindings, ...findings, ...websocket];
+}
+
+/** `verify:` rounds after the first probes: the same probes (fresh tokens, same secret) and the log lines written since the last round. */
+async function verification(
+  entry: ConfigUnderTest,
+  secret: Uint8Array | undefined,
+  context: GateContext,
+  forged: Promise<string | undefined>,
+): Promise<Finding[]> {
+  const verify = entry.requirement.verify;
+  if (!verify) return [];
+  let since = new Date().toISOString();
+  const round = async () => {
+    const from = since;
+    since = new Date().toISOString();
+    const [probes, logs] = await Promise.all([
+      runProbes(entry, startProbes(entry, context, forged), secret, context),
+      readLogFacts(context.logging, { ...entry.config, createTime: from }, entry.requirement, context.signal),
+    ]);
+    return [...probes, ...checkLogs(entry.requirement, entry.config, logs, context.redact ?? ((text) => text))];
+  };
+  return [await verifyOverTime(verify, entry.config.service, round, context.signal)];
 }

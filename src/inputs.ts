@@ -19,6 +19,7 @@ export interface Endpoints {
   iamCredentials: string | undefined;
   sts: string | undefined;
   oauth: string | undefined;
+  logging: string | undefined;
 }
 
 export interface Inputs {
@@ -56,6 +57,10 @@ export interface Inputs {
   /** Google API requests in flight at once, across all services. */
   maxConcurrency: number;
   endpoints: Endpoints;
+  /** Act on the verdict (opt-in): move traffic to the checked revision on pass, back to the previous one on fail. */
+  onPass: "none" | "promote";
+  onFail: "none" | "rollback";
+  promotePercent: number;
 }
 
 // Every name here ends up in a Google API path: strict patterns, checked before any request,
@@ -89,6 +94,15 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     throw new InputError(
       "workload_identity_provider and service_account go together",
       "set both (as for google-github-actions/auth), or neither to use Application Default Credentials",
+    );
+  }
+  const onPass = oneOf("on_pass", read("on_pass") || "none", ["none", "promote"] as const);
+  const onFail = oneOf("on_fail", read("on_fail") || "none", ["none", "rollback"] as const);
+  const mode = oneOf("mode", read("mode") || "live", ["live", "candidate"] as const);
+  if (mode === "candidate" && (onPass !== "none" || onFail !== "none")) {
+    throw new InputError(
+      "on_pass and on_fail act on a deployed revision; mode candidate has none yet",
+      "use them in the post-deploy (live) step",
     );
   }
   return {
@@ -126,7 +140,11 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
       iamCredentials: optionalUrl("iam_credentials_endpoint", optional("iam_credentials_endpoint")),
       sts: optionalUrl("sts_endpoint", optional("sts_endpoint")),
       oauth: optionalUrl("oauth_endpoint", optional("oauth_endpoint")),
+      logging: optionalUrl("logging_endpoint", optional("logging_endpoint")),
     },
+    onPass,
+    onFail,
+    promotePercent: parsePercent(read("promote_percent")),
   };
 }
 
@@ -204,6 +222,15 @@ function parseTimeout(text: string): number {
     throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
   }
   return seconds;
+}
+
+function parsePercent(text: string): number {
+  if (!text) return 100;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clip(text)}"`, "for example promote_percent: 100");
+  }
+  return value;
 }
 
 function parseConcurrency(text: string): number {

@@ -14,6 +14,8 @@ import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js"
 import { publish, type Publisher, redactReport } from "./publish.js";
 import { type RenderLastWords, type RunBackstop, startBackstop, withDeadline } from "./deadline.js";
 import { readFailure } from "./read-file.js";
+import { recommend } from "./report/recommendation.js";
+import { assertVerifyFits } from "./verify-rounds.js";
 import { allFindings, failedChecks, shouldFailJob, verdict } from "./report/verdict.js";
 
 /** The publisher's I/O (env, files, outputs, log) plus masking and failing the step. */
@@ -48,16 +50,21 @@ export async function run(deps: Deps): Promise<GateResult> {
     report = errorReport(error, startedAt, finished);
   }
   report = { schema_version: REPORT_SCHEMA_VERSION, commit: deps.env.GITHUB_SHA ?? null, ...shardOf(inputs), ...report };
+  report.recommendation = recommend(report, inputs?.failOn ?? "error");
   try {
+    // Before publishing: even a run whose GitHub exchange fails leaves the pipeline its next move.
+    deps.setOutput("recommendation", report.recommendation);
     backstop?.publishing();
     await publish(report, inputs, deps);
     const failOn = inputs?.failOn ?? "error";
     if (shouldFailJob(report.result, failOn)) {
       const failed = failedChecks(allFindings(report), failOn);
       deps.setFailed(
-        report.result === "error"
-          ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
-          : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
+        report.result === "inconclusive"
+          ? `cloud-run-deploy-gate: verification was inconclusive (${failed.join(", ") || "verify.inconclusive"})`
+          : report.result === "error"
+            ? `cloud-run-deploy-gate could not decide: ${report.checks?.find((check) => check.status === "error")?.message ?? failed.join(", ")}`
+            : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
       );
     }
   } finally {
@@ -74,12 +81,14 @@ async function gate(
   onServiceDone: (service: Report["services"][number]) => void,
 ): Promise<Report> {
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
+  if (inputs.mode === "live") assertVerifyFits(manifest.services, inputs.timeoutSeconds);
   // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
-  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }] = await Promise.all([
+  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }, { cloudLogging }] = await Promise.all([
     import("./collect/configs.js"),
     import("./gcp/auth/index.js"),
     import("./gcp/iam.js"),
     import("./gcp/secret-manager.js"),
+    import("./gcp/logging.js"),
   ]);
   const credentials = await authenticate({ ...inputs, env: deps.env, readFile: deps.readFile }, signal);
   const client = limitConcurrency(credentials.client, inputs.maxConcurrency);
@@ -97,8 +106,21 @@ async function gate(
     idToken: inputs.idToken ? idTokenOnce((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,
     signal,
     onServiceDone,
+    logging: cloudLogging(client, inputs.endpoints.logging),
+    redact: deps.redact,
   });
-  const result = verdict(allFindings(assessment), inputs.failOn);
+  // Verification that ran out of time is its own answer: never a pass, and never acted on.
+  const decide = () => {
+    const findings = allFindings(assessment);
+    const result = verdict(findings, inputs.failOn);
+    return result === "pass" && findings.some((finding) => finding.id === "verify.inconclusive") ? "inconclusive" : result;
+  };
+  let result = decide();
+  if (inputs.onPass !== "none" || inputs.onFail !== "none") {
+    const [{ actOnVerdict }, { traffic }] = await Promise.all([import("./act-on-verdict.js"), import("./gcp/traffic.js")]);
+    const acted = await actOnVerdict({ result, ...assessment }, inputs, traffic(client, inputs.endpoints.cloudRun), signal);
+    if (acted) result = decide();
+  }
   return { result, ...assessment, started_at: startedAt.toISOString(), duration_ms: Date.now() - startedAt.getTime() };
 }
 

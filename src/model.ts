@@ -21,6 +21,14 @@ export interface EnvEntry {
   secret?: SecretRef;
 }
 
+/** When the version a `latest` ref resolves to now was created (for secret.rotated_after_start). */
+export interface LatestSecretVersion {
+  ref: SecretRef;
+  /** Full version name, e.g. projects/p/secrets/s/versions/3. */
+  resolvedVersion: string | undefined;
+  createTime: string;
+}
+
 /** A secret mounted as a file. */
 export interface SecretVolume {
   volume: string;
@@ -65,6 +73,10 @@ export interface RevisionConfig {
   rollout?: RolloutFacts;
   /** Secret volumes whose source names no secret: what they mount cannot be checked. */
   secretVolumesWithoutSecret?: { volume: string; mounts: { container: string; mountPath: string }[] }[];
+  /** When Cloud Run created the revision (live): the start of its logs, the age its `latest` secrets are compared with. */
+  createTime?: string;
+  /** Share of the service's traffic this revision serves now (live); 0 for a `--no-traffic` tagged one. */
+  trafficPercent?: number;
 }
 
 /** A Ready condition as Cloud Run reports it. */
@@ -90,6 +102,42 @@ export interface RolloutFacts {
   newest?: ReadyFacts & { revision: string };
 }
 
+/** One log entry of a revision, as Cloud Logging gave it (untrusted text: redacted, escaped and clipped on report). */
+export interface LogLine {
+  timestamp: string;
+  severity: string;
+  message: string;
+}
+
+/** The entries one query returned, and whether more matched than the bounds let the gate read. */
+export interface LogRead {
+  lines: LogLine[];
+  truncated: boolean;
+}
+
+/** What the gate could learn about a revision's logs, for the `logs:` requirement. */
+export type LogFacts =
+  | { kind: "read"; errors: LogRead; belowError: LogRead | undefined }
+  | { kind: "denied" }
+  | { kind: "failed"; reason: string }
+  | { kind: "not_deployed" };
+
+/** One round of verification over time. */
+export interface VerifyRound {
+  /** Milliseconds since verification started. */
+  at_ms: number;
+  ok: boolean;
+  /** /health: HTTP status (or `unreachable`) and latency. */
+  health?: string;
+  health_ms?: number;
+  /** The authorized WebSocket handshake's outcome (finding id, e.g. ws.connected). */
+  websocket?: string;
+  /** New log entries at ERROR or above (or matching deny) since the last round. */
+  new_errors?: number;
+  /** Ids of the round's failing findings. */
+  failed?: string[];
+}
+
 export type CheckStatus = "pass" | "fail" | "warn" | "error" | "skip";
 
 /** One result of one check, in the JSON report and in every rendering. */
@@ -108,6 +156,14 @@ export interface Finding {
   found?: string;
   /** Milliseconds a probe took. */
   duration_ms?: number;
+  /** How many items the finding counts (log entries). */
+  count?: number;
+  /** The first few log lines behind the finding, redacted and clipped (untrusted text, escaped on render). */
+  entries?: { timestamp: string; severity: string; message: string }[];
+  /** Verification rounds, compactly (verify.*). */
+  rounds?: VerifyRound[];
+  /** Traffic per revision id before and after the gate moved it (on_pass / on_fail). */
+  traffic?: { before: Record<string, number>; after: Record<string, number> };
 }
 
 export interface ServiceReport {
@@ -117,9 +173,15 @@ export interface ServiceReport {
   checks: Finding[];
   /** The previous ready revision's config checks, for a before/after table (live mode). */
   previous?: { revision: string; checks: Finding[] };
+  /** Share of the service's traffic the checked revision served when it was read (live mode). */
+  traffic_percent?: number;
 }
 
-export type GateResult = "pass" | "fail" | "error";
+/** `inconclusive`: verification over time ran out before the revision proved itself (verify.inconclusive). */
+export type GateResult = "pass" | "fail" | "error" | "inconclusive";
+
+/** What to do with the checked revision(s): output `recommendation`. */
+export type Recommendation = "promote" | "hold" | "rollback";
 
 /** Bumped when a field of the report changes meaning; an aggregate step refuses reports newer than it knows. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -143,6 +205,8 @@ export interface Report {
   /** Set on an aggregated report: each shard's result and timing. */
   shards?: ShardSummary[];
   result: GateResult;
+  /** Set by run() on every report, error reports included. */
+  recommendation?: Recommendation;
   services: ServiceReport[];
   /** Findings that belong to no single service (consistency groups, run errors). */
   checks?: Finding[];

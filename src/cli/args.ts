@@ -42,6 +42,15 @@ const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: 
   { flag: "iam-credentials-endpoint", input: "iam_credentials_endpoint", value: "URL", help: "" },
   { flag: "sts-endpoint", input: "sts_endpoint", value: "URL", help: "" },
   { flag: "oauth-endpoint", input: "oauth_endpoint", value: "URL", help: "" },
+  { flag: "logging-endpoint", input: "logging_endpoint", value: "URL", help: "" },
+  { flag: "on-pass", input: "on_pass", value: "ACTION", help: "none (default) or promote: move traffic to the checked revision on pass" },
+  { flag: "promote-percent", input: "promote_percent", value: "N", help: "traffic share for --on-pass promote (default 100)" },
+  {
+    flag: "on-fail",
+    input: "on_fail",
+    value: "ACTION",
+    help: "none (default) or rollback: traffic back to the previous ready revision on fail",
+  },
 ];
 
 /** Flags naming a file whose contents are the input's value. */

@@ -83,6 +83,8 @@ function headline(report: Report, problems: Located[], exitCode: number, s: Styl
       return exitCode === 0
         ? `${s.yellow(s.bold("FAIL"))} ${count}${where} (exit 0: fail_on is never)`
         : `${s.red(s.bold("FAIL"))} do not ship this revision: ${count}${where}`;
+    case "inconclusive":
+      return `${s.yellow(s.bold("INCONCLUSIVE"))} verification ran out of time before the revision proved itself`;
     default:
       return `${s.red(s.bold("ERROR"))} the gate could not decide: ${count}${where}`;
   }

@@ -88,7 +88,14 @@ export async function runCli(caller: Terminal): Promise<number> {
   const reportText = outputs.get("report");
   const report = parseReport(reportText, result);
   const failOn = env.INPUT_FAIL_ON || "error";
-  const exitCode = result === "pass" ? EXIT.pass : result === "fail" ? (failOn === "never" ? EXIT.pass : EXIT.fail) : EXIT.error;
+  const exitCode =
+    result === "pass"
+      ? EXIT.pass
+      : result === "fail" || result === "inconclusive"
+        ? failOn === "never"
+          ? EXIT.pass
+          : EXIT.fail
+        : EXIT.error;
   if (options.json) {
     terminal.stdout(`${inertJson(secrets.redact(reportText ?? JSON.stringify(report)))}\n`);
   } else {

@@ -13,6 +13,7 @@ import { conditionState } from "./enums.js";
 import { badAnswer, revisionId, type ServiceTarget, secretRefParts, serviceAccountEmail } from "./names.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
+import { liveFacts } from "./traffic.js";
 
 export type { ServiceTarget } from "./names.js";
 
@@ -106,7 +107,7 @@ export function cloudRun(auth: AuthClient, endpoint: string | undefined, planned
       created && shortName(created) !== shortName(service.latestReadyRevision ?? "") && shortName(created) !== shortName(picked.name)
         ? await revisionNamed(`${serviceNameOf(target)}/revisions/${shortName(created)}`, listed, signal).catch(() => undefined)
         : undefined;
-    return { ...config, rollout: rolloutFacts(target, selector, service, revision, newest) };
+    return { ...config, ...liveFacts(service, revision), rollout: rolloutFacts(target, selector, service, revision, newest) };
   }
 
   /** The newest ready revision older than `current`, from the pages already read and at most a few more. */

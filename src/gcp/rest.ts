@@ -14,6 +14,8 @@ export interface GoogleRest {
   /** GET `{root}/{path}`; `path` is built from names checked by isSafeSegment. */
   get<T>(path: string, signal: AbortSignal, query?: Record<string, string | number>): Promise<{ data: T }>;
   post<T>(path: string, body: object, signal: AbortSignal): Promise<{ data: T }>;
+  /** PATCH `{root}/{path}?{query}` (Cloud Run services.patch with an updateMask). */
+  patch<T>(path: string, body: object, signal: AbortSignal, query?: Record<string, string | number>): Promise<{ data: T }>;
 }
 
 /** `endpoint` is the user's override (`https://host[:port]`), else the API's public root. */
@@ -36,6 +38,7 @@ export function googleRest(auth: AuthClient, endpoint: string | undefined, publi
   return {
     get: (path, signal, query) => send({ url: url(path, query), method: "GET", ...requestOptions(signal) }),
     post: (path, body, signal) => send({ url: url(path), method: "POST", data: body, ...requestOptions(signal) }),
+    patch: (path, body, signal, query) => send({ url: url(path, query), method: "PATCH", data: body, ...requestOptions(signal) }),
   };
 }
 

@@ -86,7 +86,7 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
         const state = secretVersionState(data.state);
         if (state === "DISABLED") return { status: "version_disabled", resolvedVersion };
         if (state === "DESTROYED") return { status: "version_destroyed", resolvedVersion };
-        return { status: "ok", resolvedVersion };
+        return { status: "ok", resolvedVersion, ...(typeof data.createTime === "string" ? { createTime: data.createTime } : {}) };
       } catch (error) {
         if (error instanceof GateError) throw error;
         const { status } = apiFailure(error);

@@ -40,7 +40,7 @@ export interface CheckRunRequest {
  */
 export function conclusionFor(result: GateResult, failOn: FailOn): CheckRunRequest["conclusion"] {
   if (result === "pass") return "success";
-  if (result === "fail" && failOn === "never") return "neutral";
+  if ((result === "fail" || result === "inconclusive") && failOn === "never") return "neutral";
   return "failure";
 }
 
@@ -48,6 +48,7 @@ export function checkRunTitle(report: Report): string {
   const problems = allFindings(report).filter((finding) => finding.status === "fail" || finding.status === "error").length;
   if (report.result === "pass") return "Pass: the deploy meets the manifest";
   if (report.result === "fail") return `Fail: ${problems} problem${problems === 1 ? "" : "s"}, do not ship this revision`;
+  if (report.result === "inconclusive") return "Inconclusive: verification ran out of time";
   return "Error: the gate could not decide";
 }
 

@@ -10,14 +10,18 @@ import {
   envRequirementSchema,
   healthRequirementSchema,
   jwtRequirementSchema,
+  logsRequirementSchema,
   manifestSchema,
+  verifyRequirementSchema,
   secretRequirementSchema,
   serviceRequirementSchema,
   websocketRequirementSchema,
   type EnvRequirement,
   type HealthRequirement,
   type JwtRequirement,
+  type LogsRequirement,
   type ManifestRaw,
+  type VerifyRequirement,
   type SecretRequirement,
   type WebsocketRequirement,
 } from "./schema.js";
@@ -36,6 +40,8 @@ export interface ServiceRequirement {
   jwt: Located<JwtRequirement> | undefined;
   health: Located<HealthRequirement> | undefined;
   websocket: Located<WebsocketRequirement> | undefined;
+  logs?: Located<LogsRequirement> | undefined;
+  verify?: Located<VerifyRequirement> | undefined;
 }
 
 export interface Manifest {
@@ -105,6 +111,8 @@ export function parseManifest(text: string, file: string): Manifest {
       jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: at("jwt") },
       health: spec.health && { ...spec.health, name: "health", location: at("health") },
       websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
+      logs: spec.logs && { ...spec.logs, name: "logs", location: at("logs") },
+      verify: spec.verify && { ...spec.verify, name: "verify", location: at("verify") },
     };
   });
   if (services.length === 0) {
@@ -167,6 +175,8 @@ function fieldsAt(path: readonly (string | number)[]): string[] {
     jwt: jwtRequirementSchema,
     health: healthRequirementSchema,
     websocket: websocketRequirementSchema,
+    logs: logsRequirementSchema,
+    verify: verifyRequirementSchema,
   };
   if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
   if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);

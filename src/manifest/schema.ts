@@ -151,6 +151,66 @@ export const websocketRequirementSchema = z
   })
   .strict();
 
+// RE2 patterns like `matches`, checked here so a bad one fails at parse time with its line.
+const logPattern = z
+  .string()
+  .min(1)
+  .max(256)
+  .superRefine((value, ctx) => {
+    const problem = patternProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+export const logsRequirementSchema = z
+  .object({
+    max_errors: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe("Most log entries at severity ERROR or above the revision may have written since it was created."),
+    deny: z
+      .array(logPattern)
+      .max(20)
+      .default([])
+      .describe("Regular expressions: a log line (any severity) that matches one fails the gate, e.g. `JWT.*(not configured|missing)`."),
+    allow: z.array(logPattern).max(20).default([]).describe("Regular expressions for known noise: matching lines are ignored."),
+    optional: z
+      .boolean()
+      .optional()
+      .describe("true: without roles/logging.viewer the log check is skipped instead of making the gate unable to decide."),
+  })
+  .strict();
+
+/** `90s`, `5m`, `1m30s`, `500ms` (Argo / Flagger style), or a number of seconds. */
+export const DURATION = /^([0-9]+h)?([0-9]+m(?!s))?([0-9]+s)?([0-9]+ms)?$/;
+const duration = z.union([
+  z.number().min(0).max(3600),
+  z
+    .string()
+    .regex(DURATION, "must be a duration like 90s, 5m or 1m30s")
+    .refine((text) => text !== "", "must not be empty"),
+]);
+
+export const verifyRequirementSchema = z
+  .object({
+    duration: duration.describe("How long to keep verifying the revision after the first probes, e.g. 5m."),
+    interval: duration
+      .default("10s")
+      .describe("Time between rounds (at least 1s); each round repeats /health, the WebSocket probes and reads new log entries."),
+    initial_delay: duration.default("0s").describe("Wait this long before the first round."),
+    consecutive_successes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .describe("Rounds in a row that must pass, at the end, for `pass`; fewer is `inconclusive`."),
+    failure_limit: z.number().int().min(1).max(1000).default(1).describe("Failed rounds that make the verification `fail`."),
+  })
+  .strict();
+
 export const serviceRequirementSchema = z
   .object({
     region: z.string().optional(),
@@ -166,6 +226,8 @@ export const serviceRequirementSchema = z
     jwt: jwtRequirementSchema.optional(),
     health: healthRequirementSchema.optional(),
     websocket: websocketRequirementSchema.optional(),
+    logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
+    verify: verifyRequirementSchema.optional().describe("Verification over time after the first probes (live mode)."),
   })
   .strict();
 
@@ -192,5 +254,7 @@ export type JwtRequirement = z.infer<typeof jwtRequirementSchema>;
 export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
+export type LogsRequirement = z.infer<typeof logsRequirementSchema>;
+export type VerifyRequirement = z.infer<typeof verifyRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;
 export type ManifestRaw = z.infer<typeof manifestSchema>;

@@ -68,6 +68,7 @@ function footer(report: Report): string[] {
 function verdictLine(report: Report, title: string): string {
   if (report.result === "pass") return `✅ ${title}: pass`;
   if (report.result === "fail") return `❌ ${title}: fail, do not ship this revision`;
+  if (report.result === "inconclusive") return `⏳ ${title}: inconclusive, verification ran out of time before the revision proved itself`;
   return `🛑 ${title}: error, the gate could not decide`;
 }
 

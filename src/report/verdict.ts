@@ -25,5 +25,5 @@ export function failedChecks(findings: Finding[], failOn: FailOn): string[] {
 
 /** Whether the step should fail the job. */
 export function shouldFailJob(result: GateResult, failOn: FailOn): boolean {
-  return result === "error" || (result === "fail" && failOn !== "never");
+  return result === "error" || ((result === "fail" || result === "inconclusive") && failOn !== "never");
 }

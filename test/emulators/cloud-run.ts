@@ -3,6 +3,7 @@
 // reading a Scenario. Enum fields are written by name, or as their proto
 // numbers when the scenario says so (what `enum-encoding=int` answers).
 import type { run_v2 } from "@googleapis/run/build/v2.js";
+import { handleTrafficRequest } from "./cloud-run-traffic.js";
 import { type EmulatorServer, googleError, type JsonReply, type RecordedRequest, requireBearer, serveJson } from "./http.js";
 import type { Scenario } from "./scenario.js";
 
@@ -81,6 +82,8 @@ function withIntEnums(body: unknown, inEnumHolder = false): unknown {
 function answer(scenario: Scenario, request: RecordedRequest, url: URL): JsonReply {
   const denied = requireBearer(request, scenario.acceptsToken);
   if (denied) return denied;
+  const traffic = handleTrafficRequest(scenario, request, url);
+  if (traffic) return traffic;
   if (request.method !== "GET") return { status: 405, body: googleError(405) };
   const path = decodeURIComponent(url.pathname);
   const known = (project: string, region: string) =>

@@ -9,6 +9,8 @@ export type Service = run_v2.Schema$GoogleCloudRunV2Service;
 export interface SecretVersionState {
   state: "ENABLED" | "DISABLED" | "DESTROYED";
   data: string;
+  /** Default: the version's position as a day of January 2026. */
+  createTime?: string;
 }
 
 export interface Scenario {
@@ -86,6 +88,8 @@ export interface DeploySpec {
   tag?: string;
   /** Secret volumes (`--set-secrets=/path=secret:version`); `secret` left out writes the volume without its secret id. */
   secretVolumes?: { name: string; mountPath: string; secret?: string; items?: { version?: string; path?: string }[] }[];
+  /** When Cloud Run created the revision (default: now). */
+  createTime?: string;
 }
 
 /** Deploy a new revision, as `gcloud run deploy` would: it becomes latest created, and (if ready) latest ready and serving. */
@@ -136,6 +140,7 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
         ...(failure ? { message: failure.message, severity: "ERROR" } : {}),
       },
     ],
+    createTime: spec.createTime ?? new Date().toISOString(),
   };
   const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
   const previous = existing?.service;

@@ -40,7 +40,7 @@ export function startSecretManagerEmulator(scenario: Scenario): Promise<Emulator
         name: `${secretName}/versions/${index + 1}`,
         // SecretVersion.State's proto numbers, as `enum-encoding=int` answers (the Schema types only know names).
         state: scenario.enumEncoding === "int" ? (VERSION_STATE_NUMBERS[state] as unknown as string) : state,
-        createTime: new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
+        createTime: versions[index]?.createTime ?? new Date(Date.UTC(2026, 0, index + 1)).toISOString(),
       };
     };
     if (!url.pathname.includes("/versions")) {

@@ -1,0 +1,37 @@
+// A `latest` secret ref resolves when an instance starts. If the version it
+// resolves to now was created after the revision, instances started before
+// the rotation may still hold the old value while new ones get the new one:
+// half the fleet signs or verifies with a different secret. Never by value.
+import type { Finding, LatestSecretVersion, RevisionConfig, SecretRef } from "../model.js";
+
+export function checkRotation(config: RevisionConfig, latest: readonly LatestSecretVersion[]): Finding[] {
+  const revisionCreated = Date.parse(config.createTime ?? "");
+  if (Number.isNaN(revisionCreated)) return [];
+  const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const users = [
+    ...config.env.flatMap((entry) => (entry.secret ? [{ name: entry.name, ref: entry.secret }] : [])),
+    ...config.secretVolumes.map((volume) => ({ name: `volume ${volume.volume}`, ref: volume.ref })),
+  ];
+  return latest.flatMap((version) => {
+    const created = Date.parse(version.createTime);
+    if (Number.isNaN(created) || created <= revisionCreated) return [];
+    const number = version.resolvedVersion?.slice(version.resolvedVersion.lastIndexOf("/") + 1);
+    return users
+      .filter((user) => sameRef(user.ref, version.ref))
+      .map(
+        (user): Finding => ({
+          id: "secret.rotated_after_start",
+          status: "warn",
+          subject: user.name,
+          message: `${user.name} uses ${version.ref.secret}:latest, whose current version${number ? ` ${number}` : ""} was created at ${version.createTime}, after revision ${revision} was created at ${config.createTime}: instances started before the rotation may still hold the old value`,
+          expected: `a version created before ${config.createTime}`,
+          found: `version${number ? ` ${number}` : ""} created ${version.createTime}`,
+          hint: `redeploy ${config.service} (a new revision reads the new version on every instance), or pin the ref to a version number (${version.ref.secret}:${number ?? "N"})`,
+        }),
+      );
+  });
+}
+
+function sameRef(a: SecretRef, b: SecretRef): boolean {
+  return a.secret === b.secret && (a.project ?? "") === (b.project ?? "") && a.version === b.version;
+}

@@ -1,0 +1,73 @@
+// Verification over time (manifest verify:), through dist/index.js: a backend
+// that degrades after some rounds fails at that round; too short a duration is
+// inconclusive (its own result, failing the step); a passing one passes; a
+// duration that cannot fit the timeout is refused up front.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { incident1 } from "../incidents/incident-1.js";
+import { checksOf, reportOf, runAction } from "./harness.js";
+import { startIncident, type World } from "./world.js";
+
+describe("verify: rounds over a duration", () => {
+  let world: World;
+  const withVerify = (verify: string) => world.writeManifest(`${incident1.manifest}    verify: ${verify}\n`);
+  const backend = () => world.backends.get("backend-staging")!;
+
+  beforeAll(async () => {
+    ({ world } = await startIncident(incident1));
+    incident1.fixed(world);
+  });
+  afterAll(() => world.close());
+
+  it("a backend that degrades after three rounds fails at round 4", async () => {
+    const manifest = await withVerify("{ duration: 6s, interval: 1s, consecutive_successes: 2, failure_limit: 1 }");
+    const healthy = backend().behaviour.health;
+    const start = backend().healthCalls;
+    // The first probe and three rounds see a healthy backend; from then on its database is gone.
+    const watch = setInterval(() => {
+      if (backend().healthCalls - start >= 4) backend().behaviour.health = { status: "healthy", database_status: "disconnected" };
+    }, 10);
+    try {
+      const run = await runAction(world.inputs(manifest));
+      expect(run.outputs.result).toBe("fail");
+      const failed = checksOf(run.outputs).find((check) => check.id === "verify.failed");
+      expect(failed?.status).toBe("fail");
+      expect(failed?.message).toContain("failed verification at round 4 of 4");
+      expect(failed?.rounds?.map((round) => round.ok)).toEqual([true, true, true, false]);
+      expect(failed?.rounds?.[3]?.failed).toContain("health.json");
+      expect(failed?.rounds?.[0]).toMatchObject({ health: "200", websocket: "ws.connected" });
+      expect(run.outputs.failed_checks?.split(",")).toContain("verify.failed");
+    } finally {
+      clearInterval(watch);
+      backend().behaviour.health = healthy;
+    }
+  });
+
+  it("too short a duration for consecutive_successes: inconclusive, which fails the step and is never promoted", async () => {
+    const manifest = await withVerify("{ duration: 2s, interval: 1s, consecutive_successes: 5 }");
+    const run = await runAction(world.inputs(manifest, { on_pass: "promote" }));
+    expect(run.outputs.result).toBe("inconclusive");
+    expect(reportOf(run.outputs).result).toBe("inconclusive");
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.recommendation).toBe("hold");
+    const checks = checksOf(run.outputs);
+    expect(checks.find((check) => check.id === "verify.inconclusive")?.rounds).toHaveLength(3);
+    expect(checks.map((check) => check.id)).toContain("traffic.held");
+    expect(checks.map((check) => check.id)).not.toContain("traffic.promoted");
+    expect(run.summary).toContain("inconclusive");
+    expect(run.stdout).toContain("::error::cloud-run-deploy-gate: verification was inconclusive");
+  });
+
+  it("passes when the last rounds all pass; a duration that cannot fit the timeout is refused with its line", async () => {
+    const manifest = await withVerify("{ duration: 2s, interval: 1s, consecutive_successes: 2 }");
+    const run = await runAction(world.inputs(manifest));
+    expect(run.outputs.result).toBe("pass");
+    expect(checksOf(run.outputs).find((check) => check.id === "verify.passed")?.rounds).toHaveLength(3);
+
+    const long = await withVerify("{ duration: 5m }");
+    const refused = await runAction(world.inputs(long, { timeout: "60" }));
+    expect(refused.outputs.result).toBe("error");
+    expect(refused.stdout).toMatch(
+      /manifest-[a-z0-9]+\.yml:\d+: services\.backend-staging\.verify needs 315 s .* more than timeout \(60 s\)/,
+    );
+  });
+});
