@@ -1,8 +1,7 @@
 // Every action input, read once into one typed, validated object. Nothing else
 // in the gate reads the environment for inputs (as in actions/checkout).
-import type { ShardSpec } from "./collect/shard.js";
 import { InputError } from "./errors.js";
-import type { RevisionSelector } from "./model.js";
+import type { RevisionSelector, ShardSpec } from "./model.js";
 
 export type { RevisionSelector };
 
@@ -98,10 +97,10 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
   }
   const onPass = oneOf("on_pass", read("on_pass") || "none", ["none", "promote"] as const);
   const onFail = oneOf("on_fail", read("on_fail") || "none", ["none", "rollback"] as const);
-  const mode = oneOf("mode", read("mode") || "live", ["live", "candidate"] as const);
-  if (mode === "candidate" && (onPass !== "none" || onFail !== "none")) {
+  const sharding = parseSharding(read);
+  if (sharding.mode !== "live" && (onPass !== "none" || onFail !== "none")) {
     throw new InputError(
-      "on_pass and on_fail act on a deployed revision; mode candidate has none yet",
+      `on_pass and on_fail act on a deployed revision; mode ${sharding.mode} checks none`,
       "use them in the post-deploy (live) step",
     );
   }
@@ -111,7 +110,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     region,
     services: parseServices(read("services")),
     revision: parseRevision(read("revision"), read("tag")),
-    ...parseSharding(read),
+    ...sharding,
     serviceYaml: optional("service_yaml"),
     envVars: optional("env_vars"),
     secrets: optional("secrets"),

@@ -221,3 +221,9 @@ export type RevisionSelector =
   | { kind: "serving" }
   | { kind: "named"; name: string }
   | { kind: "tag"; tag: string };
+
+/** `shard: K/N`: this job checks share K (1-based) of N. */
+export interface ShardSpec {
+  index: number;
+  total: number;
+}

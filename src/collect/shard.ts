@@ -15,11 +15,9 @@
 // fingerprint differs between runs), so splitting them would turn a real
 // comparison into `consistent.unverifiable`.
 
-export interface ShardSpec {
-  /** 1-based. */
-  index: number;
-  total: number;
-}
+import type { ShardSpec } from "../model.js";
+
+export type { ShardSpec };
 
 export interface Shardable {
   project: string;

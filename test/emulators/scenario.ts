@@ -145,7 +145,9 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
   const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
   const previous = existing?.service;
   const ready = readyState === "CONDITION_SUCCEEDED";
-  const taggedUri = spec.tag ? `${url.replace("://", `://${spec.tag}---`)}` : undefined;
+  // Cloud Run's tag URL is https://TAG---SERVICE-HASH.REGION.run.app; a backend on 127.0.0.1 has no
+  // such name, so its tag URL stays its own (the gate accepts plain http only on loopback hosts).
+  const taggedUri = spec.tag ? (url.startsWith("http://127.0.0.1") ? url : url.replace("://", `://${spec.tag}---`)) : undefined;
   const servingRevision = spec.tag || !ready ? previous?.latestReadyRevision : revision.name;
   const service: Service = {
     name: base,

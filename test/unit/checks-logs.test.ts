@@ -114,7 +114,7 @@ describe("verification rounds", () => {
 describe("manifest logs: and verify:", () => {
   const manifest = (service: string) => `services:\n  backend:\n${service}`;
   it.each([
-    ["    logs: { deny: ['(a'] }\n", /m\.yml:3 services\.backend\.logs\.deny\.0: must be a valid regular expression/],
+    ["    logs: { deny: ['(a'] }\n", /m\.yml:3 services\.backend\.logs\.deny\.0: is not a pattern the gate can run/],
     ["    logs: { max_errors: -1 }\n", /m\.yml:3 services\.backend\.logs\.max_errors/],
     ["    logs: { denny: [] }\n", /unknown field "denny" \(did you mean "deny"\?\)/],
     ["    verify: { duration: 5 minutes }\n", /m\.yml:3 services\.backend\.verify\.duration/],

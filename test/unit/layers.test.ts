@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 const SRC = resolve(import.meta.dirname, "../../src");
 
-type Layer = "shared" | "inputs" | "gcp" | "candidate" | "collect" | "checks" | "probes" | "report" | "github" | "wiring";
+type Layer = "shared" | "inputs" | "gcp" | "candidate" | "collect" | "checks" | "probes" | "report" | "github" | "aggregate" | "wiring";
 
 /** Which layer a file under src/ belongs to, by its folder (or, at the top, its name). */
 function layerOf(file: string): Layer {
@@ -50,7 +50,9 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   probes: ["shared", "inputs"],
   report: ["shared"],
   github: ["shared", "report"],
-  wiring: ["shared", "inputs", "gcp", "candidate", "collect", "checks", "probes", "report", "github"],
+  // Aggregate mode reads shard reports (its facts) and merges them into one verdict.
+  aggregate: ["shared", "inputs", "report"],
+  wiring: ["shared", "inputs", "gcp", "candidate", "collect", "checks", "probes", "report", "github", "aggregate"],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -90,7 +92,7 @@ describe("layers", () => {
     const folders = new Set(sourceFiles(SRC).map((path) => relative(SRC, path).split("/")[0] ?? ""));
     for (const folder of folders) {
       if (folder.endsWith(".ts")) continue;
-      expect(["gcp", "candidate", "collect", "checks", "probes", "report", "github", "manifest", "cli"]).toContain(folder);
+      expect(["gcp", "candidate", "collect", "checks", "probes", "report", "github", "aggregate", "manifest", "cli"]).toContain(folder);
     }
   });
 });
