@@ -98,11 +98,17 @@ describe("examples/fork-pr-comment.yml", () => {
     expect(messages).toContain("failed: PR #10 is not at forkhead: not commenting");
   });
 
-  it("refuses a body that is not a gate comment, and breaks @mentions in one that is", async () => {
+  it("refuses a body that is not a gate comment, or one with a bare @mention, and posts code spans exactly", async () => {
     const refused = await stage2(reportFile(9, "hello @everyone"));
     expect(refused).toContain("failed: the report file holds no deploy gate comment");
 
-    await stage2(reportFile(9, `${markerFor("staging")}\nping @octocat`));
-    expect(github.comments.get(9)?.[0]?.body).toContain("@\u200boctocat");
+    const mention = await stage2(reportFile(9, `${markerFor("staging")}\nping @octocat`));
+    expect(mention).toContain("failed: the comment mentions someone outside a code span: not posting it");
+    expect(github.comments.get(9) ?? []).toHaveLength(0);
+
+    const exact = `${markerFor("staging")}\nrun \`gcloud secrets add-iam-policy-binding x --member=serviceAccount:run@p.iam.gserviceaccount.com\``;
+    await stage2(reportFile(9, exact));
+    expect(github.comments.get(9)?.[0]?.body).toBe(exact);
+    expect(github.comments.get(9)?.[0]?.body).not.toMatch(/[\u200b-\u200d\u2060\ufeff]/);
   });
 });
