@@ -22,7 +22,8 @@ describe("on_pass / on_fail / promote_percent inputs", () => {
     [{ promote_percent: "0" }, "promote_percent must be a whole number from 1 to 100"],
     [{ promote_percent: "101" }, "promote_percent must be a whole number from 1 to 100"],
     [{ promote_percent: "12.5" }, "promote_percent must be a whole number from 1 to 100"],
-    [{ mode: "candidate", on_pass: "promote" }, "mode candidate has none yet"],
+    [{ mode: "candidate", on_pass: "promote" }, "mode candidate checks none"],
+    [{ mode: "aggregate", reports: "reports", on_fail: "rollback" }, "mode aggregate checks none"],
   ])("%j is refused", (values, message) => {
     expect(() => inputs(values)).toThrow(message);
   });
