@@ -85,11 +85,11 @@ export const jwtRequirementSchema = z
     secret_env: envVarName.describe(
       "The env var (plain or Secret Manager ref) holding the signing secret (HS*) or the PEM / JWK private key (RS256, ES256, EdDSA).",
     ),
-    alg: z.enum(JWT_ALGORITHMS).default("HS256"),
+    alg: z.enum(JWT_ALGORITHMS).default("HS256").describe("Signing algorithm; it must be the one the backend verifies with."),
     claims: z.record(z.string(), z.unknown()).default({}).describe("Claims to put in the token."),
     ttl: z.number().int().positive().max(86_400).default(300).describe("Token lifetime in seconds."),
-    kid: z.string().optional(),
-    typ: z.string().optional(),
+    kid: z.string().optional().describe("Key id put in the token header, for a backend that picks its key by `kid`."),
+    typ: z.string().optional().describe("Token type put in the header (`typ`), e.g. `JWT` or `at+jwt`, for a backend that checks it."),
     compare_with: testSecretSourceSchema
       .optional()
       .describe("The secret your own tests sign with; the gate fails if it differs from the deployed one (compared by fingerprint)."),
@@ -101,8 +101,8 @@ export const healthRequirementSchema = z
     path: probePath("/health").describe(
       "Path of the health endpoint on the service, e.g. /healthz?full=1: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
     ),
-    method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
-    expect_status: z.number().int().min(100).max(599).default(200),
+    method: z.enum(["GET", "HEAD", "POST"]).default("GET").describe("HTTP method of the health request."),
+    expect_status: z.number().int().min(100).max(599).default(200).describe("The HTTP status a healthy revision answers with."),
     expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
     max_latency_ms: z.number().int().positive().optional().describe("Warn when the answer takes longer."),
     max_body_bytes: z.number().int().positive().max(10_485_760).default(65_536).describe("Read at most this much of the body."),
@@ -123,7 +123,10 @@ export const websocketRequirementSchema = z
     path: probePath("/ws").describe(
       "Path of the WebSocket endpoint on the service, e.g. /ws: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
     ),
-    token_in: z.enum(["header", "subprotocol", "query"]).default("header"),
+    token_in: z
+      .enum(["header", "subprotocol", "query"])
+      .default("header")
+      .describe("Where the handshake carries the token: a header, a subprotocol (what browsers can send), or a query parameter."),
     token_name: z
       .string()
       .optional()
@@ -213,7 +216,7 @@ export const verifyRequirementSchema = z
 
 export const serviceRequirementSchema = z
   .object({
-    region: z.string().optional(),
+    region: z.string().optional().describe("Cloud Run region of this service. Default: the top-level region, then the region input."),
     container: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a container name (lowercase letters, digits and -, at most 63)")
@@ -221,11 +224,28 @@ export const serviceRequirementSchema = z
       .describe(
         "The container env, secrets and jwt.secret_env apply to. Default: the ingress container (the one with a port; a lone container is it). A variable set only on another container does not count.",
       ),
-    env: z.record(envVarName, envRequirementSchema.nullable()).default({}),
-    secrets: z.record(envVarName, secretRequirementSchema.nullable()).default({}),
-    jwt: jwtRequirementSchema.optional(),
-    health: healthRequirementSchema.optional(),
-    websocket: websocketRequirementSchema.optional(),
+    env: z
+      .record(envVarName, envRequirementSchema.nullable().describe("One required plain variable and what its value must be."))
+      .default({})
+      .describe("Plain env vars that must be set, by name; `{}` means set to anything."),
+    secrets: z
+      .record(
+        envVarName,
+        secretRequirementSchema.nullable().describe("One variable that must reference a Secret Manager secret, and which."),
+      )
+      .default({})
+      .describe("Env vars that must be Secret Manager references, by name; `{}` means any secret that exists, is enabled and readable."),
+    jwt: jwtRequirementSchema
+      .optional()
+      .describe("Mint a test token from the signing secret the revision references, for the WebSocket probe."),
+    health: healthRequirementSchema
+      .optional()
+      .describe("Probe the health endpoint like a client (at the revision's own URL, tag URL or the url input)."),
+    websocket: websocketRequirementSchema
+      .optional()
+      .describe(
+        "Open the WebSocket like a client: with the minted token (must be accepted) and without or with a forged one (must be refused).",
+      ),
     logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
     verify: verifyRequirementSchema.optional().describe("Verification over time after the first probes (live mode)."),
   })
@@ -235,8 +255,13 @@ export const manifestSchema = z
   .object({
     $schema: z.string().optional(),
     region: z.string().optional().describe("Default Cloud Run region of the services."),
-    project_id: z.string().optional(),
-    services: z.record(z.string(), serviceRequirementSchema.nullable()),
+    project_id: z
+      .string()
+      .optional()
+      .describe("Default project of the services. Default: the project_id input, then the credentials' project."),
+    services: z
+      .record(z.string(), serviceRequirementSchema.nullable().describe("A Cloud Run service, by name, and what it needs."))
+      .describe("The services the gate checks (all of them, unless the services input selects some)."),
     dev_fallback_secrets: z
       .array(z.string().min(1))
       .default([])
