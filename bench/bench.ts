@@ -2,18 +2,21 @@
 // and scale, measured side by side in one run on this machine (issue 8).
 // Writes bench/results.json and bench/results.md, and the table into the
 // README between its bench markers.
-//   --only cold,bundle,path,scale,shard   run some parts only (results.json is then left alone)
+//   --only cold,bundle,path,scale,shard,verify   run some parts only (results.json is then left alone,
+//                                   unless --merge: the parts run replace theirs in it, the rest stay)
 //   --action FILE                   time another build of the action (cold start)
 //   --runs N                        cold-start runs per node (default 21)
 //   --caps default,64,256           max_concurrency values for the scale runs (default: default,256)
+//   --verify-duration S             the verify part's duration in seconds (default 60)
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStart, node24 } from "./cold-start.js";
 import { measureCriticalPath, measureScale } from "./gate-runs.js";
 import { measureSharding } from "./shard-runs.js";
+import { measureVerify } from "./verify-runs.js";
 import { type BenchResults, markdownTable, TARGETS, updateReadme } from "./report.js";
 import { elapsedMs, median, round } from "./stats.js";
 
@@ -33,9 +36,11 @@ const { values } = parseArgs({
     runs: { type: "string", default: "21" },
     "gate-runs": { type: "string", default: "5" },
     caps: { type: "string" },
+    "verify-duration": { type: "string", default: "60" },
+    merge: { type: "boolean", default: false },
   },
 });
-const ALL_PARTS = "cold,bundle,path,scale,shard";
+const ALL_PARTS = "cold,bundle,path,scale,shard,verify";
 const parts = new Set((values.only ?? ALL_PARTS).split(","));
 const runs = Math.max(15, Number(values.runs));
 const gateRuns = Math.max(1, Number(values["gate-runs"]));
@@ -128,9 +133,29 @@ if (parts.has("shard")) {
   );
 }
 
+if (parts.has("verify")) {
+  const verify = await measureVerify(gateNode, Number(values["verify-duration"]));
+  results.verify = { ...verify, node: version(gateNode) };
+  console.log(
+    `verify ${verify.services} services × ${verify.rounds} rounds over ${verify.durationS} s: CPU ${verify.cpuPerRoundMs} ms per round per service; gate ${verify.verifyMs} ms vs ${verify.baselineMs} ms without verify: = ${verify.ratio}× the duration`,
+  );
+}
+
+if (values.merge && values.action === "dist/index.js") {
+  // The parts just run replace theirs; the rest are the last full run's.
+  const previous = JSON.parse(await readFile("bench/results.json", "utf8")) as BenchResults;
+  const measured = Object.fromEntries(Object.entries(results).filter(([key]) => partOf(key) === undefined || parts.has(partOf(key) ?? "")));
+  Object.assign(results, { ...previous, ...measured, machine: results.machine });
+}
+
+/** Which `--only` part fills a results key (machine: every run). */
+function partOf(key: string): string | undefined {
+  return { coldStart: "cold", bundle: "bundle", criticalPath: "path", scale: "scale", sharding: "shard", verify: "verify" }[key];
+}
+
 const table = markdownTable(results);
 console.log(`\n${table}`);
-if (parts.size === ALL_PARTS.split(",").length && values.action === "dist/index.js") {
+if ((values.merge || parts.size === ALL_PARTS.split(",").length) && values.action === "dist/index.js") {
   await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
   await writeFile("bench/results.md", table);
   const updated = await updateReadme("README.md", table);

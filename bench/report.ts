@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import type { ColdStart } from "./cold-start.js";
 import type { CriticalPathResult, ScalePoint, SecretSharing } from "./gate-runs.js";
 import type { ShardingResult } from "./shard-runs.js";
+import type { VerifyBenchResult } from "./verify-runs.js";
 
 export const TARGETS = {
   coldStartDeltaMs: 130,
@@ -13,6 +14,8 @@ export const TARGETS = {
   scaleRatio: 1.5,
   shardedRatio: 0.35,
   aggregateCpuMs: 150,
+  verifyRoundCpuMs: 5,
+  verifyRatio: 1.05,
 };
 
 export interface BenchResults {
@@ -29,6 +32,7 @@ export interface BenchResults {
   criticalPath?: CriticalPathResult & { node: string };
   scale?: { node: string; sharing: SecretSharing; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
   sharding?: ShardingResult & { node: string };
+  verify?: VerifyBenchResult & { node: string };
 }
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -78,6 +82,7 @@ export function markdownTable(results: BenchResults): string {
     ]);
   }
   if (results.sharding) rows.push(...shardingRows(results.sharding));
+  if (results.verify) rows.push(...verifyRows(results.verify));
   const lines = [
     `Measured by \`npm run bench\` on ${results.machine.cpus} cores; ratios are side by side in one run, so they carry over to other machines better than the times do.`,
     "",
@@ -101,6 +106,24 @@ function shardingRows(run: ShardingResult & { node: string }): string[][] {
       `${round2(run.aggregateCpuMs - run.emptyAggregateCpuMs)} ms (whole process ${run.aggregateCpuMs} ms, over no reports ${run.emptyAggregateCpuMs} ms, a bare \`node -e ''\` ${run.emptyNodeCpuMs} ms)`,
       `≤ ${TARGETS.aggregateCpuMs} ms`,
       mark(run.aggregateCpuMs - run.emptyAggregateCpuMs <= TARGETS.aggregateCpuMs),
+    ],
+  ];
+}
+
+function verifyRows(run: VerifyBenchResult & { node: string }): string[][] {
+  const what = `${run.services} services, /health + signed WebSocket with its negative probes + logs, every ${run.intervalS} s for ${run.durationS} s (Node ${run.node})`;
+  return [
+    [
+      `Verification: CPU per round per service, ${what}`,
+      `${run.cpuPerRoundMs} ms per extra round (${run.verifyCpuMs} ms CPU for ${run.rounds} rounds vs ${run.sparseCpuMs} ms for 2 over the same ${run.durationS} s); ${run.cpuPerRoundAllInMs} ms with the waits' own cost (vs ${run.baselineCpuMs} ms without \`verify:\`)`,
+      `≤ ${TARGETS.verifyRoundCpuMs} ms`,
+      mark(run.cpuPerRoundMs <= TARGETS.verifyRoundCpuMs),
+    ],
+    [
+      `Verification: a ${run.durationS} s \`verify:\` of ${run.services} services ends within its duration`,
+      `${run.ratio}× (gate ${run.verifyMs} ms with \`verify:\` vs ${run.baselineMs} ms without)`,
+      `≤ ${TARGETS.verifyRatio}×`,
+      mark(run.ratio <= TARGETS.verifyRatio),
     ],
   ];
 }

@@ -8,7 +8,7 @@ import { diagnose } from "./checks/diagnose.js";
 import { checkEnv, checkPlainTextSecrets } from "./checks/env.js";
 import { checkJwtSecret } from "./checks/jwt-secret.js";
 import { checkLogs } from "./checks/logs.js";
-import { checkRollout } from "./checks/rollout.js";
+import { checkRollout, withFailureLogs } from "./checks/rollout.js";
 import { checkRotation } from "./checks/rotation.js";
 import { checkSecretVolumesWithoutSecret } from "./checks/secret-volumes.js";
 import { checkOtherSecretRefs, checkSecrets } from "./checks/secrets.js";
@@ -23,7 +23,7 @@ import {
   projectNumbers,
   secretRefsOf,
 } from "./collect/iam.js";
-import { readLogFacts } from "./collect/logs.js";
+import { readFailureLogs, readLogFacts } from "./collect/logs.js";
 import { latestSecretVersions } from "./collect/rotation.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
@@ -36,7 +36,7 @@ import type { SecretManager } from "./gcp/secret-manager.js";
 import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
-import type { Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
+import type { FailureLogs, Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
 import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
 import { forgedToken, tokensFor } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
@@ -141,6 +141,7 @@ async function assessRevision(
   );
   const otherFacts = startNow(() => collectOtherFacts(entry, run));
   const logFacts = startNow(() => readLogFacts(context.logging, entry.config, entry.requirement, context.signal));
+  const failureLogs = startNow(() => readFailureLogs(context.logging, entry.config, logFacts, context.signal));
   // Probes: /health, the ID token and the refusal handshakes need no secret: start them once the
   // Google requests above are on their way (their set-up is CPU those requests would wait behind).
   const early = await afterPendingWork(() => startProbes(entry, context, run.forgedFor(entry.requirement)));
@@ -161,7 +162,7 @@ async function assessRevision(
   // Checks, once every fact is in; the report waits for the probes (and any `verify:` rounds) too.
   const [{ accessor, numbers }, { testSecret, probes: firstProbes }] = await Promise.all([otherFacts, runtime]);
   const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context, run.forgedFor(entry.requirement)) : [])];
-  const later = { logs: await logFacts, latestVersions: await latestVersions };
+  const later = { logs: await logFacts, latestVersions: await latestVersions, failureLogs: await failureLogs };
   const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, later, context);
   context.onServiceDone?.(service);
   return { entry, service };
@@ -294,13 +295,18 @@ function serviceReport(
   jwtSecret: SecretValueFacts | undefined,
   testSecretFindings: Finding[],
   probeFindings: Finding[],
-  later: { logs: LogFacts | undefined; latestVersions: LatestSecretVersion[] },
+  later: { logs: LogFacts | undefined; latestVersions: LatestSecretVersion[]; failureLogs: FailureLogs | undefined },
   context: GateContext,
 ): ServiceReport {
   const { requirement, config, previous } = entry;
-  const configFindings = [...configChecks(requirement, config, facts, jwtSecret, accessor), ...checkRotation(config, later.latestVersions)];
+  const redact = context.redact ?? ((text: string) => text);
+  const configFindings = withFailureLogs(
+    [...configChecks(requirement, config, facts, jwtSecret, accessor), ...checkRotation(config, later.latestVersions)],
+    later.failureLogs,
+    redact,
+  );
   // Right after the config findings: the log line that explains a missing secret sits next to it.
-  const logFindings = checkLogs(requirement, config, later.logs, context.redact ?? ((text) => text), configFindings);
+  const logFindings = checkLogs(requirement, config, later.logs, redact, configFindings);
   return {
     service: config.service,
     revision: config.revision,

@@ -122,6 +122,13 @@ export type LogFacts =
   | { kind: "failed"; reason: string }
   | { kind: "not_deployed" };
 
+/** The first ERROR lines of a revision that did not become ready, shown beside Cloud Run's reason. */
+export type FailureLogs = { revision: string } & (
+  | { kind: "read"; lines: LogLine[] }
+  | { kind: "denied" }
+  | { kind: "failed"; reason: string }
+);
+
 /** One round of verification over time. */
 export interface VerifyRound {
   /** Milliseconds since verification started. */

@@ -7,9 +7,9 @@ import type { Finding, LogFacts, LogLine, RevisionConfig } from "../model.js";
 import { matchesPattern } from "../manifest/pattern.js";
 
 /** Entries shown in the report; the count covers all of them. */
-const SHOWN_ENTRIES = 3;
+export const SHOWN_ENTRIES = 3;
 const SHOWN_MESSAGE_CHARS = 200;
-const GRANT =
+export const LOGGING_GRANT =
   "grant the gate's identity roles/logging.viewer on the project (it reads the revision's entries with logging.logEntries.list)";
 
 export function checkLogs(
@@ -32,7 +32,7 @@ export function checkLogs(
         ...base,
         status: logs.optional ? "skip" : "error",
         message: `cannot verify ${revision}'s logs: the gate may not read Cloud Logging (HTTP 403)`,
-        hint: GRANT,
+        hint: LOGGING_GRANT,
       },
     ];
   }
@@ -49,7 +49,7 @@ export function checkLogs(
   const atLeast = facts.errors.truncated ? "at least " : "";
   const tooMany = errors.length > logs.max_errors;
   const failing = tooMany || denied.length > 0;
-  const shown = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES).map((line) => excerpt(line, redact));
+  const shown = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES).map((line) => logExcerpt(line, redact));
   const related = failing ? relatedFinding(shown, configFindings) : undefined;
   const parts = [
     `${atLeast}${errors.length} log entr${errors.length === 1 ? "y" : "ies"} at ERROR or above since ${revision} was created (max_errors ${logs.max_errors})`,
@@ -71,7 +71,7 @@ export function checkLogs(
 }
 
 /** Redact first (a secret cut in half would no longer match its mask), then strip controls, then clip. */
-function excerpt(line: LogLine, redact: (text: string) => string): LogLine {
+export function logExcerpt(line: LogLine, redact: (text: string) => string): LogLine {
   const clean = redact(line.message)
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, " ")
     .trim();

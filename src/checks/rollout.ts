@@ -1,8 +1,12 @@
 // Whether the revision under test is ready, and whether the service's newest
 // rollout failed or is still under way: Cloud Run's own conditions, read by
 // src/gcp/cloud-run-revision.ts, said before anything else about the revision.
-import type { Finding, ReadyFacts, RevisionConfig, RolloutFacts } from "../model.js";
+import type { FailureLogs, Finding, ReadyFacts, RevisionConfig, RolloutFacts } from "../model.js";
 import { describeRevision, untrustedMessage } from "./describe.js";
+import { LOGGING_GRANT, logExcerpt, SHOWN_ENTRIES } from "./logs.js";
+
+/** The findings that name a revision Cloud Run did not make ready: its first error lines belong there. */
+const NOT_READY: ReadonlySet<string> = new Set(["revision.not_ready", "revision.rollout_failed"]);
 
 /** Selectors whose answer a rollout changes: a failed newest revision fails them; a named or tagged check only hears of it. */
 const FOLLOWS_ROLLOUT: ReadonlySet<RolloutFacts["selector"]> = new Set(["latest-ready", "serving"]);
@@ -60,4 +64,25 @@ function failedRollout(rollout: RolloutFacts, id: string): { subject: string; wh
 function why(facts: ReadyFacts): string {
   const reasons = facts.reasons.length ? ` (${facts.reasons.join(", ")})` : "";
   return `${reasons}${facts.message ? `: ${untrustedMessage(facts.message)}` : ""}`;
+}
+
+/**
+ * The failed revision's first ERROR lines, put in the finding that names it (redacted, then made inert
+ * and clipped like every log line), so the report says why without a trip to the console.
+ */
+export function withFailureLogs(findings: Finding[], logs: FailureLogs | undefined, redact: (text: string) => string): Finding[] {
+  if (!logs) return findings;
+  return findings.map((finding) => {
+    if (!NOT_READY.has(finding.id) || finding.subject !== logs.revision) return finding;
+    const hint = finding.hint ? `${finding.hint}; ` : "";
+    if (logs.kind === "denied") return { ...finding, hint: `${hint}to see its error lines here, ${LOGGING_GRANT}` };
+    if (logs.kind === "failed") return { ...finding, hint: `${hint}the gate could not read its error lines: ${logs.reason}` };
+    const shown = logs.lines.slice(0, SHOWN_ENTRIES).map((line) => logExcerpt(line, redact));
+    if (shown.length === 0) return { ...finding, found: `no log entry at ERROR or above from ${logs.revision}` };
+    return {
+      ...finding,
+      found: shown.map((line) => `${line.timestamp} ${line.severity} ${line.message}`).join(" | "),
+      entries: shown,
+    };
+  });
 }

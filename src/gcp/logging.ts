@@ -42,11 +42,16 @@ export interface RevisionLogs {
 
 export interface CloudLogging {
   /** `denied`: the gate's identity may not read logs (no roles/logging.viewer). */
-  read(query: RevisionLogs, band: SeverityBand, signal: AbortSignal): Promise<LogRead | "denied">;
+  read(query: RevisionLogs, band: SeverityBand, signal: AbortSignal, bounds?: ReadBounds): Promise<LogRead | "denied">;
+}
+
+export interface ReadBounds {
+  pageSize: number;
+  pages: number;
 }
 
 /** Per band: ERROR and above may be many (a crash loop); the lines below ERROR are only scanned for `deny`. */
-const BOUNDS: Record<SeverityBand, { pageSize: number; pages: number }> = {
+const BOUNDS: Record<SeverityBand, ReadBounds> = {
   error: { pageSize: 200, pages: 3 },
   "below-error": { pageSize: 200, pages: 2 },
 };
@@ -57,14 +62,14 @@ const RFC3339 = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{
 export function cloudLogging(auth: AuthClient, endpoint: string | undefined): CloudLogging {
   const api = googleRest(auth, endpoint, LOGGING);
   return {
-    async read(query, band, signal) {
+    async read(query, band, signal, bounds = BOUNDS[band]) {
       assertSafeSegments(`logs of revision ${query.revision}`, {
         project: query.project,
         service: query.service,
         revision: query.revision,
       });
       const filter = revisionFilter(query, band);
-      const { pageSize, pages } = BOUNDS[band];
+      const { pageSize, pages } = bounds;
       const lines: LogLine[] = [];
       let pageToken: string | undefined;
       for (let page = 0; page < pages; page++) {

@@ -16,10 +16,15 @@ export function verdict(findings: Finding[], failOn: FailOn): GateResult {
   return "pass";
 }
 
+/** A warn finding that still keeps the run from passing: it makes the result `inconclusive`, which fails the step. */
+const BLOCKS_A_PASS: ReadonlySet<string> = new Set(["verify.inconclusive"]);
+
 /** Stable, de-duplicated codes of what failed, for the `failed_checks` output. */
 export function failedChecks(findings: Finding[], failOn: FailOn): string[] {
   const counts = (finding: Finding) =>
-    finding.status === "fail" || finding.status === "error" || (failOn === "warning" && finding.status === "warn");
+    finding.status === "fail" ||
+    finding.status === "error" ||
+    (finding.status === "warn" && (failOn === "warning" || BLOCKS_A_PASS.has(finding.id)));
   return [...new Set(findings.filter(counts).map((finding) => finding.id))];
 }
 

@@ -54,7 +54,9 @@ describe("verify: rounds over a duration", () => {
     expect(checks.map((check) => check.id)).toContain("traffic.held");
     expect(checks.map((check) => check.id)).not.toContain("traffic.promoted");
     expect(run.summary).toContain("inconclusive");
-    expect(run.stdout).toContain("::error::cloud-run-deploy-gate: verification was inconclusive");
+    expect(run.stdout).toContain("::error::cloud-run-deploy-gate: verification was inconclusive (verify.inconclusive)");
+    // A warn finding, yet it fails the step: failed_checks names it (fail_on: error).
+    expect(run.outputs.failed_checks).toBe("verify.inconclusive");
   });
 
   it("passes when the last rounds all pass; a duration that cannot fit the timeout is refused with its line", async () => {

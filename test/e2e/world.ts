@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { type Backend, type BackendBehaviour, startBackend } from "../emulators/backend.js";
 import { startCloudRunEmulator } from "../emulators/cloud-run.js";
 import type { EmulatorServer } from "../emulators/http.js";
+import { type LoggingEmulator, startLoggingEmulator } from "../emulators/logging.js";
 import { startResourceManagerEmulator } from "../emulators/resource-manager.js";
 import { newScenario, type Scenario } from "../emulators/scenario.js";
 import { startSecretManagerEmulator } from "../emulators/secret-manager.js";
@@ -16,6 +17,8 @@ export interface World {
   cloudRun: EmulatorServer;
   secretManager: EmulatorServer;
   resourceManager: EmulatorServer;
+  /** Cloud Logging: a failed revision's error lines are read even without `logs:`, and never from Google. */
+  logging: LoggingEmulator;
   backends: Map<string, Backend>;
   dir: string;
   /** The inputs every run needs to reach the emulators. */
@@ -33,10 +36,11 @@ export async function startIncident(incident: Incident): Promise<{ world: World;
 
 export async function startWorld(backends: Record<string, Partial<BackendBehaviour>> = {}): Promise<World> {
   const scenario = newScenario();
-  const [cloudRun, secretManager, resourceManager] = await Promise.all([
+  const [cloudRun, secretManager, resourceManager, logging] = await Promise.all([
     startCloudRunEmulator(scenario),
     startSecretManagerEmulator(scenario),
     startResourceManagerEmulator(scenario),
+    startLoggingEmulator(scenario),
   ]);
   const started = new Map<string, Backend>();
   for (const [service, behaviour] of Object.entries(backends)) started.set(service, await startBackend(scenario, service, behaviour));
@@ -46,6 +50,7 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
     cloudRun,
     secretManager,
     resourceManager,
+    logging,
     backends: started,
     dir,
     inputs: (manifest, extra = {}) => ({
@@ -55,6 +60,7 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
       cloud_run_endpoint: cloudRun.url,
       secret_manager_endpoint: secretManager.url,
       resource_manager_endpoint: resourceManager.url,
+      logging_endpoint: logging.url,
       timeout: "30",
       ...extra,
     }),
@@ -68,6 +74,7 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
         cloudRun.close(),
         secretManager.close(),
         resourceManager.close(),
+        logging.close(),
         ...[...started.values()].map((backend) => backend.close()),
       ]);
     },
