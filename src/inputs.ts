@@ -74,6 +74,9 @@ export const NAME_PATTERNS = {
   region: { pattern: REGION, expected: "a region like us-central1" },
   project: { pattern: PROJECT, expected: "a project id like my-project-123 or a project number" },
 } as const;
+/** The defaults of the inputs other modules fall back on when the inputs never parsed. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const DEFAULT_FAIL_ON = "error" satisfies Inputs["failOn"];
 const FULL_SERVICE = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
 
 /** Reads inputs the way @actions/core does: INPUT_<NAME> with spaces as `_`, upper-cased, trimmed. */
@@ -129,7 +132,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     comment: oneOf("comment", read("comment") || (read("shard") ? "never" : "always"), ["always", "on-failure", "never"] as const),
     reportId: optional("report_id"),
     checkName: optional("check_name"),
-    failOn: oneOf("fail_on", read("fail_on") || "error", ["error", "warning", "never"] as const),
+    failOn: oneOf("fail_on", read("fail_on") || DEFAULT_FAIL_ON, ["error", "warning", "never"] as const),
     timeoutSeconds: parseTimeout(read("timeout")),
     maxConcurrency: parseConcurrency(read("max_concurrency")),
     endpoints: {
@@ -215,10 +218,13 @@ function parseRevision(revision: string, tag: string): RevisionSelector {
 }
 
 function parseTimeout(text: string): number {
-  if (!text) return 120;
+  if (!text) return DEFAULT_TIMEOUT_SECONDS;
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
+    throw new InputError(
+      `timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`,
+      `for example timeout: ${DEFAULT_TIMEOUT_SECONDS}`,
+    );
   }
   return seconds;
 }
