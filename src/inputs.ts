@@ -2,6 +2,7 @@
 // in the gate reads the environment for inputs (as in actions/checkout).
 import { InputError } from "./errors.js";
 import type { RevisionSelector, ShardSpec } from "./model.js";
+import { projectFromEnv } from "./project-from-env.js";
 
 export type { RevisionSelector };
 
@@ -86,7 +87,7 @@ export function inputReader(env: Readonly<Record<string, string | undefined>>): 
 
 export function parseInputs(read: (name: string) => string, env: Readonly<Record<string, string | undefined>>): Inputs {
   const optional = (name: string) => read(name) || undefined;
-  const projectId = optional("project_id") ?? env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT ?? undefined;
+  const projectId = optional("project_id") ?? projectFromEnv(env);
   if (projectId !== undefined) validate("project_id", projectId, PROJECT, "a project id like my-project-123 or a project number");
   const region = optional("region");
   if (region !== undefined) validate("region", region, REGION, "a region like us-central1");
@@ -166,7 +167,7 @@ function parseServices(text: string): ServiceSelector[] {
       }
       const [name = "", region, ...rest] = item.split("@");
       if (rest.length > 0)
-        throw new InputError(`services: "${clip(item)}" has more than one @`, "write name, name@region or a full resource name");
+        throw new InputError(`services: "${clipForMessage(item)}" has more than one @`, "write name, name@region or a full resource name");
       validate("services", name, NAME, "a Cloud Run service name (lowercase letters, digits, -)");
       if (region !== undefined) validate("services", region, REGION, "name@region with a region like us-central1");
       return { name, region, project: undefined };
@@ -196,7 +197,7 @@ function parseSharding(read: (name: string) => string): Pick<Inputs, "mode" | "s
   const total = Number(match?.[2]);
   if (!match || index < 1 || total < 1 || index > total || total > 256) {
     throw new InputError(
-      `shard must be K/N with 1 ≤ K ≤ N ≤ 256, got "${clip(read("shard"))}"`,
+      `shard must be K/N with 1 ≤ K ≤ N ≤ 256, got "${clipForMessage(read("shard"))}"`,
       "for example shard: 2/4 (in a matrix: shard: <matrix.shard>/4 with matrix.shard: [1, 2, 3, 4])",
     );
   }
@@ -222,7 +223,7 @@ function parseTimeout(text: string): number {
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
     throw new InputError(
-      `timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`,
+      `timeout must be a number of seconds between 1 and 3600, got "${clipForMessage(text)}"`,
       `for example timeout: ${DEFAULT_TIMEOUT_SECONDS}`,
     );
   }
@@ -233,7 +234,10 @@ function parsePercent(text: string): number {
   if (!text) return 100;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clip(text)}"`, "for example promote_percent: 100");
+    throw new InputError(
+      `promote_percent must be a whole number from 1 to 100, got "${clipForMessage(text)}"`,
+      "for example promote_percent: 100",
+    );
   }
   return value;
 }
@@ -242,14 +246,17 @@ function parseConcurrency(text: string): number {
   if (!text) return 16;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new InputError(`max_concurrency must be a whole number from 1 to 256, got "${clip(text)}"`, "for example max_concurrency: 16");
+    throw new InputError(
+      `max_concurrency must be a whole number from 1 to 256, got "${clipForMessage(text)}"`,
+      "for example max_concurrency: 16",
+    );
   }
   return value;
 }
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${clip(value)}"`, `set ${name}: ${allowed[0]}`);
+  throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${clipForMessage(value)}"`, `set ${name}: ${allowed[0]}`);
 }
 
 function optionalUrl(name: string, value: string | undefined): string | undefined {
@@ -258,7 +265,7 @@ function optionalUrl(name: string, value: string | undefined): string | undefine
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(`${name} must be an absolute URL, got "${clip(value)}"`, "for example https://run.googleapis.com");
+    throw new InputError(`${name} must be an absolute URL, got "${clipForMessage(value)}"`, "for example https://run.googleapis.com");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new InputError(`${name} must be an http(s) URL, got scheme ${url.protocol}`, "use https://");
@@ -268,11 +275,11 @@ function optionalUrl(name: string, value: string | undefined): string | undefine
 }
 
 function validate(name: string, value: string, pattern: RegExp, expected: string): void {
-  if (!pattern.test(value)) throw new InputError(`${name}: "${clip(value)}" is not ${expected}`, `fix the ${name} input`);
+  if (!pattern.test(value)) throw new InputError(`${name}: "${clipForMessage(value)}" is not ${expected}`, `fix the ${name} input`);
 }
 
-/** Inputs are user text: cap what we echo so an error stays one readable line. */
-export function clip(text: string): string {
+/** Inputs are user text: cap what an error message echoes and flatten it, so the error stays one readable line. */
+export function clipForMessage(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
 }

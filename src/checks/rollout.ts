@@ -3,6 +3,7 @@
 // src/gcp/cloud-run-revision.ts, said before anything else about the revision.
 import type { Finding, ReadyFacts, RevisionConfig, RolloutFacts } from "../model.js";
 import { describeRevision, untrustedMessage } from "./describe.js";
+import { shortName } from "../resource-name.js";
 
 /** Selectors whose answer a rollout changes: a failed newest revision fails them; a named or tagged check only hears of it. */
 const FOLLOWS_ROLLOUT: ReadonlySet<RolloutFacts["selector"]> = new Set(["latest-ready", "serving"]);
@@ -10,7 +11,7 @@ const FOLLOWS_ROLLOUT: ReadonlySet<RolloutFacts["selector"]> = new Set(["latest-
 export function checkRollout(config: RevisionConfig): Finding[] {
   const rollout = config.rollout;
   if (!rollout) return [];
-  const id = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const id = shortName(config.revision);
   const findings: Finding[] = [];
   if (rollout.revision.state !== "ready") {
     findings.push({

@@ -6,6 +6,7 @@ import { describeError } from "../errors.js";
 import type { CloudLogging } from "../gcp/logging.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { LogFacts, RevisionConfig } from "../model.js";
+import { shortName } from "../resource-name.js";
 
 export async function readLogFacts(
   logging: CloudLogging | undefined,
@@ -19,7 +20,7 @@ export async function readLogFacts(
   const query = {
     project: config.project,
     service: config.service,
-    revision: config.revision.slice(config.revision.lastIndexOf("/") + 1),
+    revision: shortName(config.revision),
     since: config.createTime,
   };
   try {

@@ -14,6 +14,7 @@ import { badAnswer, revisionId, type ServiceTarget, secretRefParts, serviceAccou
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
 import { liveFacts } from "./traffic.js";
+import { shortName } from "../resource-name.js";
 
 export type { ServiceTarget } from "./names.js";
 
@@ -253,8 +254,4 @@ function ingressOf(containers: readonly run_v2.Schema$GoogleCloudRunV2Container[
 /** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */
 export function secretRef(secret: string, version: string | null | undefined): SecretRef {
   return secretRefParts(secret, version);
-}
-
-export function shortName(resource: string): string {
-  return resource.slice(resource.lastIndexOf("/") + 1);
 }

@@ -3,7 +3,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
 import type * as z from "zod";
 import { InputError } from "../errors.js";
-import { clip, NAME_PATTERNS } from "../inputs.js";
+import { clipForMessage, NAME_PATTERNS } from "../inputs.js";
 import type { SourceLocation } from "../model.js";
 import { parseBoundedYaml } from "../parse-yaml.js";
 import {
@@ -148,7 +148,7 @@ function checkNames(raw: ManifestRaw, lineOf: (path: (string | number)[]) => num
     if (value === undefined || NAME_PATTERNS[kind].pattern.test(value)) return;
     const line = lineOf(path);
     throw new InputError(
-      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clip(value))} is not ${NAME_PATTERNS[kind].expected}`,
+      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
       `fix that ${kind === "service" ? "service name" : kind} in the manifest`,
       "MANIFEST_INVALID",
     );
@@ -228,7 +228,7 @@ function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCount
 
 function unknownKey(key: string, fields: readonly string[]): string {
   const suggestion = didYouMean(key, fields);
-  return `${JSON.stringify(clip(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
+  return `${JSON.stringify(clipForMessage(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
 }
 
 /** The line of the deepest node on `path` that exists. */
