@@ -6,7 +6,7 @@ import { assess } from "./gate.js";
 import { memo } from "./memo.js";
 import { selectShard } from "./collect/shard.js";
 import { resolveTargets } from "./collect/targets.js";
-import { describeError, GateError } from "./errors.js";
+import { describeError, GateError, ManifestError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";
 import { DEFAULT_FAIL_ON, inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { type Manifest, parseManifest } from "./manifest/load.js";
@@ -158,7 +158,7 @@ async function readManifest(path: string, deps: Deps): Promise<string> {
   try {
     return await deps.readFile(path);
   } catch (error) {
-    throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}: ${readFailure(error)}`, {
+    throw new ManifestError(`cannot read the manifest ${path}: ${readFailure(error)}`, {
       hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
     });
   }

@@ -3,7 +3,7 @@
 // the long-running operation polled until done, inside the run's deadline.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import type { AuthClient } from "google-auth-library";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import { apiError } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
@@ -71,14 +71,18 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
     for (let wait = 250; !operation.done; wait = Math.min(wait * 2, MAX_POLL_MS)) {
       const name = operation.name ?? "";
       if (!/^projects\/[^/]+\/locations\/[^/]+\/operations\/[A-Za-z0-9_-]{1,200}$/.test(name)) {
-        throw new GateError("GCP_UNAVAILABLE", `${what}: the operation has no valid name to follow`, { hint: "check cloud_run_endpoint" });
+        throw new GcpError(`${what}: the operation has no valid name to follow`, {
+          code: "GCP_UNAVAILABLE",
+          hint: "check cloud_run_endpoint",
+        });
       }
       await pause(wait, signal);
       operation = await call(what, hint, () => api.get<Operation>(`v2/${name}`, signal));
     }
     if (operation.error) {
       const code = typeof operation.error.code === "number" ? ` (code ${operation.error.code})` : "";
-      throw new GateError("GCP_UNAVAILABLE", `${what}: Cloud Run could not apply it${code}`, {
+      throw new GcpError(`${what}: Cloud Run could not apply it${code}`, {
+        code: "GCP_UNAVAILABLE",
         hint: "read the service's events in the console; the traffic is as it was before",
       });
     }
@@ -141,7 +145,7 @@ async function call<T>(what: string, hint: string, request: () => Promise<{ data
     throw apiError(error, what, hint);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Cloud Run API JSON`, { hint: "check cloud_run_endpoint" });
+    throw new GcpError(`${what}: the answer was not Cloud Run API JSON`, { code: "GCP_UNAVAILABLE", hint: "check cloud_run_endpoint" });
   }
   return data;
 }

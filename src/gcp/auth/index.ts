@@ -6,7 +6,7 @@
 import type { AuthClient, Impersonated } from "google-auth-library";
 // Its own module, not the package index: see ./auth/clients.ts.
 import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
-import { GateError } from "../../errors.js";
+import { AuthError } from "../../errors.js";
 import { projectFromEnv } from "../../project-from-env.js";
 import { readFailure, readRegularFile } from "../../read-file.js";
 import {
@@ -237,7 +237,7 @@ async function firstToken(client: AuthClient, signal: AbortSignal, context: Fail
   } catch (error) {
     throw authFailure(error, context, signal);
   }
-  if (!token) throw new GateError("AUTH_FAILED", "Google returned no access token", { hint: "retry; if it persists check the endpoints" });
+  if (!token) throw new AuthError("Google returned no access token", { hint: "retry; if it persists check the endpoints" });
 }
 
 function fileContext(origin: string, settings: AuthSettings) {
