@@ -7,6 +7,7 @@ import type { Traffic, TrafficChange } from "./gcp/traffic.js";
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report, ServiceReport } from "./model.js";
 import { verdict } from "./report/verdict.js";
+import { shortName } from "./resource-name.js";
 
 type Settings = Pick<Inputs, "onPass" | "onFail" | "promotePercent" | "failOn">;
 
@@ -42,7 +43,7 @@ export async function actOnVerdict(
 
 async function promoteOne(service: ServiceReport, percent: number, traffic: Traffic, signal: AbortSignal): Promise<Finding | undefined> {
   if (!service.revision) return undefined;
-  const revision = idOf(service.revision);
+  const revision = shortName(service.revision);
   if ((service.traffic_percent ?? 0) >= percent) {
     return {
       id: "traffic.unchanged",
@@ -79,8 +80,8 @@ async function rollbackOne(
   signal: AbortSignal,
 ): Promise<Finding | undefined> {
   if (!service.revision || (service.traffic_percent ?? 0) <= 0 || verdict(service.checks, settings.failOn) !== "fail") return undefined;
-  const revision = idOf(service.revision);
-  const previous = service.previous?.revision ? idOf(service.previous.revision) : undefined;
+  const revision = shortName(service.revision);
+  const previous = service.previous?.revision ? shortName(service.previous.revision) : undefined;
   if (!previous) {
     return {
       id: "traffic.update_failed",
@@ -128,10 +129,6 @@ function describe(change: TrafficChange): string {
 
 function shares(change: TrafficChange): Pick<Finding, "traffic"> {
   return { traffic: { before: Object.fromEntries(change.before), after: Object.fromEntries(change.after) } };
-}
-
-function idOf(name: string): string {
-  return name.slice(name.lastIndexOf("/") + 1);
 }
 
 function serviceOf(revision: string): string {

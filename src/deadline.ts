@@ -1,6 +1,6 @@
 // The run's deadline (`timeout`): a timer that aborts every pending call, and,
 // for a main thread too busy to let a timer fire, the watchdog behind it.
-import { describeError, GateError } from "./errors.js";
+import { DeadlineError, describeError, type GateError } from "./errors.js";
 import type { Report } from "./model.js";
 import type { FailOn } from "./report/verdict.js";
 import { type LastWords, startWatchdog, type Watchdog } from "./watchdog.js";
@@ -12,7 +12,7 @@ export type RenderLastWords = (report: Report, failOn: FailOn) => LastWords;
 const publishAllowanceMs = (timeoutSeconds: number) => Math.min(30, timeoutSeconds) * 1000 + 5_000;
 
 export function deadlineError(seconds: number): GateError {
-  return new GateError("DEADLINE_EXCEEDED", `the gate did not finish within timeout (${seconds} s)`, {
+  return new DeadlineError(`the gate did not finish within timeout (${seconds} s)`, {
     hint: "raise timeout, or check which call hangs in the log",
   });
 }

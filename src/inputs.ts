@@ -2,6 +2,7 @@
 // in the gate reads the environment for inputs (as in actions/checkout).
 import { InputError } from "./errors.js";
 import type { RevisionSelector, ShardSpec } from "./model.js";
+import { projectFromEnv } from "./project-from-env.js";
 
 export type { RevisionSelector };
 
@@ -74,6 +75,9 @@ export const NAME_PATTERNS = {
   region: { pattern: REGION, expected: "a region like us-central1" },
   project: { pattern: PROJECT, expected: "a project id like my-project-123 or a project number" },
 } as const;
+/** The defaults of the inputs other modules fall back on when the inputs never parsed. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const DEFAULT_FAIL_ON = "error" satisfies Inputs["failOn"];
 const FULL_SERVICE = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/;
 
 /** Reads inputs the way @actions/core does: INPUT_<NAME> with spaces as `_`, upper-cased, trimmed. */
@@ -83,26 +87,24 @@ export function inputReader(env: Readonly<Record<string, string | undefined>>): 
 
 export function parseInputs(read: (name: string) => string, env: Readonly<Record<string, string | undefined>>): Inputs {
   const optional = (name: string) => read(name) || undefined;
-  const projectId = optional("project_id") ?? env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT ?? undefined;
+  const projectId = optional("project_id") ?? projectFromEnv(env);
   if (projectId !== undefined) validate("project_id", projectId, PROJECT, "a project id like my-project-123 or a project number");
   const region = optional("region");
   if (region !== undefined) validate("region", region, REGION, "a region like us-central1");
   const serviceAccount = optional("service_account");
   const workloadIdentityProvider = optional("workload_identity_provider");
   if ((serviceAccount === undefined) !== (workloadIdentityProvider === undefined) && optional("credentials_json") === undefined) {
-    throw new InputError(
-      "workload_identity_provider and service_account go together",
-      "set both (as for google-github-actions/auth), or neither to use Application Default Credentials",
-    );
+    throw new InputError("workload_identity_provider and service_account go together", {
+      hint: "set both (as for google-github-actions/auth), or neither to use Application Default Credentials",
+    });
   }
   const onPass = oneOf("on_pass", read("on_pass") || "none", ["none", "promote"] as const);
   const onFail = oneOf("on_fail", read("on_fail") || "none", ["none", "rollback"] as const);
   const sharding = parseSharding(read);
   if (sharding.mode !== "live" && (onPass !== "none" || onFail !== "none")) {
-    throw new InputError(
-      `on_pass and on_fail act on a deployed revision; mode ${sharding.mode} checks none`,
-      "use them in the post-deploy (live) step",
-    );
+    throw new InputError(`on_pass and on_fail act on a deployed revision; mode ${sharding.mode} checks none`, {
+      hint: "use them in the post-deploy (live) step",
+    });
   }
   return {
     manifest: read("manifest") || ".github/deploy-gate.yml",
@@ -129,7 +131,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     comment: oneOf("comment", read("comment") || (read("shard") ? "never" : "always"), ["always", "on-failure", "never"] as const),
     reportId: optional("report_id"),
     checkName: optional("check_name"),
-    failOn: oneOf("fail_on", read("fail_on") || "error", ["error", "warning", "never"] as const),
+    failOn: oneOf("fail_on", read("fail_on") || DEFAULT_FAIL_ON, ["error", "warning", "never"] as const),
     timeoutSeconds: parseTimeout(read("timeout")),
     maxConcurrency: parseConcurrency(read("max_concurrency")),
     endpoints: {
@@ -163,7 +165,9 @@ function parseServices(text: string): ServiceSelector[] {
       }
       const [name = "", region, ...rest] = item.split("@");
       if (rest.length > 0)
-        throw new InputError(`services: "${clip(item)}" has more than one @`, "write name, name@region or a full resource name");
+        throw new InputError(`services: "${clipForMessage(item)}" has more than one @`, {
+          hint: "write name, name@region or a full resource name",
+        });
       validate("services", name, NAME, "a Cloud Run service name (lowercase letters, digits, -)");
       if (region !== undefined) validate("services", region, REGION, "name@region with a region like us-central1");
       return { name, region, project: undefined };
@@ -178,24 +182,24 @@ function parseSharding(read: (name: string) => string): Pick<Inputs, "mode" | "s
   const reports = read("reports") || undefined;
   if (mode === "aggregate") {
     if (shardText)
-      throw new InputError("shard and mode: aggregate do not go together", "the aggregate job reads every shard's report: remove shard");
+      throw new InputError("shard and mode: aggregate do not go together", {
+        hint: "the aggregate job reads every shard's report: remove shard",
+      });
     if (!reports)
-      throw new InputError(
-        "mode: aggregate needs reports",
-        "set reports to the folder actions/download-artifact wrote the shard reports to, or a glob like reports/**/*.json",
-      );
+      throw new InputError("mode: aggregate needs reports", {
+        hint: "set reports to the folder actions/download-artifact wrote the shard reports to, or a glob like reports/**/*.json",
+      });
     return { mode, shard: undefined, reports };
   }
-  if (reports) throw new InputError("reports is read only with mode: aggregate", "set mode: aggregate, or remove reports");
+  if (reports) throw new InputError("reports is read only with mode: aggregate", { hint: "set mode: aggregate, or remove reports" });
   if (!shardText) return { mode, shard: undefined, reports: undefined };
   const match = SHARD.exec(shardText);
   const index = Number(match?.[1]);
   const total = Number(match?.[2]);
   if (!match || index < 1 || total < 1 || index > total || total > 256) {
-    throw new InputError(
-      `shard must be K/N with 1 ≤ K ≤ N ≤ 256, got "${clip(read("shard"))}"`,
-      "for example shard: 2/4 (in a matrix: shard: <matrix.shard>/4 with matrix.shard: [1, 2, 3, 4])",
-    );
+    throw new InputError(`shard must be K/N with 1 ≤ K ≤ N ≤ 256, got "${clipForMessage(read("shard"))}"`, {
+      hint: "for example shard: 2/4 (in a matrix: shard: <matrix.shard>/4 with matrix.shard: [1, 2, 3, 4])",
+    });
   }
   return { mode, shard: { index, total }, reports: undefined };
 }
@@ -204,7 +208,9 @@ function parseRevision(revision: string, tag: string): RevisionSelector {
   if (tag) {
     validate("tag", tag, /^[a-z]([-a-z0-9]{0,44}[a-z0-9])?$/, "a traffic tag (lowercase letters, digits, -)");
     if (revision && revision !== "latest-ready") {
-      throw new InputError("revision and tag both select a revision", "set only tag to verify a --no-traffic revision, or only revision");
+      throw new InputError("revision and tag both select a revision", {
+        hint: "set only tag to verify a --no-traffic revision, or only revision",
+      });
     }
     return { kind: "tag", tag };
   }
@@ -215,10 +221,12 @@ function parseRevision(revision: string, tag: string): RevisionSelector {
 }
 
 function parseTimeout(text: string): number {
-  if (!text) return 120;
+  if (!text) return DEFAULT_TIMEOUT_SECONDS;
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clip(text)}"`, "for example timeout: 120");
+    throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clipForMessage(text)}"`, {
+      hint: `for example timeout: ${DEFAULT_TIMEOUT_SECONDS}`,
+    });
   }
   return seconds;
 }
@@ -227,7 +235,9 @@ function parsePercent(text: string): number {
   if (!text) return 100;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clip(text)}"`, "for example promote_percent: 100");
+    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clipForMessage(text)}"`, {
+      hint: "for example promote_percent: 100",
+    });
   }
   return value;
 }
@@ -236,14 +246,18 @@ function parseConcurrency(text: string): number {
   if (!text) return 16;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new InputError(`max_concurrency must be a whole number from 1 to 256, got "${clip(text)}"`, "for example max_concurrency: 16");
+    throw new InputError(`max_concurrency must be a whole number from 1 to 256, got "${clipForMessage(text)}"`, {
+      hint: "for example max_concurrency: 16",
+    });
   }
   return value;
 }
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${clip(value)}"`, `set ${name}: ${allowed[0]}`);
+  throw new InputError(`${name} must be one of ${allowed.join(", ")}, got "${clipForMessage(value)}"`, {
+    hint: `set ${name}: ${allowed[0]}`,
+  });
 }
 
 function optionalUrl(name: string, value: string | undefined): string | undefined {
@@ -252,21 +266,25 @@ function optionalUrl(name: string, value: string | undefined): string | undefine
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(`${name} must be an absolute URL, got "${clip(value)}"`, "for example https://run.googleapis.com");
+    throw new InputError(`${name} must be an absolute URL, got "${clipForMessage(value)}"`, {
+      hint: "for example https://run.googleapis.com",
+    });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new InputError(`${name} must be an http(s) URL, got scheme ${url.protocol}`, "use https://");
+    throw new InputError(`${name} must be an http(s) URL, got scheme ${url.protocol}`, { hint: "use https://" });
   }
-  if (url.username || url.password) throw new InputError(`${name} must not carry credentials in the URL`, "remove user:password@");
+  if (url.username || url.password)
+    throw new InputError(`${name} must not carry credentials in the URL`, { hint: "remove user:password@" });
   return value.replace(/\/+$/, "");
 }
 
 function validate(name: string, value: string, pattern: RegExp, expected: string): void {
-  if (!pattern.test(value)) throw new InputError(`${name}: "${clip(value)}" is not ${expected}`, `fix the ${name} input`);
+  if (!pattern.test(value))
+    throw new InputError(`${name}: "${clipForMessage(value)}" is not ${expected}`, { hint: `fix the ${name} input` });
 }
 
-/** Inputs are user text: cap what we echo so an error stays one readable line. */
-export function clip(text: string): string {
+/** Inputs are user text: cap what an error message echoes and flatten it, so the error stays one readable line. */
+export function clipForMessage(text: string): string {
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
 }

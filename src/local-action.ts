@@ -3,8 +3,10 @@
 // @actions/core. This is that module: the same run(deps) as dist/index.js.
 // Try it: npx local-action . src/local-action.ts .env
 import { run as gate } from "./main.js";
+import type { GateResult } from "./model.js";
 import { runnerDeps } from "./runner.js";
 
-export function run(): ReturnType<typeof gate> {
-  return gate(runnerDeps());
+/** The result only, as before: local-action prints what run() returns, and the report may hold values the runner masks. */
+export async function run(): Promise<GateResult> {
+  return (await gate(runnerDeps())).result;
 }

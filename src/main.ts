@@ -6,9 +6,9 @@ import { assess } from "./gate.js";
 import { memo } from "./memo.js";
 import { selectShard } from "./collect/shard.js";
 import { resolveTargets } from "./collect/targets.js";
-import { describeError, GateError } from "./errors.js";
+import { describeError, GateError, ManifestError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";
-import { inputReader, parseInputs, type Inputs } from "./inputs.js";
+import { DEFAULT_FAIL_ON, inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { type Manifest, parseManifest } from "./manifest/load.js";
 import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
 import { publish, type Publisher, redactReport } from "./publish.js";
@@ -26,7 +26,13 @@ export interface Deps extends Publisher {
   lastWords?: RenderLastWords;
 }
 
-export async function run(deps: Deps): Promise<GateResult> {
+/** What a run decided, and its report as published (redacted): the CLI shows it without re-reading the outputs. */
+export interface RunOutcome {
+  result: GateResult;
+  report: Report;
+}
+
+export async function run(deps: Deps): Promise<RunOutcome> {
   const startedAt = new Date();
   let inputs: Inputs | undefined;
   let report: Report;
@@ -50,13 +56,14 @@ export async function run(deps: Deps): Promise<GateResult> {
     report = errorReport(error, startedAt, finished);
   }
   report = { schema_version: REPORT_SCHEMA_VERSION, commit: deps.env.GITHUB_SHA ?? null, ...shardOf(inputs), ...report };
-  report.recommendation = recommend(report, inputs?.failOn ?? "error");
+  const failOn = inputs?.failOn ?? DEFAULT_FAIL_ON;
+  report.recommendation = recommend(report, failOn);
+  let published: Report;
   try {
     // Before publishing: even a run whose GitHub exchange fails leaves the pipeline its next move.
     deps.setOutput("recommendation", report.recommendation);
     backstop?.publishing();
-    await publish(report, inputs, deps);
-    const failOn = inputs?.failOn ?? "error";
+    published = await publish(report, inputs, deps);
     if (shouldFailJob(report.result, failOn)) {
       const failed = failedChecks(allFindings(report), failOn);
       deps.setFailed(
@@ -70,7 +77,7 @@ export async function run(deps: Deps): Promise<GateResult> {
   } finally {
     backstop?.stop();
   }
-  return report.result;
+  return { result: report.result, report: published };
 }
 
 async function gate(
@@ -151,7 +158,7 @@ async function readManifest(path: string, deps: Deps): Promise<string> {
   try {
     return await deps.readFile(path);
   } catch (error) {
-    throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}: ${readFailure(error)}`, {
+    throw new ManifestError(`cannot read the manifest ${path}: ${readFailure(error)}`, {
       hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
     });
   }

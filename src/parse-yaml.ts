@@ -8,7 +8,7 @@
 //   minutes); it is off, and duplicates are found here with a Set per map.
 // Duplicate keys stay an error, reported as the yaml package reports them.
 import { CST, type Document, isScalar, Lexer, type LineCounter, parseDocument, visit, YAMLParseError } from "yaml";
-import { type GateErrorCode, InputError } from "./errors.js";
+import type { CandidateError, InputError, ManifestError } from "./errors.js";
 
 /** A hand-written manifest or service YAML uses a few; more is a generated or hostile file. */
 export const MAX_YAML_ALIASES = 100;
@@ -20,7 +20,8 @@ export const MAX_YAML_MAP_KEYS = 2_000;
 export interface YamlSource {
   /** How errors name the file: "manifest .github/deploy-gate.yml", "service YAML service.yaml". */
   label: string;
-  code: GateErrorCode;
+  /** The family its errors belong to (a manifest's, a candidate's). */
+  error: typeof ManifestError | typeof CandidateError;
 }
 
 /**
@@ -29,7 +30,7 @@ export interface YamlSource {
  */
 export function parseBoundedYaml(text: string, lineCounter: LineCounter, source: YamlSource): Document.Parsed {
   const tooMuch = (offset: number, what: string, hint: string): InputError =>
-    new InputError(`${source.label}:${lineAt(text, offset)} has more than ${what}`, hint, source.code);
+    new source.error(`${source.label}:${lineAt(text, offset)} has more than ${what}`, { hint });
   let aliases = 0;
   let nodes = 0;
   let offset = 0;
@@ -73,10 +74,9 @@ function checkMaps(doc: Document.Parsed, lineOf: (offset: number) => number, sou
     Map(_key, map) {
       if (map.items.length > MAX_YAML_MAP_KEYS) {
         const offset = map.range?.[0] ?? 0;
-        throw new InputError(
+        throw new source.error(
           `${source.label}:${lineOf(offset)} has a mapping with more than ${MAX_YAML_MAP_KEYS.toLocaleString("en-US")} keys`,
-          "this is not a file a person wrote: point the gate at the real one",
-          source.code,
+          { hint: "this is not a file a person wrote: point the gate at the real one" },
         );
       }
       const seen = new Set<string>();

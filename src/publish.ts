@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { settleCuts } from "./cut.js";
 import { defaultReportId, type RunContext, readRunContext } from "./github/context.js";
 import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
-import type { Inputs } from "./inputs.js";
+import { DEFAULT_FAIL_ON, DEFAULT_TIMEOUT_SECONDS, type Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
 import { escapeLog, inertJson } from "./report/escape.js";
 import { renderMarkdown, SUMMARY_LIMIT } from "./report/markdown.js";
@@ -30,10 +30,11 @@ const GITHUB_BUDGET_MS = 30_000;
 const GITHUB_REQUEST_TIMEOUT_MS = 10_000;
 export const REPORT_FILE_NAME = "deploy-gate-report.json";
 
-export async function publish(rawReport: Report, inputs: Inputs | undefined, out: Publisher): Promise<void> {
+/** Publishes the report; returns it as published (redacted), for a caller that shows it itself. */
+export async function publish(rawReport: Report, inputs: Inputs | undefined, out: Publisher): Promise<Report> {
   const report = redactReport(rawReport, out.redact);
   const findings = allFindings(report);
-  const failOn = inputs?.failOn ?? "error";
+  const failOn = inputs?.failOn ?? DEFAULT_FAIL_ON;
   logReport(report, out);
 
   const firstRevision = report.services.find((service) => service.revision)?.revision ?? "";
@@ -62,13 +63,14 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
       comment: inputs?.comment ?? "always",
       checkName: shardCheckName(inputs),
       failOn,
-      budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? 120) * 1000),
+      budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
       reportFile,
     },
     { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
   out.setOutput("comment_url", github.commentUrl ?? "");
+  return report;
 }
 
 /**

@@ -6,6 +6,7 @@
 // path), and at most the cap plus one byte is ever read.
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
+import { foreignCode } from "./errors.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -70,8 +71,7 @@ export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FIL
 /** The reason to show after "cannot read X": ours in words, a system error by its code. */
 export function readFailure(error: unknown): string {
   if (error instanceof FileReadError) return error.reason;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "unreadable";
+  return foreignCode(error) ?? "unreadable";
 }
 
 function kindOf(stats: {
@@ -103,7 +103,7 @@ const SYSTEM_REASONS: Record<string, string> = {
 };
 
 function fromSystemError(error: unknown): FileReadError {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return new FileReadError("EIO", "it cannot be read");
+  const code = foreignCode(error);
+  if (code === undefined) return new FileReadError("EIO", "it cannot be read");
   return new FileReadError(code, `${SYSTEM_REASONS[code] ?? "it cannot be read"} (${code})`);
 }

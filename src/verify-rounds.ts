@@ -3,7 +3,7 @@
 // `duration`, stopping early only when failure_limit is reached. The waits
 // end at the run's deadline; the rounds cost almost nothing beyond them.
 import { failuresReached, judgeRounds, verifyPlan } from "./checks/verify.js";
-import { InputError } from "./errors.js";
+import { ManifestError } from "./errors.js";
 import type { Located, ServiceRequirement } from "./manifest/load.js";
 import type { VerifyRequirement } from "./manifest/schema.js";
 import type { Finding, VerifyRound } from "./model.js";
@@ -21,10 +21,9 @@ export function assertVerifyFits(services: readonly ServiceRequirement[], timeou
       const where = service.verify.location.line
         ? `${service.verify.location.file}:${service.verify.location.line}`
         : service.verify.location.file;
-      throw new InputError(
+      throw new ManifestError(
         `${where}: services.${service.name}.verify needs ${Math.ceil(needed / 1000)} s (initial_delay + duration + ${MARGIN_MS / 1000} s for the probes and the report), more than timeout (${timeoutSeconds} s)`,
-        `raise timeout to at least ${Math.ceil(needed / 1000)}, or shorten verify.duration`,
-        "MANIFEST_INVALID",
+        { hint: `raise timeout to at least ${Math.ceil(needed / 1000)}, or shorten verify.duration` },
       );
     }
   }

@@ -6,7 +6,7 @@ import { constants } from "node:fs";
 import { lstat, open, readdir } from "node:fs/promises";
 import * as nodePath from "node:path";
 import { join, relative, resolve, sep } from "node:path";
-import { InputError } from "../errors.js";
+import { foreignCode, InputError } from "../errors.js";
 
 export const LIMITS = {
   /** A 500-service report is ~1 MiB; 16 leaves room without letting one file fill memory. */
@@ -29,7 +29,7 @@ export async function findReportFiles(spec: string, cwd: string): Promise<string
     if (!stat) return [];
     if (stat.isFile()) return [absolute];
     if (!stat.isDirectory())
-      throw new InputError(`reports: ${spec} is neither a file nor a folder`, "point reports at the download folder");
+      throw new InputError(`reports: ${spec} is neither a file nor a folder`, { hint: "point reports at the download folder" });
     return walk(absolute, (path) => path.endsWith(".json"), spec);
   }
   // The walk starts at the pattern's fixed prefix (`reports/` of `reports/**/*.json`).
@@ -37,7 +37,7 @@ export async function findReportFiles(spec: string, cwd: string): Promise<string
   const firstMagic = parts.findIndex((part) => MAGIC.test(part));
   const root = parts.slice(0, firstMagic).join(sep) || sep;
   const { matchesGlob } = nodePath as { matchesGlob?: (path: string, pattern: string) => boolean };
-  if (!matchesGlob) throw new InputError("reports: glob patterns need Node 22 or later", "give the download folder instead");
+  if (!matchesGlob) throw new InputError("reports: glob patterns need Node 22 or later", { hint: "give the download folder instead" });
   return walk(root, (path) => matchesGlob(path, absolute), spec);
 }
 
@@ -49,10 +49,9 @@ async function walk(root: string, matches: (path: string) => boolean, spec: stri
     listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of listing) {
       if (++entries > LIMITS.entries) {
-        throw new InputError(
-          `reports: more than ${LIMITS.entries} entries under ${relative(process.cwd(), root) || "."}`,
-          `narrow reports (${spec}) to the download folder`,
-        );
+        throw new InputError(`reports: more than ${LIMITS.entries} entries under ${relative(process.cwd(), root) || "."}`, {
+          hint: `narrow reports (${spec}) to the download folder`,
+        });
       }
       const path = join(dir, entry.name);
       // Symlinks are skipped, not followed: a report is a file the download step wrote.
@@ -60,7 +59,7 @@ async function walk(root: string, matches: (path: string) => boolean, spec: stri
       else if (entry.isFile() && matches(path)) {
         found.push(path);
         if (found.length > LIMITS.files) {
-          throw new InputError(`reports: more than ${LIMITS.files} report files match ${spec}`, "at most 256 shards are merged");
+          throw new InputError(`reports: more than ${LIMITS.files} report files match ${spec}`, { hint: "at most 256 shards are merged" });
         }
       }
     }
@@ -83,10 +82,10 @@ export async function readReportFile(path: string, label: string): Promise<ReadO
     if (bytesRead > LIMITS.fileBytes) return { file: label, error: `larger than ${LIMITS.fileBytes / 1024 / 1024} MiB` };
     return { file: label, text: buffer.subarray(0, bytesRead).toString("utf8") };
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    const code = foreignCode(error);
     return {
       file: label,
-      error: code === "ELOOP" ? "a symbolic link, not a file" : `cannot be read (${typeof code === "string" ? code : "error"})`,
+      error: code === "ELOOP" ? "a symbolic link, not a file" : `cannot be read (${code ?? "error"})`,
     };
   } finally {
     await handle?.close();

@@ -3,7 +3,7 @@
 // --set-*/--update-* flags and appends `flags` after them; gcloud merges repeated
 // flags (later wins) and refuses mutually exclusive ones, and everything not changed is
 // kept from the live service. This mirrors that chain.
-import { InputError } from "../errors.js";
+import { CandidateError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
 import { type EnvFlagOps, extractDeployFlags, mergeFlagDict } from "./flags.js";
@@ -129,11 +129,9 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
     (ops.update || ops.remove) && `--update-${kind}/--remove-${kind}`,
   ].filter((group): group is string => typeof group === "string");
   if (groups.length > 1) {
-    throw new InputError(
-      `the deploy would pass ${groups.join(" and ")} together; gcloud refuses these as mutually exclusive`,
-      `use one of them: the ${kind === "secrets" ? "secrets" : "env_vars"} input becomes --update-${kind} with strategy merge and --set-${kind} with overwrite`,
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`the deploy would pass ${groups.join(" and ")} together; gcloud refuses these as mutually exclusive`, {
+      hint: `use one of them: the ${kind === "secrets" ? "secrets" : "env_vars"} input becomes --update-${kind} with strategy merge and --set-${kind} with overwrite`,
+    });
   }
   return ops;
 }

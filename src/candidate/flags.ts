@@ -3,7 +3,7 @@
 // gcloud parses each list value with its ArgDict/ArgList rules, so both steps are
 // mirrored here: a value that reaches gcloud differently than the user expects is the
 // kind of surprise the gate exists to catch.
-import { InputError } from "../errors.js";
+import { CandidateError, type InputError } from "../errors.js";
 import { printableKey } from "./kv-string.js";
 
 export interface EnvFlagOps {
@@ -82,10 +82,11 @@ function mergeFlagList(earlier: string[] | undefined, later: string[], flag: str
 
 function repeatedKey(key: string, flag: string): InputError {
   // gcloud's message also quotes both values; they may be secret, so only the key is named.
-  return new InputError(
+  return new CandidateError(
     `the deploy would pass ${flag} more than once with the same key: gcloud refuses it (${printableKey(key)} cannot be specified multiple times)`,
-    `give each name once: the ${flag.includes("secrets") ? "secrets" : "env_vars"} input becomes deploy-cloudrun's own ${flag}, so do not repeat its names in flags`,
-    "CANDIDATE_INVALID",
+    {
+      hint: `give each name once: the ${flag.includes("secrets") ? "secrets" : "env_vars"} input becomes deploy-cloudrun's own ${flag}, so do not repeat its names in flags`,
+    },
   );
 }
 
@@ -108,7 +109,7 @@ export function extractDeployFlags(input: string): DeployFlags {
     if (setter) {
       const value = words[i + 1];
       if (value === undefined) {
-        throw new InputError(`flags: ${word} has no value`, `write ${word}=VALUE`, "CANDIDATE_INVALID");
+        throw new CandidateError(`flags: ${word} has no value`, { hint: `write ${word}=VALUE` });
       }
       setter(flags, value);
       i++;
@@ -133,11 +134,9 @@ export function splitFlagWords(input: string): string[] {
     if (ch === "'" || ch === '"') {
       const quoted = readUntil(input.slice(i + 1), ch);
       if (quoted === null) {
-        throw new InputError(
-          `flags: unterminated ${ch === "'" ? "single" : "double"} quote at position ${i}`,
-          "close the quote; deploy-cloudrun refuses this flags input",
-          "CANDIDATE_INVALID",
-        );
+        throw new CandidateError(`flags: unterminated ${ch === "'" ? "single" : "double"} quote at position ${i}`, {
+          hint: "close the quote; deploy-cloudrun refuses this flags input",
+        });
       }
       current += ch + quoted;
       i += quoted.length;
@@ -191,11 +190,7 @@ export function parseGcloudList(value: string, flag: string): string[] {
   if (body.startsWith("^")) {
     const end = body.indexOf("^", 1);
     if (end <= 1) {
-      throw new InputError(
-        `flags: ${flag} starts with "^" but has no ^DELIM^ delimiter`,
-        "write ^;^A=1;B=2 or drop the ^",
-        "CANDIDATE_INVALID",
-      );
+      throw new CandidateError(`flags: ${flag} starts with "^" but has no ^DELIM^ delimiter`, { hint: "write ^;^A=1;B=2 or drop the ^" });
     }
     delimiter = body.slice(1, end);
     body = body.slice(end + 1);
@@ -211,11 +206,9 @@ export function parseGcloudDict(value: string, flag: string): Record<string, str
   parseGcloudList(value, flag).forEach((item, index) => {
     const equals = item.indexOf("=");
     if (equals < 0) {
-      throw new InputError(
-        `flags: ${flag} item ${index + 1} has no "=" (gcloud reports "Bad syntax for dict arg")`,
-        "write KEY=VALUE; to put a comma in a value use another delimiter, e.g. ^;^A=x,y;B=z",
-        "CANDIDATE_INVALID",
-      );
+      throw new CandidateError(`flags: ${flag} item ${index + 1} has no "=" (gcloud reports "Bad syntax for dict arg")`, {
+        hint: "write KEY=VALUE; to put a comma in a value use another delimiter, e.g. ^;^A=x,y;B=z",
+      });
     }
     entries.set(item.slice(0, equals), item.slice(equals + 1));
   });

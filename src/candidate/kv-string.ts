@@ -3,7 +3,7 @@
 // quirks included, so the gate predicts what the deploy will really set. On top of the
 // upstream result it reports the quirks that surprise users (quotes kept, `#` lines as
 // keys, YAML-style `KEY: value`), because those are how wrong values reach production.
-import { InputError } from "../errors.js";
+import { CandidateError } from "../errors.js";
 import type { Finding } from "../model.js";
 
 export type KvWarningKind = "quotes_kept" | "hash_not_comment" | "colon_in_key" | "empty_value" | "empty_key" | "duplicate_key";
@@ -80,10 +80,9 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
       escapeAt = i;
     } else if (ch === "=") {
       if (current.key === "") {
-        throw new InputError(
+        throw new CandidateError(
           `${inputName} pair ${pairNumber + 1} starts with "=" (no name before it); deploy-cloudrun rejects this input`,
-          `write NAME=value, or escape the "=" as \\= if it belongs to the previous value`,
-          "CANDIDATE_INVALID",
+          { hint: `write NAME=value, or escape the "=" as \\= if it belongs to the previous value` },
         );
       }
       // Only the first unescaped "=" splits; later ones are part of the value.
@@ -96,11 +95,9 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
     }
   }
   if (escapeAt >= 0) {
-    throw new InputError(
-      `${inputName} pair ${pairNumber + 1} ends with a lone "\\"; deploy-cloudrun rejects this input`,
-      `write "\\\\" for a literal backslash, or remove it`,
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${inputName} pair ${pairNumber + 1} ends with a lone "\\"; deploy-cloudrun rejects this input`, {
+      hint: `write "\\\\" for a literal backslash, or remove it`,
+    });
   }
   finishPair();
   return { pairs: Object.fromEntries(result), warnings };

@@ -3,7 +3,7 @@
 // on managed Cloud Run. Validation is stricter than gcloud on purpose: every part ends
 // up in a Secret Manager resource name the gate calls, so nothing like `../`, `%2F`,
 // `?` or `#` may pass through.
-import { InputError } from "../errors.js";
+import { CandidateError, type GateErrorOptions } from "../errors.js";
 import type { SecretRef } from "../model.js";
 import { printableKey } from "./kv-string.js";
 
@@ -19,11 +19,11 @@ const RESERVED_MOUNT_ROOTS = ["/dev", "/proc", "/sys"];
 export type SecretRefProblem = "version_missing" | "invalid";
 
 /** A secret entry gcloud would reject. `problem` lets callers turn a missing version into a finding. */
-export class SecretRefError extends InputError {
+export class SecretRefError extends CandidateError {
   readonly problem: SecretRefProblem;
-  constructor(problem: SecretRefProblem, message: string, hint: string) {
-    super(message, hint, "CANDIDATE_INVALID");
-    this.problem = problem;
+  constructor(message: string, options: GateErrorOptions & { problem: SecretRefProblem }) {
+    super(message, options);
+    this.problem = options.problem;
   }
 }
 
@@ -38,11 +38,10 @@ export function parseSecretRef(value: string, target: string, inputName = "secre
   if (remote) {
     const [, project = "", secret = "", short, long] = remote;
     if (!PROJECT_NUMBER.test(project)) {
-      throw new SecretRefError(
-        "invalid",
-        `${where}: the project in projects/…/secrets/… must be a project number`,
-        "use the numeric project number (gcloud projects describe PROJECT --format='value(projectNumber)'), not the project id",
-      );
+      throw new SecretRefError(`${where}: the project in projects/…/secrets/… must be a project number`, {
+        hint: "use the numeric project number (gcloud projects describe PROJECT --format='value(projectNumber)'), not the project id",
+        problem: "invalid",
+      });
     }
     checkName(secret, where);
     const version = short ?? long ?? "latest";
@@ -51,20 +50,18 @@ export function parseSecretRef(value: string, target: string, inputName = "secre
   }
   const parts = value.split(":");
   if (parts.length > 2) {
-    throw new SecretRefError(
-      "invalid",
-      `${where}: expected SECRET:VERSION, found more than one ":"`,
-      "write SECRET:VERSION, e.g. my-secret:latest",
-    );
+    throw new SecretRefError(`${where}: expected SECRET:VERSION, found more than one ":"`, {
+      hint: "write SECRET:VERSION, e.g. my-secret:latest",
+      problem: "invalid",
+    });
   }
   const [secret = "", version] = parts;
   if (version === undefined) {
     checkName(secret, where);
-    throw new SecretRefError(
-      "version_missing",
-      `${where}: no secret version given; managed Cloud Run requires one`,
-      "write SECRET_NAME:latest (or pin a version number, e.g. SECRET_NAME:3); if that text is the secret's value, put the value in Secret Manager and give its name here",
-    );
+    throw new SecretRefError(`${where}: no secret version given; managed Cloud Run requires one`, {
+      hint: "write SECRET_NAME:latest (or pin a version number, e.g. SECRET_NAME:3); if that text is the secret's value, put the value in Secret Manager and give its name here",
+      problem: "version_missing",
+    });
   }
   checkName(secret, where);
   checkVersion(version, where);
@@ -73,21 +70,19 @@ export function parseSecretRef(value: string, target: string, inputName = "secre
 
 function checkName(secret: string, where: string): void {
   if (!SECRET_NAME.test(secret)) {
-    throw new SecretRefError(
-      "invalid",
-      `${where}: the secret name is not a valid Secret Manager id`,
-      "secret ids use only letters, digits, '-' and '_' (1-255 characters); for another project write projects/NUMBER/secrets/NAME:VERSION",
-    );
+    throw new SecretRefError(`${where}: the secret name is not a valid Secret Manager id`, {
+      hint: "secret ids use only letters, digits, '-' and '_' (1-255 characters); for another project write projects/NUMBER/secrets/NAME:VERSION",
+      problem: "invalid",
+    });
   }
 }
 
 function checkVersion(version: string, where: string): void {
   if (!VERSION.test(version)) {
-    throw new SecretRefError(
-      "invalid",
-      `${where}: the secret version is not "latest", a version number or a version alias`,
-      "write SECRET:latest or SECRET:<number>",
-    );
+    throw new SecretRefError(`${where}: the secret version is not "latest", a version number or a version alias`, {
+      hint: "write SECRET:latest or SECRET:<number>",
+      problem: "invalid",
+    });
   }
 }
 
@@ -100,19 +95,15 @@ export type SecretTarget = { kind: "env"; name: string } | { kind: "file"; mount
  */
 export function parseSecretTarget(key: string, inputName = "secrets"): SecretTarget {
   if (key.startsWith("#")) {
-    throw new InputError(
-      `${inputName}: a line starting with "#" is not a comment; it would be read as a secret entry`,
-      "delete the line; the secrets input has no comments",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${inputName}: a line starting with "#" is not a comment; it would be read as a secret entry`, {
+      hint: "delete the line; the secrets input has no comments",
+    });
   }
   if (!key.startsWith("/")) {
     if (key === "" || /[\s=:\u0000-\u001f]/.test(key)) {
-      throw new InputError(
-        `${inputName}: the variable name ${printableKey(key)} is not a valid environment variable name`,
-        "write NAME=SECRET:VERSION with a name like JWT_SECRET_KEY (letters, digits, '_'); \"KEY: value\" is not YAML here",
-        "CANDIDATE_INVALID",
-      );
+      throw new CandidateError(`${inputName}: the variable name ${printableKey(key)} is not a valid environment variable name`, {
+        hint: "write NAME=SECRET:VERSION with a name like JWT_SECRET_KEY (letters, digits, '_'); \"KEY: value\" is not YAML here",
+      });
     }
     return { kind: "env", name: key };
   }
@@ -122,11 +113,9 @@ export function parseSecretTarget(key: string, inputName = "secrets"): SecretTar
   checkMountPath(mountPath, key, inputName);
   const pathParts = path.split("/");
   if (path === "" || path.startsWith("/") || !pathParts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..")) {
-    throw new InputError(
-      `${inputName} entry ${printableKey(key)}: the file name inside the mount is missing or unsafe`,
-      "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${inputName} entry ${printableKey(key)}: the file name inside the mount is missing or unsafe`, {
+      hint: "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
+    });
   }
   return { kind: "file", mountPath, path };
 }
@@ -136,18 +125,14 @@ export function checkMountPath(mountPath: string, key: string, inputName: string
   const parts = mountPath.split("/").slice(1);
   const plain = mountPath.startsWith("/") && parts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..");
   if (!plain || mountPath === "/") {
-    throw new InputError(
-      `${inputName} entry ${printableKey(key)}: the mount directory is not a plain absolute path below /`,
-      "mount secrets in a directory of their own, e.g. /secrets/api/key=SECRET:latest",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${inputName} entry ${printableKey(key)}: the mount directory is not a plain absolute path below /`, {
+      hint: "mount secrets in a directory of their own, e.g. /secrets/api/key=SECRET:latest",
+    });
   }
   if (isReservedMountPath(mountPath)) {
-    throw new InputError(
-      `${inputName} entry ${printableKey(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`,
-      "mount the secret somewhere else, e.g. /secrets/…",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${inputName} entry ${printableKey(key)}: Cloud Run refuses secret mounts under /dev, /proc and /sys`, {
+      hint: "mount the secret somewhere else, e.g. /secrets/…",
+    });
   }
 }
 
@@ -171,19 +156,17 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     const fullPath = `${file.mountPath}/${file.path}`;
     const sameFile = byFile.get(fullPath);
     if (sameFile) {
-      throw new InputError(
+      throw new CandidateError(
         `${inputName}: ${printableKey(sameFile.key)} and ${printableKey(file.key)} both mount ${printableKey(fullPath)}`,
-        "give each mounted secret its own file path",
-        "CANDIDATE_INVALID",
+        { hint: "give each mounted secret its own file path" },
       );
     }
     byFile.set(fullPath, file);
     const sameDir = byDir.get(file.mountPath);
     if (sameDir && !sameSecret(sameDir.ref, file.ref)) {
-      throw new InputError(
+      throw new CandidateError(
         `${inputName}: ${printableKey(sameDir.key)} and ${printableKey(file.key)} mount two different secrets in ${printableKey(file.mountPath)}; Cloud Run allows one secret per mount directory`,
-        "mount each secret in a directory of its own",
-        "CANDIDATE_INVALID",
+        { hint: "mount each secret in a directory of its own" },
       );
     }
     byDir.set(file.mountPath, file);

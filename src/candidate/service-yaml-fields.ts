@@ -3,7 +3,7 @@
 // services replace converts the YAML into those messages and refuses any other field, so a
 // typo such as `valie:` fails the deploy: the gate refuses it too, with the line.
 import { isAlias, isMap, isScalar, isSeq } from "yaml";
-import { InputError } from "../errors.js";
+import { CandidateError } from "../errors.js";
 import { locate, type YamlContext } from "./yaml-nodes.js";
 
 /** A message's fields; `ANY` is a free-form map or a part the gate does not model. */
@@ -95,10 +95,11 @@ function walk(ctx: YamlContext, value: unknown, schema: Fields, path: string): v
     if (known === undefined) {
       const where = locate(ctx, pair.key ?? pair.value ?? value);
       const shown = key !== undefined && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key) ? `"${key}"` : "(a key that is not a field name)";
-      throw new InputError(
+      throw new CandidateError(
         `${ctx.file}${where.line ? `:${where.line}` : ""}: unknown field ${shown}${path ? ` in ${path}` : ""}; gcloud run services replace refuses fields the Cloud Run API does not know`,
-        "fix the spelling (e.g. value:, valueFrom:, secretKeyRef: {name, key}); compare with `gcloud run services describe SERVICE --format export`",
-        "CANDIDATE_INVALID",
+        {
+          hint: "fix the spelling (e.g. value:, valueFrom:, secretKeyRef: {name, key}); compare with `gcloud run services describe SERVICE --format export`",
+        },
       );
     }
     if (known !== ANY) walk(ctx, pair.value, known, path ? `${path}.${key}` : (key as string));

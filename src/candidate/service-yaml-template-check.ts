@@ -4,7 +4,7 @@
 // gate would judge a file that is not what gets deployed, so it refuses the file, with the
 // line. Inside a container's command/args, `$X` is shell (or Knative `$(X)`), not a placeholder.
 import { isPair, isScalar, visit } from "yaml";
-import { InputError } from "../errors.js";
+import { CandidateError, type InputError } from "../errors.js";
 import { locate, type YamlContext } from "./yaml-nodes.js";
 
 export const TEMPLATE_MESSAGE = "this file is a template: render it before the gate";
@@ -43,5 +43,5 @@ export function refuseTemplate(ctx: YamlContext, serviceName: unknown): void {
 
 function templateError(ctx: YamlContext, node: unknown, what: string): InputError {
   const line = locate(ctx, node).line;
-  return new InputError(`${ctx.file}${line ? `:${line}` : ""}: ${TEMPLATE_MESSAGE} (${what})`, TEMPLATE_HINT, "CANDIDATE_INVALID");
+  return new CandidateError(`${ctx.file}${line ? `:${line}` : ""}: ${TEMPLATE_MESSAGE} (${what})`, { hint: TEMPLATE_HINT });
 }

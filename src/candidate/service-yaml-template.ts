@@ -1,6 +1,6 @@
 // Reads the containers, env and secret volumes of a Knative revision template
 // (`spec.template.spec`), turning each quirk of hand-edited files into a finding.
-import { InputError } from "../errors.js";
+import { CandidateError } from "../errors.js";
 import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
 import { note, reservedEnvNote } from "./notes.js";
 import { isValidSecretVersion, SECRET_NAME } from "./secret-ref.js";
@@ -18,11 +18,9 @@ export interface ContainerInfo {
 export function readContainers(ctx: YamlContext, spec: unknown, aliases: SecretAliases, notes: Finding[]): ContainerInfo[] {
   const nodes = items(ctx, child(ctx, spec, "containers"));
   if (nodes.length === 0) {
-    throw new InputError(
-      `${ctx.file}: spec.template.spec.containers is missing or empty`,
-      "the Service needs at least one container under spec.template.spec.containers",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`${ctx.file}: spec.template.spec.containers is missing or empty`, {
+      hint: "the Service needs at least one container under spec.template.spec.containers",
+    });
   }
   // The ingress container is the one with ports, wherever it is listed; a lone container is it.
   const hasPorts = (node: unknown) => items(ctx, child(ctx, node, "ports")).length > 0;

@@ -3,7 +3,7 @@
 // hand-edited copies of `services describe --format export`, so every quirk met there
 // becomes a finding with a line number, or an InputError; never a crash.
 import { isScalar, LineCounter } from "yaml";
-import { InputError } from "../errors.js";
+import { CandidateError, type InputError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { parseBoundedYaml } from "../parse-yaml.js";
 import { parseRemoteSecretPath } from "./secret-ref.js";
@@ -76,7 +76,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
 
 function parse(source: string, file: string): YamlContext {
   const lineCounter = new LineCounter();
-  const doc = parseBoundedYaml(source, lineCounter, { label: `service YAML ${file}`, code: "CANDIDATE_INVALID" });
+  const doc = parseBoundedYaml(source, lineCounter, { label: `service YAML ${file}`, error: CandidateError });
   const error = doc.errors[0];
   if (error) {
     const line = lineCounter.linePos(error.pos[0]).line;
@@ -123,5 +123,5 @@ function describe(value: string | undefined): string {
 }
 
 function invalid(message: string, hint: string): InputError {
-  return new InputError(message, hint, "CANDIDATE_INVALID");
+  return new CandidateError(message, { hint: hint });
 }

@@ -1,9 +1,10 @@
 // Words shared by every check's messages, so findings read the same everywhere.
 import type { RevisionConfig } from "../model.js";
 import { shownValue } from "../shown-value.js";
+import { shortName } from "../resource-name.js";
 
 export function describeRevision(config: RevisionConfig): string {
-  const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const revision = shortName(config.revision);
   return config.source === "candidate" ? `${config.service} (candidate config)` : `${config.service} revision ${revision}`;
 }
 

@@ -5,6 +5,7 @@
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { Finding, LogFacts, LogLine, RevisionConfig } from "../model.js";
 import { matchesPattern } from "../manifest/pattern.js";
+import { shortName } from "../resource-name.js";
 
 /** Entries shown in the report; the count covers all of them. */
 export const SHOWN_ENTRIES = 3;
@@ -21,7 +22,7 @@ export function checkLogs(
 ): Finding[] {
   const logs = requirement.logs;
   if (!logs || !facts) return [];
-  const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const revision = shortName(config.revision);
   const base = { id: "logs.errors", subject: revision, location: logs.location };
   if (facts.kind === "not_deployed") {
     return [{ ...base, status: "skip", message: `${config.service} is not deployed yet (candidate): no logs to read` }];

@@ -3,6 +3,7 @@
 // src/gcp/cloud-run-revision.ts, said before anything else about the revision.
 import type { FailureLogs, Finding, ReadyFacts, RevisionConfig, RolloutFacts } from "../model.js";
 import { describeRevision, untrustedMessage } from "./describe.js";
+import { shortName } from "../resource-name.js";
 import { LOGGING_GRANT, logExcerpt, SHOWN_ENTRIES } from "./logs.js";
 
 /** The findings that name a revision Cloud Run did not make ready: its first error lines belong there. */
@@ -14,7 +15,7 @@ const FOLLOWS_ROLLOUT: ReadonlySet<RolloutFacts["selector"]> = new Set(["latest-
 export function checkRollout(config: RevisionConfig): Finding[] {
   const rollout = config.rollout;
   if (!rollout) return [];
-  const id = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const id = shortName(config.revision);
   const findings: Finding[] = [];
   if (rollout.revision.state !== "ready") {
     findings.push({

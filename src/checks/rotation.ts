@@ -3,11 +3,12 @@
 // the rotation may still hold the old value while new ones get the new one:
 // half the fleet signs or verifies with a different secret. Never by value.
 import type { Finding, LatestSecretVersion, RevisionConfig, SecretRef } from "../model.js";
+import { shortName } from "../resource-name.js";
 
 export function checkRotation(config: RevisionConfig, latest: readonly LatestSecretVersion[]): Finding[] {
   const revisionCreated = Date.parse(config.createTime ?? "");
   if (Number.isNaN(revisionCreated)) return [];
-  const revision = config.revision.slice(config.revision.lastIndexOf("/") + 1);
+  const revision = shortName(config.revision);
   const users = [
     ...config.env.flatMap((entry) => (entry.secret ? [{ name: entry.name, ref: entry.secret }] : [])),
     ...config.secretVolumes.map((volume) => ({ name: `volume ${volume.volume}`, ref: volume.ref })),
@@ -15,7 +16,7 @@ export function checkRotation(config: RevisionConfig, latest: readonly LatestSec
   return latest.flatMap((version) => {
     const created = Date.parse(version.createTime);
     if (Number.isNaN(created) || created <= revisionCreated) return [];
-    const number = version.resolvedVersion?.slice(version.resolvedVersion.lastIndexOf("/") + 1);
+    const number = version.resolvedVersion ? shortName(version.resolvedVersion) : undefined;
     return users
       .filter((user) => sameRef(user.ref, version.ref))
       .map(

@@ -4,6 +4,7 @@
 // accepted as flag values: command lines are visible to every user of the
 // machine (ps, /proc) and land in shell history. They come from env vars.
 import { parseArgs } from "node:util";
+import { DEFAULT_TIMEOUT_SECONDS } from "../inputs.js";
 
 /** Flags whose value is the input's value. */
 const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: string }[] = [
@@ -34,7 +35,7 @@ const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: 
   { flag: "id-token", input: "id_token", value: "true|false", help: "send a Google ID token to a private service (default false)" },
   { flag: "id-token-audience", input: "id_token_audience", value: "URL", help: "audience of that ID token (default: the probed URL)" },
   { flag: "fail-on", input: "fail_on", value: "LEVEL", help: "error (default), warning, or never" },
-  { flag: "timeout", input: "timeout", value: "SECONDS", help: "deadline for the whole run (default 120)" },
+  { flag: "timeout", input: "timeout", value: "SECONDS", help: `deadline for the whole run (default ${DEFAULT_TIMEOUT_SECONDS})` },
   { flag: "max-concurrency", input: "max_concurrency", value: "N", help: "Google API requests in flight at once (default 16)" },
   { flag: "cloud-run-endpoint", input: "cloud_run_endpoint", value: "URL", help: "API root overrides, for private endpoints or emulators" },
   { flag: "secret-manager-endpoint", input: "secret_manager_endpoint", value: "URL", help: "" },

@@ -3,6 +3,7 @@
 // the report is untrusted (env names, response bodies, error messages), so
 // control characters are stripped before they reach the terminal.
 import type { Finding, Report } from "../model.js";
+import { shortName } from "../resource-name.js";
 
 export interface Style {
   bold: (text: string) => string;
@@ -114,10 +115,6 @@ function groupIds(items: Located[]): Map<string, string[]> {
     groups.set(key, ids);
   }
   return groups;
-}
-
-function shortName(revision: string): string {
-  return revision.split("/").pop() ?? revision;
 }
 
 function seconds(ms: number): string {

@@ -1,18 +1,19 @@
 // The CLI: flags → the action's inputs → the same run(deps) the action runs,
-// with a terminal as its I/O. Outputs are captured instead of written to
-// GITHUB_OUTPUT; the report is rendered for a person (or printed as JSON).
+// with a terminal as its I/O. Outputs are dropped instead of written to
+// GITHUB_OUTPUT; the report run() returns is rendered for a person (or printed as JSON).
 import { writeFile } from "node:fs/promises";
 import packageJson from "../../package.json" with { type: "json" };
-import { type Deps, run } from "../main.js";
-import type { Report } from "../model.js";
+import { DEFAULT_FAIL_ON, DEFAULT_TIMEOUT_SECONDS, type Inputs, inputReader, parseInputs } from "../inputs.js";
+import { type Deps, type RunOutcome, run } from "../main.js";
 import { readFailure, readRegularFile } from "../read-file.js";
 import { cliLastWords } from "../last-words.js";
 import { redactor } from "../redact.js";
 import { inertCommands, inertJson } from "../report/escape.js";
+import { EXIT_CODE, exitCodeFor } from "../report/verdict.js";
 import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
 import { renderHuman, style, terminalSafe } from "./render.js";
 
-export const EXIT = { pass: 0, fail: 1, error: 2 } as const;
+export const EXIT = EXIT_CODE;
 
 export interface Terminal {
   args: readonly string[];
@@ -57,7 +58,6 @@ export async function runCli(caller: Terminal): Promise<number> {
 
   const secrets = redactor();
   for (const name of ["INPUT_ACCESS_TOKEN", "INPUT_CREDENTIALS_JSON"]) if (env[name]) secrets.add(env[name]);
-  const outputs = new Map<string, string>();
   let failure: string | undefined;
   const verbose = (line: string) => options.verbose && terminal.stderr(`${terminalSafe(secrets.redact(line))}\n`);
   const deps: Deps = {
@@ -68,7 +68,8 @@ export async function runCli(caller: Terminal): Promise<number> {
     setFailed: (message) => {
       failure = secrets.redact(message);
     },
-    setOutput: (name, value) => void outputs.set(name, value),
+    // run() returns the report it published: the outputs have nowhere to go from a terminal.
+    setOutput: () => undefined,
     writeSummary: async (markdown) => {
       if (options.summaryFile) await writeFile(options.summaryFile, secrets.redact(markdown));
     },
@@ -76,28 +77,20 @@ export async function runCli(caller: Terminal): Promise<number> {
     lastWords: cliLastWords(options.json),
   };
 
-  const timeout = Number(env.INPUT_TIMEOUT || 120);
-  const stopProgress = options.quiet ? () => undefined : progress(terminal, Number.isFinite(timeout) ? timeout : 120);
-  let result: Awaited<ReturnType<typeof run>>;
+  // Parsed here only for the progress line and the exit code; run() parses the same env and reports a bad input.
+  const settings = inputsIfValid(env);
+  const stopProgress = options.quiet ? () => undefined : progress(terminal, settings?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  let outcome: RunOutcome;
   try {
-    result = await run(deps);
+    outcome = await run(deps);
   } finally {
     stopProgress();
   }
 
-  const reportText = outputs.get("report");
-  const report = parseReport(reportText, result);
-  const failOn = env.INPUT_FAIL_ON || "error";
-  const exitCode =
-    result === "pass"
-      ? EXIT.pass
-      : result === "fail" || result === "inconclusive"
-        ? failOn === "never"
-          ? EXIT.pass
-          : EXIT.fail
-        : EXIT.error;
+  const { report } = outcome;
+  const exitCode = exitCodeFor(outcome.result, settings?.failOn ?? DEFAULT_FAIL_ON);
   if (options.json) {
-    terminal.stdout(`${inertJson(secrets.redact(reportText ?? JSON.stringify(report)))}\n`);
+    terminal.stdout(`${inertJson(secrets.redact(JSON.stringify(report)))}\n`);
   } else {
     const color = options.color ?? (terminal.isTty && terminal.env.NO_COLOR === undefined);
     terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color))));
@@ -178,19 +171,10 @@ function progress(terminal: Terminal, timeoutSeconds: number): () => void {
   };
 }
 
-function parseReport(text: string | undefined, result: Report["result"]): Report {
-  if (text) {
-    try {
-      return JSON.parse(text) as Report;
-    } catch {
-      // Fall through: a report that does not parse is itself an error to show.
-    }
+function inputsIfValid(env: Readonly<Record<string, string | undefined>>): Inputs | undefined {
+  try {
+    return parseInputs(inputReader(env), env);
+  } catch {
+    return undefined;
   }
-  return {
-    result,
-    services: [],
-    checks: [{ id: "error.internal", status: "error", message: "the gate produced no report" }],
-    started_at: new Date().toISOString(),
-    duration_ms: 0,
-  };
 }

@@ -3,7 +3,7 @@
 import type { AuthClient } from "google-auth-library";
 import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
 import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
-import { InputError } from "../errors.js";
+import { CandidateError, InputError } from "../errors.js";
 import { cloudRun } from "../gcp/cloud-run.js";
 import { readServiceTemplate } from "../gcp/service-template.js";
 import type { Inputs } from "../inputs.js";
@@ -46,22 +46,18 @@ async function serviceYamlReader(path: string, targets: Target[], readFile: (pat
   try {
     text = await readFile(path);
   } catch (error) {
-    throw new InputError(
-      `cannot read service_yaml ${path}: ${readFailure(error)}`,
-      "check the path (relative to the workspace) and that the job ran actions/checkout",
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`cannot read service_yaml ${path}: ${readFailure(error)}`, {
+      hint: "check the path (relative to the workspace) and that the job ran actions/checkout",
+    });
   }
   const first = targets[0];
-  if (!first) throw new InputError("no service to check", "list the service under services: in the manifest");
+  if (!first) throw new InputError("no service to check", { hint: "list the service under services: in the manifest" });
   const config = candidateFromServiceYaml(text, path, { project: first.project, region: first.region });
   const target = targets.find((candidate) => candidate.service === config.service);
   if (!target) {
-    throw new InputError(
-      `service_yaml ${path} deploys service "${config.service}", which the manifest does not list`,
-      `add ${config.service} under services: in the manifest, or fix metadata.name`,
-      "CANDIDATE_INVALID",
-    );
+    throw new CandidateError(`service_yaml ${path} deploys service "${config.service}", which the manifest does not list`, {
+      hint: `add ${config.service} under services: in the manifest, or fix metadata.name`,
+    });
   }
   return async (candidate) =>
     candidate === target
@@ -82,10 +78,9 @@ function deployInputsReader(
   readLive: (target: Target) => Promise<RevisionConfig | undefined>,
 ): ConfigReader {
   if (targets.length !== 1) {
-    throw new InputError(
-      `mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`,
-      "set services: to the service deploy-cloudrun deploys",
-    );
+    throw new InputError(`mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`, {
+      hint: "set services: to the service deploy-cloudrun deploys",
+    });
   }
   return async (target) => {
     const live = await readLive(target);

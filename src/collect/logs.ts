@@ -6,6 +6,7 @@ import { describeError } from "../errors.js";
 import type { CloudLogging } from "../gcp/logging.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { FailureLogs, LogFacts, RevisionConfig } from "../model.js";
+import { shortName } from "../resource-name.js";
 
 /** A failed revision's first lines: one small page is all the report shows. */
 const FIRST_LINES = { pageSize: 5, pages: 1 };
@@ -22,7 +23,7 @@ export async function readLogFacts(
   const query = {
     project: config.project,
     service: config.service,
-    revision: config.revision.slice(config.revision.lastIndexOf("/") + 1),
+    revision: shortName(config.revision),
     since: config.createTime,
   };
   try {

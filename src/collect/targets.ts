@@ -17,19 +17,18 @@ export function resolveTargets(inputs: Inputs, manifest: Manifest, credentialsPr
   return selected.map((selector) => {
     const requirement = manifest.services.find((service) => service.name === selector.name);
     if (!requirement) {
-      throw new InputError(
-        `services: "${selector.name}" is not in the manifest ${manifest.file}`,
-        `add it under services: in ${manifest.file} (known: ${manifest.services.map((service) => service.name).join(", ")})`,
-      );
+      throw new InputError(`services: "${selector.name}" is not in the manifest ${manifest.file}`, {
+        hint: `add it under services: in ${manifest.file} (known: ${manifest.services.map((service) => service.name).join(", ")})`,
+      });
     }
     const region = selector.region ?? inputs.region ?? requirement.region;
-    if (!region) throw new InputError(`no region for service ${selector.name}`, "set the region input, or region: in the manifest");
+    if (!region)
+      throw new InputError(`no region for service ${selector.name}`, { hint: "set the region input, or region: in the manifest" });
     const project = selector.project ?? inputs.projectId ?? manifest.projectId ?? credentialsProject;
     if (!project)
-      throw new InputError(
-        "no project id",
-        "set the project_id input, project_id: in the manifest, or CLOUDSDK_CORE_PROJECT (google-github-actions/auth sets it)",
-      );
+      throw new InputError("no project id", {
+        hint: "set the project_id input, project_id: in the manifest, or CLOUDSDK_CORE_PROJECT (google-github-actions/auth sets it)",
+      });
     return { project, region, service: selector.name, requirement };
   });
 }

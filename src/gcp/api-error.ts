@@ -1,7 +1,7 @@
 // gaxios errors carry the request (with its Authorization header) and the
 // response body. We keep only the HTTP status and Google's status word, so no
 // token or payload can ride an error message out of the gate.
-import { GateError } from "../errors.js";
+import { GateError, GcpError } from "../errors.js";
 
 export interface ApiFailure {
   status: number | undefined;
@@ -33,13 +33,14 @@ export function apiError(error: unknown, what: string, principalHint?: string): 
           ? "timed out"
           : networkCode(error);
   if (status === 404)
-    return new GateError("GCP_NOT_FOUND", `${what}: not found (${detail})`, { hint: "check the name, project and region" });
+    return new GcpError(`${what}: not found (${detail})`, { code: "GCP_NOT_FOUND", hint: "check the name, project and region" });
   if (status === 401 || status === 403) {
-    return new GateError("GCP_PERMISSION_DENIED", `${what}: permission denied (${detail})`, {
+    return new GcpError(`${what}: permission denied (${detail})`, {
+      code: "GCP_PERMISSION_DENIED",
       hint: principalHint ?? "grant the gate's identity read access (roles/run.viewer, roles/secretmanager.viewer)",
     });
   }
-  return new GateError("GCP_UNAVAILABLE", `${what}: ${detail}`, { hint: "retry; if it persists check the endpoint and network" });
+  return new GcpError(`${what}: ${detail}`, { code: "GCP_UNAVAILABLE", hint: "retry; if it persists check the endpoint and network" });
 }
 
 function networkCode(error: unknown): string {

@@ -1,7 +1,7 @@
 // Which revision(s) a selector picks on a Cloud Run service, and the URL that
 // serves each: read from the service's traffic as Cloud Run routes it.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import type { RevisionSelector } from "../model.js";
 import { conditionState, trafficType } from "./enums.js";
 import { revisionId, type ServiceTarget, serviceUrl } from "./names.js";
@@ -45,7 +45,8 @@ export function pickRevisions(service: Service, selector: RevisionSelector, targ
   const mainUrl = rawUrl ? serviceUrl(rawUrl) : undefined;
   const picked = (id: string): PickedRevision => ({ name: `${base}${id}`, url: probeUrl(routes, id, mainUrl) });
   const noReady = () =>
-    new GateError("GCP_NOT_FOUND", `service ${target.service} has no ready revision (the first deploy may have failed)`, {
+    new GcpError(`service ${target.service} has no ready revision (the first deploy may have failed)`, {
+      code: "GCP_NOT_FOUND",
       hint: "check the revision's logs; use revision: latest-created to check the failed one",
     });
   switch (selector.kind) {
@@ -56,7 +57,7 @@ export function pickRevisions(service: Service, selector: RevisionSelector, targ
       if (latestCreated && conditionState(service.terminalCondition?.state) === "CONDITION_FAILED") return [picked(latestCreated)];
       throw noReady();
     case "latest-created":
-      if (!latestCreated) throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no revision yet`);
+      if (!latestCreated) throw new GcpError(`service ${target.service} has no revision yet`, { code: "GCP_NOT_FOUND" });
       return [picked(latestCreated)];
     case "named":
       return [picked(selector.name)];
@@ -65,7 +66,7 @@ export function pickRevisions(service: Service, selector: RevisionSelector, targ
       if (serving.some((route) => route.revision === undefined)) throw noReady();
       const ids = serving.map((route) => route.revision).filter((id): id is string => id !== undefined);
       if (ids.length === 0)
-        throw new GateError("GCP_NOT_FOUND", `service ${target.service} serves no traffic`, { hint: "use revision: latest-ready" });
+        throw new GcpError(`service ${target.service} serves no traffic`, { code: "GCP_NOT_FOUND", hint: "use revision: latest-ready" });
       return [...new Set(ids)].map(picked);
     }
     case "tag": {
@@ -73,7 +74,8 @@ export function pickRevisions(service: Service, selector: RevisionSelector, targ
       const specRevision = (service.traffic ?? []).find((traffic) => traffic.tag === selector.tag)?.revision;
       const id = tagged?.named ?? (specRevision ? revisionId(specRevision, target) : undefined);
       if (!tagged || !id) {
-        throw new GateError("GCP_NOT_FOUND", `service ${target.service} has no traffic tag "${selector.tag}"`, {
+        throw new GcpError(`service ${target.service} has no traffic tag "${selector.tag}"`, {
+          code: "GCP_NOT_FOUND",
           hint: "deploy with --no-traffic --tag=<tag> first, or check the tag input",
         });
       }

@@ -2,7 +2,7 @@
 // matter, and every container's env vars and secret refs (env and volumes).
 import type { AuthClient } from "google-auth-library";
 import type { run_v2 } from "@googleapis/run/build/v2.js";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import { memo } from "../memo.js";
 import type { RevisionSelector } from "../model.js";
 import type { EnvEntry, RevisionConfig, SecretRef, SecretVolume } from "../model.js";
@@ -14,6 +14,7 @@ import { badAnswer, revisionId, type ServiceTarget, secretRefParts, serviceAccou
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
 import { liveFacts } from "./traffic.js";
+import { shortName } from "../resource-name.js";
 
 export type { ServiceTarget } from "./names.js";
 
@@ -169,7 +170,8 @@ async function call<T>(what: string, request: () => Promise<{ data: T }>): Promi
   }
   // An HTML error page or a captive portal answers 200 too; reading it as an empty service would mislead.
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Cloud Run API JSON`, {
+    throw new GcpError(`${what}: the answer was not Cloud Run API JSON`, {
+      code: "GCP_UNAVAILABLE",
       hint: "a proxy or captive portal may be in the way; check cloud_run_endpoint and the network",
     });
   }
@@ -253,8 +255,4 @@ function ingressOf(containers: readonly run_v2.Schema$GoogleCloudRunV2Container[
 /** `id` or `projects/{project}/secrets/{id}` (another project) as Cloud Run v2 stores it; checked. */
 export function secretRef(secret: string, version: string | null | undefined): SecretRef {
   return secretRefParts(secret, version);
-}
-
-export function shortName(resource: string): string {
-  return resource.slice(resource.lastIndexOf("/") + 1);
 }

@@ -3,7 +3,7 @@
 // AuthClient like every other Google call (rest.ts). Nothing here judges the
 // lines: that is checks/logs.ts.
 import type { AuthClient } from "google-auth-library";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import type { LogLine, LogRead } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
@@ -96,7 +96,8 @@ export function cloudLogging(auth: AuthClient, endpoint: string | undefined): Cl
           );
         }
         if (typeof data !== "object" || data === null || Array.isArray(data)) {
-          throw new GateError("GCP_UNAVAILABLE", `Cloud Logging entries of ${query.revision}: the answer was not Google API JSON`, {
+          throw new GcpError(`Cloud Logging entries of ${query.revision}: the answer was not Google API JSON`, {
+            code: "GCP_UNAVAILABLE",
             hint: "a proxy or captive portal may be in the way; check logging_endpoint and the network",
           });
         }

@@ -2,7 +2,7 @@
 // from an answer becomes a request path, an output, a log line and an IAM
 // member, so it is checked here first; one that breaks its grammar is a broken
 // answer (a proxy, a bug, an attack), never data, and the run cannot decide.
-import { GateError } from "../errors.js";
+import { type GateError, GcpError } from "../errors.js";
 
 /** Cloud Run service, revision (`backend-00042-abc`) and container names: RFC 1035 labels. */
 const CLOUD_RUN_ID = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -21,7 +21,8 @@ type Api = "Cloud Run" | "Secret Manager";
 
 /** The error for an answer that breaks its API's grammar; the value is quoted inertly, or not at all. */
 export function badAnswer(api: Api, what: string, value: unknown): GateError {
-  return new GateError("GCP_UNAVAILABLE", `the ${api} API answered with ${what} that is not valid: ${quoteUntrusted(value)}`, {
+  return new GcpError(`the ${api} API answered with ${what} that is not valid: ${quoteUntrusted(value)}`, {
+    code: "GCP_UNAVAILABLE",
     hint: `${api} never answers this itself: check the ${api === "Cloud Run" ? "cloud_run_endpoint" : "secret_manager_endpoint"} input and any proxy in between`,
   });
 }

@@ -1,4 +1,4 @@
-import { GateError } from "../errors.js";
+import { InputError } from "../errors.js";
 import { parseRetryAfter, sleep } from "../wait.js";
 import { NO_REDIRECTS } from "./redirects.js";
 
@@ -61,7 +61,7 @@ export function isSafeSegment(value: string): boolean {
 export function assertSafeSegments(what: string, parts: Record<string, string>): void {
   for (const [label, value] of Object.entries(parts)) {
     if (!isSafeSegment(value)) {
-      throw new GateError("INPUT_INVALID", `${what}: the ${label} ${JSON.stringify(value.slice(0, 80))} is not a valid name`, {
+      throw new InputError(`${what}: the ${label} ${JSON.stringify(value.slice(0, 80))} is not a valid name`, {
         hint: "names use only letters, digits, '-' and '_'; check the manifest, the inputs and the deployed config",
       });
     }

@@ -6,7 +6,7 @@
 // types still describe every answer. google-github-actions/get-secretmanager-secrets
 // calls Secret Manager the same way.
 import type { AuthClient } from "google-auth-library";
-import { GateError } from "../errors.js";
+import { type GateError, GcpError } from "../errors.js";
 import { describeRedirect, redirectOf } from "./redirects.js";
 import { requestOptions } from "./request.js";
 
@@ -53,7 +53,8 @@ const APIS: Record<string, { name: string; input: string }> = {
 function refusedRedirect(error: unknown, api: { name: string; input: string }, overridden: boolean): GateError | undefined {
   const redirect = redirectOf(error);
   if (!redirect) return undefined;
-  return new GateError("GCP_UNAVAILABLE", `${api.name} at ${redirect.from} answered ${describeRedirect(redirect)}`, {
+  return new GcpError(`${api.name} at ${redirect.from} answered ${describeRedirect(redirect)}`, {
+    code: "GCP_UNAVAILABLE",
     hint: overridden
       ? `${api.input} must be the API itself (or a private endpoint that answers directly), not an address that redirects`
       : "Google's APIs do not redirect: a proxy or DNS on the runner's network is in the way; check HTTPS_PROXY and the network",

@@ -3,7 +3,7 @@
 // in memory as bytes; nothing here logs or formats them.
 import type { AuthClient } from "google-auth-library";
 import type { secretmanager_v1 } from "@googleapis/secretmanager/build/v1.js";
-import { GateError } from "../errors.js";
+import { GateError, GcpError } from "../errors.js";
 import type { SecretRef } from "../model.js";
 import { apiError, apiFailure } from "./api-error.js";
 import { crc32c } from "./crc32c.js";
@@ -25,7 +25,8 @@ export interface SecretManager {
 }
 
 function notJson(what: string): GateError {
-  return new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Google API JSON`, {
+  return new GcpError(`${what}: the answer was not Google API JSON`, {
+    code: "GCP_UNAVAILABLE",
     hint: "a proxy or captive portal may be in the way; check secret_manager_endpoint and the network",
   });
 }
@@ -65,11 +66,10 @@ export function secretManager(auth: AuthClient, endpoint: string | undefined): S
     const checksum = payload?.dataCrc32c;
     const expected = typeof checksum === "string" || typeof checksum === "number" ? String(checksum) : "";
     if (!/^[0-9]{1,10}$/.test(expected) || Number(expected) !== crc32c(bytes)) {
-      throw new GateError(
-        "GCP_UNAVAILABLE",
-        `secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C ${expected ? "mismatch" : "missing"})`,
-        { hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between" },
-      );
+      throw new GcpError(`secret ${ref.secret}:${ref.version} arrived corrupted (CRC32C ${expected ? "mismatch" : "missing"})`, {
+        code: "GCP_UNAVAILABLE",
+        hint: "retry the run; if it persists check secret_manager_endpoint and any proxy in between",
+      });
     }
     return { value: new Uint8Array(bytes), resolvedVersion: answer.name === undefined ? name : secretVersionName(answer.name, ref.secret) };
   }

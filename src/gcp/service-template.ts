@@ -5,7 +5,7 @@
 // runtime service account, which gcloud keeps unless --service-account changes it.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import type { AuthClient } from "google-auth-library";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import type { RevisionConfig } from "../model.js";
 import { apiError } from "./api-error.js";
 import { type ServiceTarget, revisionConfig } from "./cloud-run.js";
@@ -34,7 +34,8 @@ export async function readServiceTemplate(
   }
   const template = typeof service === "object" && service !== null && !Array.isArray(service) ? service.template : undefined;
   if (typeof template !== "object" || template === null || !Array.isArray(template.containers)) {
-    throw new GateError("GCP_UNAVAILABLE", `${what}: the answer has no service template to merge the deploy onto`, {
+    throw new GcpError(`${what}: the answer has no service template to merge the deploy onto`, {
+      code: "GCP_UNAVAILABLE",
       hint: "a proxy or captive portal may be in the way; check cloud_run_endpoint and the network",
     });
   }

@@ -3,10 +3,11 @@
 // the long-running operation polled until done, inside the run's deadline.
 import type { run_v2 } from "@googleapis/run/build/v2.js";
 import type { AuthClient } from "google-auth-library";
-import { GateError } from "../errors.js";
+import { GcpError } from "../errors.js";
 import { apiError } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
+import { shortName } from "../resource-name.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 type Operation = run_v2.Schema$GoogleLongrunningOperation;
@@ -19,9 +20,9 @@ const MAX_POLL_MS = 2_000;
 /** Current traffic per revision id, as Cloud Run reports it (a LATEST target means the latest ready revision). */
 export function servingShares(service: Service): Map<string, number> {
   const shares = new Map<string, number>();
-  const latest = idOf(service.latestReadyRevision ?? "");
+  const latest = shortName(service.latestReadyRevision ?? "");
   for (const status of service.trafficStatuses ?? []) {
-    const revision = status.revision ? idOf(status.revision) : String(status.type).endsWith("LATEST") ? latest : "";
+    const revision = status.revision ? shortName(status.revision) : String(status.type).endsWith("LATEST") ? latest : "";
     if (!revision) continue;
     shares.set(revision, (shares.get(revision) ?? 0) + (typeof status.percent === "number" ? status.percent : 0));
   }
@@ -35,7 +36,7 @@ export function liveFacts(
 ): { createTime?: string; trafficPercent: number } {
   return {
     ...(typeof revision.createTime === "string" ? { createTime: revision.createTime } : {}),
-    trafficPercent: servingShares(service).get(idOf(revision.name ?? "")) ?? 0,
+    trafficPercent: servingShares(service).get(shortName(revision.name ?? "")) ?? 0,
   };
 }
 
@@ -70,14 +71,18 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
     for (let wait = 250; !operation.done; wait = Math.min(wait * 2, MAX_POLL_MS)) {
       const name = operation.name ?? "";
       if (!/^projects\/[^/]+\/locations\/[^/]+\/operations\/[A-Za-z0-9_-]{1,200}$/.test(name)) {
-        throw new GateError("GCP_UNAVAILABLE", `${what}: the operation has no valid name to follow`, { hint: "check cloud_run_endpoint" });
+        throw new GcpError(`${what}: the operation has no valid name to follow`, {
+          code: "GCP_UNAVAILABLE",
+          hint: "check cloud_run_endpoint",
+        });
       }
       await pause(wait, signal);
       operation = await call(what, hint, () => api.get<Operation>(`v2/${name}`, signal));
     }
     if (operation.error) {
       const code = typeof operation.error.code === "number" ? ` (code ${operation.error.code})` : "";
-      throw new GateError("GCP_UNAVAILABLE", `${what}: Cloud Run could not apply it${code}`, {
+      throw new GcpError(`${what}: Cloud Run could not apply it${code}`, {
+        code: "GCP_UNAVAILABLE",
         hint: "read the service's events in the console; the traffic is as it was before",
       });
     }
@@ -113,12 +118,12 @@ export function promoted(current: Map<string, number>, revision: string, percent
 
 /** The service's new traffic list: every share as a revision target, every existing tag kept (its URL keeps working). */
 function targets(service: Service, shares: Map<string, number>): TrafficTarget[] {
-  const latest = idOf(service.latestReadyRevision ?? "");
+  const latest = shortName(service.latestReadyRevision ?? "");
   // The spec's list when the API gave it, else the observed one (both carry the tags).
   const current = service.traffic?.length ? service.traffic : (service.trafficStatuses ?? []);
   const tagged = current
     .filter((target) => target.tag)
-    .map((target) => ({ tag: target.tag ?? "", revision: target.revision ? idOf(target.revision) : latest }));
+    .map((target) => ({ tag: target.tag ?? "", revision: target.revision ? shortName(target.revision) : latest }));
   const list: TrafficTarget[] = [];
   const placed = new Set<string>();
   for (const [revision, percent] of shares) {
@@ -140,7 +145,7 @@ async function call<T>(what: string, hint: string, request: () => Promise<{ data
     throw apiError(error, what, hint);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new GateError("GCP_UNAVAILABLE", `${what}: the answer was not Cloud Run API JSON`, { hint: "check cloud_run_endpoint" });
+    throw new GcpError(`${what}: the answer was not Cloud Run API JSON`, { code: "GCP_UNAVAILABLE", hint: "check cloud_run_endpoint" });
   }
   return data;
 }
@@ -158,8 +163,4 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener("abort", stop, { once: true });
   });
-}
-
-function idOf(name: string): string {
-  return name.slice(name.lastIndexOf("/") + 1);
 }

@@ -3,10 +3,10 @@
 // so only the status and GitHub's one-line message are ever printed.
 
 import { deferCut } from "../cut.js";
+import { foreignStatus } from "../errors.js";
 
 export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : undefined;
+  return foreignStatus(error);
 }
 
 /**

@@ -2,8 +2,8 @@
 // of every requirement, so a finding can point at the line that asked for it.
 import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
 import type * as z from "zod";
-import { InputError } from "../errors.js";
-import { clip, NAME_PATTERNS } from "../inputs.js";
+import { ManifestError } from "../errors.js";
+import { clipForMessage, NAME_PATTERNS } from "../inputs.js";
 import type { SourceLocation } from "../model.js";
 import { parseBoundedYaml } from "../parse-yaml.js";
 import {
@@ -57,41 +57,31 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export function parseManifest(text: string, file: string): Manifest {
   if (Buffer.byteLength(text) > MAX_MANIFEST_BYTES) {
-    throw new InputError(`manifest ${file} is larger than 1 MiB`, "split it or remove unused entries", "MANIFEST_INVALID");
+    throw new ManifestError(`manifest ${file} is larger than 1 MiB`, { hint: "split it or remove unused entries" });
   }
   const lineCounter = new LineCounter();
-  const doc = parseBoundedYaml(text, lineCounter, { label: `manifest ${file}`, code: "MANIFEST_INVALID" });
+  const doc = parseBoundedYaml(text, lineCounter, { label: `manifest ${file}`, error: ManifestError });
   const yamlError = doc.errors[0];
   if (yamlError) {
     // With prettyErrors off, linePos is not filled in: compute the line from the offset.
     const line = lineCounter.linePos(yamlError.pos[0]).line;
-    throw new InputError(
-      `manifest ${file}${line ? `:${line}` : ""} is not valid YAML: ${yamlError.code}`,
-      "check indentation and quoting at that line",
-      "MANIFEST_INVALID",
-    );
+    throw new ManifestError(`manifest ${file}${line ? `:${line}` : ""} is not valid YAML: ${yamlError.code}`, {
+      hint: "check indentation and quoting at that line",
+    });
   }
   let data: unknown;
   try {
     // maxAliasCount bounds "billion laughs" expansion: few aliases can still nest into many nodes.
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    throw new InputError(
-      `manifest ${file} expands too many YAML aliases`,
-      "write the entries out instead of using anchors",
-      "MANIFEST_INVALID",
-    );
+    throw new ManifestError(`manifest ${file} expands too many YAML aliases`, { hint: "write the entries out instead of using anchors" });
   }
   if (data === null || data === undefined) {
-    throw new InputError(`manifest ${file} is empty`, "list at least one service under `services:`", "MANIFEST_INVALID");
+    throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success)
-    throw new InputError(
-      describeIssues(parsed.error, doc, lineCounter, file),
-      "see the manifest reference in README.md",
-      "MANIFEST_INVALID",
-    );
+    throw new ManifestError(describeIssues(parsed.error, doc, lineCounter, file), { hint: "see the manifest reference in README.md" });
 
   const locate = (path: (string | number)[]): SourceLocation => locationOf(doc, lineCounter, file, path);
   const raw = parsed.data;
@@ -116,7 +106,7 @@ export function parseManifest(text: string, file: string): Manifest {
     };
   });
   if (services.length === 0) {
-    throw new InputError(`manifest ${file} lists no services`, "add at least one service under `services:`", "MANIFEST_INVALID");
+    throw new ManifestError(`manifest ${file} lists no services`, { hint: "add at least one service under `services:`" });
   }
   const consistent = raw.consistent.map((group, index) => ({
     members: group.map((member) => {
@@ -128,10 +118,9 @@ export function parseManifest(text: string, file: string): Manifest {
   for (const group of consistent) {
     for (const member of group.members) {
       if (!services.some((service) => service.name === member.service)) {
-        throw new InputError(
+        throw new ManifestError(
           `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${member.service}", which is not under services:`,
-          `add ${member.service} to services: or fix the name`,
-          "MANIFEST_INVALID",
+          { hint: `add ${member.service} to services: or fix the name` },
         );
       }
     }
@@ -147,10 +136,9 @@ function checkNames(raw: ManifestRaw, lineOf: (path: (string | number)[]) => num
   const check = (kind: keyof typeof NAME_PATTERNS, value: string | undefined, path: (string | number)[]) => {
     if (value === undefined || NAME_PATTERNS[kind].pattern.test(value)) return;
     const line = lineOf(path);
-    throw new InputError(
-      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clip(value))} is not ${NAME_PATTERNS[kind].expected}`,
-      `fix that ${kind === "service" ? "service name" : kind} in the manifest`,
-      "MANIFEST_INVALID",
+    throw new ManifestError(
+      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
+      { hint: `fix that ${kind === "service" ? "service name" : kind} in the manifest` },
     );
   };
   check("project", raw.project_id, ["project_id"]);
@@ -228,7 +216,7 @@ function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCount
 
 function unknownKey(key: string, fields: readonly string[]): string {
   const suggestion = didYouMean(key, fields);
-  return `${JSON.stringify(clip(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
+  return `${JSON.stringify(clipForMessage(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
 }
 
 /** The line of the deepest node on `path` that exists. */

@@ -48,7 +48,7 @@ export function tableCell(markdown: string): string {
 }
 
 /** Keep a cell to one readable size; the JSON report has the whole text. The text is already redacted. */
-export function clip(text: string, max = 300): string {
+export function clipCell(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -5,7 +5,8 @@
 // goes through escapeMarkdown or codeSpan. GitHub rejects a comment over 65,536
 // characters and a summary over 1 MiB, so the report shrinks to fit instead.
 import type { Finding, Report, ServiceReport } from "../model.js";
-import { clip, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
+import { clipCell, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
+import { shortName } from "../resource-name.js";
 
 const ICON: Record<Finding["status"], string> = { pass: "✅", fail: "❌", warn: "⚠️", error: "🛑", skip: "⏭️" };
 
@@ -21,7 +22,7 @@ export const COMMENT_LIMIT = 65_536;
 export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
 export const SUMMARY_LIMIT = 1024 * 1024;
 
-const md = (text: string) => escapeMarkdown(clip(text));
+const md = (text: string) => escapeMarkdown(clipCell(text));
 /** One table row; each cell's code spans keep their `|` (see tableCell). */
 const row = (...cells: string[]) => `| ${cells.map(tableCell).join(" | ")} |`;
 
@@ -77,7 +78,7 @@ function isProblem(finding: Finding): boolean {
 }
 
 function serviceSection(service: ServiceReport, showPassing: boolean): string[] {
-  const revision = service.revision ? ` · revision ${codeSpan(shortRevision(service.revision))}` : "";
+  const revision = service.revision ? ` · revision ${codeSpan(shortName(service.revision))}` : "";
   const lines = [`### ${md(service.service)}${revision}`, ""];
   lines.push(...findingsTable(service.checks, showPassing));
   const timed = service.checks.filter((finding) => finding.duration_ms !== undefined);
@@ -119,7 +120,7 @@ function findingsTable(findings: Finding[], showPassing: boolean): string[] {
 
 function checkCell(finding: Finding): string {
   // Subjects are env var and secret names: a code span keeps them readable (and inert).
-  return `${codeSpan(finding.id)}${finding.subject ? ` ${codeSpan(clip(finding.subject, 100))}` : ""}`;
+  return `${codeSpan(finding.id)}${finding.subject ? ` ${codeSpan(clipCell(finding.subject, 100))}` : ""}`;
 }
 
 function where(finding: Finding): string {
@@ -141,7 +142,7 @@ function beforeAfter(now: Finding[], previous: NonNullable<ServiceReport["previo
     if (was === is) unchanged++;
     else rows.push(row(requirement, status(was), status(is)));
   }
-  const label = `Compared with the previous revision ${codeSpan(shortRevision(previous.revision))}`;
+  const label = `Compared with the previous revision ${codeSpan(shortName(previous.revision))}`;
   if (rows.length === 0) return [`${label}: no requirement changed.`, ""];
   const rest = unchanged > 0 ? [`${unchanged} more unchanged.`, ""] : [];
   return [`**${label}:**`, "", "| Requirement | Before | After |", "|---|---|---|", ...rows, "", ...rest];
@@ -161,10 +162,6 @@ function worstByRequirement(findings: Finding[]): Map<string, Finding["status"]>
 
 function status(value: Finding["status"] | undefined): string {
   return value ? `${ICON[value]} ${value}` : "(not checked)";
-}
-
-function shortRevision(revision: string): string {
-  return revision.slice(revision.lastIndexOf("/") + 1);
 }
 
 /** Last resort: whole lines (each is short, clipped above) until the limit, then a note. */

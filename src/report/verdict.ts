@@ -32,3 +32,12 @@ export function failedChecks(findings: Finding[], failOn: FailOn): string[] {
 export function shouldFailJob(result: GateResult, failOn: FailOn): boolean {
   return result === "error" || ((result === "fail" || result === "inconclusive") && failOn !== "never");
 }
+
+/** The CLI's exit codes: 0 the deploy may go on, 1 the deploy is bad (or unverified), 2 the gate could not decide. */
+export const EXIT_CODE = { pass: 0, fail: 1, error: 2 } as const;
+
+/** The process exit code for a result: the same answer as shouldFailJob, split into bad deploy (1) and no decision (2). */
+export function exitCodeFor(result: GateResult, failOn: FailOn): 0 | 1 | 2 {
+  if (result === "error") return EXIT_CODE.error;
+  return shouldFailJob(result, failOn) ? EXIT_CODE.fail : EXIT_CODE.pass;
+}

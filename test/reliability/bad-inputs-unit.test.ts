@@ -34,6 +34,9 @@ describe("bad action inputs (unit)", () => {
   it.each<[string, Record<string, string>, Record<string, string>, string]>([
     ["CLOUDSDK_CORE_PROJECT with ../", {}, { CLOUDSDK_CORE_PROJECT: "../other" }, "project_id"],
     ["GOOGLE_CLOUD_PROJECT with ?", {}, { GOOGLE_CLOUD_PROJECT: "p?x=1" }, "project_id"],
+    // The same lookup as the credentials': every variable google-github-actions/auth exports is validated as an input.
+    ["GCLOUD_PROJECT with ../", {}, { GCLOUD_PROJECT: "../other" }, "project_id"],
+    ["GCP_PROJECT with /", {}, { GCP_PROJECT: "p/x" }, "project_id"],
     ["project_id of 100 characters", { project_id: "a".repeat(100) }, {}, "project_id"],
     ["region in upper case", { region: "US-CENTRAL1" }, {}, "region"],
     [

@@ -9,6 +9,7 @@ import { LineCounter } from "yaml";
 import { matchesPattern, patternProblem } from "../../src/manifest/pattern.js";
 import { MAX_YAML_ALIASES, MAX_YAML_MAP_KEYS, MAX_YAML_NODES, parseBoundedYaml } from "../../src/parse-yaml.js";
 import { FileReadError, readFailure, readRegularFile } from "../../src/read-file.js";
+import { ManifestError } from "../../src/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gate-bounded-"));
 
@@ -55,7 +56,7 @@ describe("readRegularFile", () => {
 });
 
 describe("parseBoundedYaml", () => {
-  const source = { label: "manifest m.yml", code: "MANIFEST_INVALID" } as const;
+  const source = { label: "manifest m.yml", error: ManifestError };
   const parse = (text: string) => {
     const lineCounter = new LineCounter();
     const doc = parseBoundedYaml(text, lineCounter, source);

@@ -34,6 +34,12 @@ describe("parseInputs", () => {
     expect(parse({}, { CLOUDSDK_CORE_PROJECT: "chat-staging" }).projectId).toBe("chat-staging");
   });
 
+  it("reads the project variables in gcloud's order, as the credentials do, skipping blank ones", () => {
+    expect(parse({}, { GCP_PROJECT: "gcp-project", CLOUDSDK_PROJECT: "sdk-project" }).projectId).toBe("sdk-project");
+    expect(parse({}, { CLOUDSDK_CORE_PROJECT: "  ", GOOGLE_CLOUD_PROJECT: "google-project" }).projectId).toBe("google-project");
+    expect(parse({ project_id: "input-project" }, { CLOUDSDK_CORE_PROJECT: "env-project" }).projectId).toBe("input-project");
+  });
+
   it.each([
     [{ revision: "serving" }, { kind: "serving" }],
     [{ revision: "backend-00042-abc" }, { kind: "named", name: "backend-00042-abc" }],

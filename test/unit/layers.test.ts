@@ -34,6 +34,8 @@ function layerOf(file: string): Layer {
     "shown-value.ts": "shared",
     "read-file.ts": "shared",
     "parse-yaml.ts": "shared",
+    "project-from-env.ts": "shared",
+    "resource-name.ts": "shared",
     "inputs.ts": "inputs",
   };
   return top[file] ?? "wiring";

@@ -1,7 +1,7 @@
 // One service's probes end to end against a real backend: the negative probes,
 // the Google ID token for private services, and the tests' secret comparison.
 import { afterEach, describe, expect, it } from "vitest";
-import { GateError } from "../../src/errors.js";
+import { AuthError } from "../../src/errors.js";
 import { compareTestSecret } from "../../src/gate.js";
 import { type ProbeOptions, type ProbeTarget, probeHttp, probeWebsocket } from "../../src/probes/run-probes.js";
 import type { ServiceRequirement } from "../../src/manifest/load.js";
@@ -89,7 +89,7 @@ describe("probeService", () => {
   it("reports probe.id_token_unavailable and still probes when no ID token can be minted", async () => {
     const findings = await probe(await backend(), {
       idToken: async () => {
-        throw new GateError("AUTH_FAILED", "no credentials can mint an ID token");
+        throw new AuthError("no credentials can mint an ID token");
       },
     });
     expect(findings[1]).toMatchObject({ id: "probe.id_token_unavailable", status: "error" });

@@ -3,7 +3,7 @@
 // tokens and keys are sent to, so every URL in it must be a Google host, this
 // job's GitHub OIDC endpoint, or the endpoint the workflow itself overrode.
 // Nothing here ever repeats the file's text: it may be a private key.
-import { GateError } from "../../errors.js";
+import { AuthError, type GateError } from "../../errors.js";
 import { GOOGLE_IAM_CREDENTIALS, GOOGLE_STS } from "./types.js";
 
 export interface ServiceAccountKey {
@@ -42,7 +42,7 @@ export interface FileContext {
 }
 
 export function authError(message: string, hint: string): GateError {
-  return new GateError("AUTH_FAILED", message, { hint });
+  return new AuthError(message, { hint });
 }
 
 /** JSON text, or base64 of it (google-github-actions/auth accepts both). */

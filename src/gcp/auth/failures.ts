@@ -2,7 +2,7 @@
 // carry the request (headers, form body with the subject token or assertion)
 // and the response body, so we read only numbers and Google's short error
 // codes out of them, and never keep the error itself as a cause.
-import { GateError } from "../../errors.js";
+import { DeadlineError, GateError } from "../../errors.js";
 import { describeRedirect, redirectOf } from "../redirects.js";
 import { authError } from "./credential-file.js";
 
@@ -31,7 +31,7 @@ interface Facts {
 export function authFailure(error: unknown, context: FailureContext, signal: AbortSignal): GateError {
   if (error instanceof GateError) return error;
   if (signal.aborted) {
-    return new GateError("DEADLINE_EXCEEDED", "authentication to Google Cloud did not finish before the deadline", {
+    return new DeadlineError("authentication to Google Cloud did not finish before the deadline", {
       hint: "raise timeout, or check the STS / IAM Credentials endpoints are reachable",
     });
   }

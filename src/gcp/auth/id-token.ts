@@ -2,7 +2,7 @@
 // checks `aud` is its URL). Keys sign for themselves at the OAuth endpoint;
 // federated identities ask IAM Credentials generateIdToken for the service
 // account they impersonate.
-import { GateError } from "../../errors.js";
+import { AuthError, DeadlineError, GateError } from "../../errors.js";
 import { untilAborted } from "./clients.js";
 import { authError } from "./credential-file.js";
 import { authFailure } from "./failures.js";
@@ -33,11 +33,9 @@ export async function fetchIdToken(creds: GcpCredentials, audience: string, sign
   } catch (error) {
     if (error instanceof GateError) throw error;
     const failure = authFailure(error, context, signal);
-    throw new GateError(
-      failure.code,
-      `ID token for ${audience}: ${failure.message}`,
-      failure.hint === undefined ? undefined : { hint: failure.hint },
-    );
+    // authFailure gives a deadline or an auth error here (a GateError was rethrown above): keep its family.
+    const Family = failure instanceof DeadlineError ? DeadlineError : AuthError;
+    throw new Family(`ID token for ${audience}: ${failure.message}`, { hint: failure.hint });
   }
   if (typeof token !== "string" || token.split(".").length !== 3) {
     throw authError(`Google returned no ID token for ${audience}`, "retry; if it persists check the endpoints");

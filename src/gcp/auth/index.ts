@@ -6,7 +6,8 @@
 import type { AuthClient, Impersonated } from "google-auth-library";
 // Its own module, not the package index: see ./auth/clients.ts.
 import { OAuth2Client } from "google-auth-library/build/src/auth/oauth2client.js";
-import { GateError } from "../../errors.js";
+import { AuthError } from "../../errors.js";
+import { projectFromEnv } from "../../project-from-env.js";
 import { readFailure, readRegularFile } from "../../read-file.js";
 import {
   federatedClient,
@@ -236,7 +237,7 @@ async function firstToken(client: AuthClient, signal: AbortSignal, context: Fail
   } catch (error) {
     throw authFailure(error, context, signal);
   }
-  if (!token) throw new GateError("AUTH_FAILED", "Google returned no access token", { hint: "retry; if it persists check the endpoints" });
+  if (!token) throw new AuthError("Google returned no access token", { hint: "retry; if it persists check the endpoints" });
 }
 
 function fileContext(origin: string, settings: AuthSettings) {
@@ -245,15 +246,6 @@ function fileContext(origin: string, settings: AuthSettings) {
 
 function impersonationUrl(iamEndpoint: string, serviceAccount: string): string {
   return `${iamEndpoint}/v1/projects/-/serviceAccounts/${serviceAccount}:generateAccessToken`;
-}
-
-/** What google-github-actions/auth exports for later steps, in gcloud's order of precedence. */
-function projectFromEnv(env: AuthSettings["env"]): string | undefined {
-  for (const name of ["CLOUDSDK_CORE_PROJECT", "CLOUDSDK_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "GCP_PROJECT"]) {
-    const value = env[name]?.trim();
-    if (value) return value;
-  }
-  return undefined;
 }
 
 /** NAME@PROJECT.iam.gserviceaccount.com belongs to PROJECT. */
