@@ -123,7 +123,43 @@ export const websocketRequirementSchema = z
     path: probePath("/ws").describe(
       "Path of the WebSocket endpoint on the service, e.g. /ws: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
     ),
-    token_in: z.enum(["header", "subprotocol", "query"]).default("header"),
+    token_in: z
+      .enum(["header", "subprotocol", "query", "message"])
+      .default("header")
+      .describe(
+        "Where the token travels: an upgrade header, a subprotocol pair [prefix, token], a query parameter, or `message`: the first message after the upgrade, built from `message` (what browser clients do).",
+      ),
+    message: z
+      .string()
+      .max(65_536)
+      .refine((value) => value.includes("{token}"), "must contain {token}, where the token goes")
+      .optional()
+      .describe(
+        'token_in: message: the first message, with {token} where the token goes, e.g. {"type":"auth","token":"{token}"}. Accepted: a reply containing expect_reply, or (without expect_reply) the socket staying open for observe_ms. Refused: a close, a reply without expect_reply, or no reply.',
+      ),
+    allowed_origins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s?#@]+$/, "must be an origin: scheme://host[:port], no path"))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        "The Origins the backend serves. The gate sends the first one on its handshakes, and one from another origin (with a valid token) must be refused: cross-site WebSocket hijacking.",
+      ),
+    negative: z
+      .object({
+        expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
+        alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
+        wrong_audience: z
+          .boolean()
+          .default(true)
+          .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
+        foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Negative probes run once the valid token is accepted; each acceptance fails. All on by default: they send only tokens the backend must refuse, to the probed URL.",
+      ),
     token_name: z
       .string()
       .optional()
@@ -134,7 +170,11 @@ export const websocketRequirementSchema = z
       .boolean()
       .default(true)
       .describe("Negative probes: a handshake without a token and one signed with a random key must be refused."),
-    send: z.string().max(65_536).optional().describe("A first message to send once connected."),
+    send: z
+      .string()
+      .max(65_536)
+      .optional()
+      .describe("A first message to send once connected (after the auth message with token_in: message)."),
     expect_reply: z
       .string()
       .max(65_536)
@@ -149,7 +189,17 @@ export const websocketRequirementSchema = z
       .default(500)
       .describe("How long an accepted socket must stay open (catches a close 1006/1008 right after accept)."),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.token_in === "message" && value.message === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["message"],
+        message: 'token_in: message needs a message template, e.g. {"type":"auth","token":"{token}"}',
+      });
+    if (value.token_in !== "message" && value.message !== undefined)
+      ctx.addIssue({ code: "custom", path: ["message"], message: "message is the token's first message: it needs token_in: message" });
+  });
 
 // RE2 patterns like `matches`, checked here so a bad one fails at parse time with its line.
 const logPattern = z

@@ -16,7 +16,7 @@ export type HandshakeOutcome =
   | { kind: "network"; failure: NetworkFailure };
 
 export type HandshakeSpec = Pick<WebsocketRequirement, "token_in" | "token_name"> &
-  Partial<Pick<WebsocketRequirement, "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
+  Partial<Pick<WebsocketRequirement, "message" | "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
 
 export interface HandshakeOptions {
   signal: AbortSignal;
@@ -36,7 +36,7 @@ export function websocketUrl(baseUrl: string, path: string): URL | undefined {
   return url;
 }
 
-/** Where the token goes: the three ways browsers and SDKs pass one on an upgrade. */
+/** Where the token goes: the three ways browsers and SDKs pass one on an upgrade (`message`: after it, see firstMessages). */
 function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
   const target = new URL(url);
   const headers: Record<string, string> = {};
@@ -46,8 +46,27 @@ function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
     const name = spec.token_name ?? "Authorization";
     headers[name] = name.toLowerCase() === "authorization" ? `Bearer ${token}` : token;
   } else if (spec.token_in === "query") target.searchParams.set(spec.token_name ?? "token", token);
-  else protocols.push(spec.token_name ?? "bearer", token);
+  else if (spec.token_in === "subprotocol") protocols.push(spec.token_name ?? "bearer", token);
   return { target, headers, protocols };
+}
+
+/**
+ * What the socket sends once open: with token_in: message the auth message first (the token
+ * JSON-escaped into the template, "" when the probe has none), then `send`.
+ */
+export function firstMessages(spec: HandshakeSpec, token: string | undefined): string[] {
+  const auth =
+    spec.token_in === "message" && spec.message !== undefined
+      ? [spec.message.split("{token}").join(JSON.stringify(token ?? "").slice(1, -1))]
+      : [];
+  return [...auth, ...(spec.send !== undefined ? [spec.send] : [])];
+}
+
+/** With token_in: message a socket that opens is not yet let in: the backend says so in its reply, or by staying open. */
+export function wasAccepted(outcome: HandshakeOutcome, spec: HandshakeSpec): boolean {
+  if (outcome.kind !== "open") return false;
+  if (spec.token_in !== "message" || spec.expect_reply === undefined) return true;
+  return outcome.reply?.kind === "matched";
 }
 
 // Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
@@ -68,6 +87,8 @@ export async function handshake(
   const { target, headers, protocols } = placeToken(url, spec, token);
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
+  const messages = firstMessages(spec, token);
+  // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
     let settled = false;
@@ -128,7 +149,7 @@ export async function handshake(
     socket.on("open", () => {
       phase = "observing";
       openedAt = performance.now();
-      if (spec.send !== undefined) socket.send(spec.send);
+      for (const message of messages) socket.send(message);
       later(spec.observe_ms ?? 500, () => {
         observed = true;
         maybeClose();

@@ -11,7 +11,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jwtVerify } from "jose";
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
 import { WebSocketServer } from "ws";
 import type { Scenario } from "./scenario.js";
 
@@ -43,6 +43,15 @@ export interface BackendBehaviour {
   echoTokenInError: boolean;
   /** Where the token is read from: header (Bearer), query parameter, or subprotocol pair [prefix, token]. */
   tokenNames: { header: string; query: string; subprotocol: string };
+  /** Checks a careless backend skips: accepts expired tokens, or takes `alg: none` from the token (unsigned). */
+  skipChecks: { exp?: boolean; algNone?: boolean };
+  /** When set, an upgrade whose Origin header is not one of these is refused 403 (the header absent: allowed, as non-browser clients send none). */
+  allowedOrigins: string[] | undefined;
+  /**
+   * The token comes in the first message `{"type":"auth","token":"…"}` after the upgrade (browser clients):
+   * valid → reply `{"type":"auth_ok"}` then echo; invalid → close 4401, an error reply, or silence.
+   */
+  authByMessage: { onInvalid: "close" | "error" | "silent" } | undefined;
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
@@ -60,6 +69,8 @@ export interface Backend {
   upgrades: number;
   /** The X-Serverless-Authorization headers received, for tests to inspect the ID token. */
   serverlessAuthorizations: string[];
+  /** The Origin header of each upgrade that reached the app (undefined: none sent). */
+  origins: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -69,6 +80,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     healthCalls: 0,
     upgrades: 0,
     serverlessAuthorizations: [],
+    origins: [],
     behaviour: {
       jwtSecretEnv: "JWT_SECRET_STAGING",
       needsOnConnect: [],
@@ -84,6 +96,9 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       refuseStatus: 403,
       echoTokenInError: false,
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
+      skipChecks: {},
+      allowedOrigins: undefined,
+      authByMessage: undefined,
       tls: undefined,
       private: false,
       healthAnswer: undefined,
@@ -126,27 +141,27 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     if (!allowedByIam(req)) return refuse(403, "Forbidden");
     await delay(b.upgradeDelayMs);
     if (!req.url?.startsWith("/ws")) return refuse(404, "Not Found");
+    const origin = req.headers.origin;
+    if (b.allowedOrigins && origin !== undefined && !b.allowedOrigins.includes(origin)) return refuse(403, "Forbidden");
+    state.origins.push(origin);
     const config = env();
-    if (!b.open) {
-      const secret = config.get(b.jwtSecretEnv);
-      if (!secret || !token) return refuse(b.refuseStatus, "Forbidden");
-      try {
-        const { payload } = await jwtVerify(token, verificationKey(secret), {
-          algorithms: ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"],
-        });
-        const fromEnv = Object.entries(b.requiredClaimsFromEnv).flatMap(([claim, name]) => {
-          const value = config.get(name);
-          return value ? [[claim, value] as const] : [];
-        });
-        for (const [claim, value] of [...Object.entries(b.requiredClaims), ...fromEnv]) {
-          const actual = payload[claim];
-          if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return refuse(b.refuseStatus, "Forbidden");
-        }
-      } catch {
-        return refuse(b.refuseStatus, "Forbidden");
-      }
-    }
+    if (!b.open && !b.authByMessage && !(await verifies(token, config, b))) return refuse(b.refuseStatus, "Forbidden");
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (b.authByMessage) {
+        const onInvalid = b.authByMessage.onInvalid;
+        ws.once("message", async (data) => {
+          let sent: string | undefined;
+          try {
+            sent = (JSON.parse(String(data)) as { token?: string }).token || undefined;
+          } catch {}
+          if (b.open || (await verifies(sent, config, b))) {
+            ws.send(JSON.stringify({ type: "auth_ok" }));
+            ws.on("message", (next, isBinary) => ws.send(next, { binary: isBinary }));
+          } else if (onInvalid === "close") ws.close(4401, "unauthorized");
+          else if (onInvalid === "error") ws.send(JSON.stringify({ type: "error", message: "unauthorized" }));
+        });
+        return;
+      }
       // Accepting needs a call to the auth service; without its config the backend dies mid-connection.
       if (b.needsOnConnect.some((name) => !config.has(name))) return void ws.terminate();
       const closing = b.closeAfterAccept;
@@ -171,6 +186,34 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       server.close(() => resolve());
     });
   return state;
+}
+
+/** The backend's token check: signature (algorithms pinned), exp, and the claims it requires. */
+async function verifies(token: string | undefined, config: Map<string, string>, b: BackendBehaviour): Promise<boolean> {
+  const secret = config.get(b.jwtSecretEnv);
+  if (!secret || !token) return false;
+  let payload: JWTPayload;
+  try {
+    if (b.skipChecks.algNone && decodeProtectedHeader(token).alg === "none") payload = decodeJwt(token);
+    else {
+      ({ payload } = await jwtVerify(token, verificationKey(secret), {
+        algorithms: ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"],
+        // A backend that never looks at exp: any age passes.
+        ...(b.skipChecks.exp ? { currentDate: new Date(0) } : {}),
+      }));
+    }
+  } catch {
+    return false;
+  }
+  const fromEnv = Object.entries(b.requiredClaimsFromEnv).flatMap(([claim, name]) => {
+    const value = config.get(name);
+    return value ? [[claim, value] as const] : [];
+  });
+  for (const [claim, value] of [...Object.entries(b.requiredClaims), ...fromEnv]) {
+    const actual = payload[claim];
+    if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return false;
+  }
+  return true;
 }
 
 const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
