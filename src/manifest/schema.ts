@@ -201,6 +201,33 @@ export const websocketRequirementSchema = z
       ctx.addIssue({ code: "custom", path: ["message"], message: "message is the token's first message: it needs token_in: message" });
   });
 
+/** A header the manifest adds to a probe: a token name, a value without line breaks (no header injection). */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name");
+const headerValue = z
+  .string()
+  .max(8_192)
+  .regex(/^[^\r\n\x00]*$/, "must not contain line breaks or NUL");
+
+export const httpCheckSchema = z
+  .object({
+    path: probePath("/").describe("Path on the service: one leading /, no //, @, \\ or whitespace (it cannot point at another host)."),
+    method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
+    headers: z
+      .record(headerName, headerValue)
+      .default({})
+      .describe("Extra request headers (plain values: a credential belongs in with_token, which is masked)."),
+    with_token: z
+      .boolean()
+      .default(false)
+      .describe("Send the token signed with the deployed secret as `Authorization: Bearer`; false sends none (the route must refuse)."),
+    expect_status: z
+      .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1).max(20)])
+      .default(200)
+      .describe("The status, or statuses, the route must answer, e.g. [401, 403] without a token."),
+    expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
+  })
+  .strict();
+
 // RE2 patterns like `matches`, checked here so a bad one fails at parse time with its line.
 const logPattern = z
   .string()
@@ -276,6 +303,13 @@ export const serviceRequirementSchema = z
     jwt: jwtRequirementSchema.optional(),
     health: healthRequirementSchema.optional(),
     websocket: websocketRequirementSchema.optional(),
+    http: z
+      .array(httpCheckSchema)
+      .max(50)
+      .optional()
+      .describe(
+        "HTTP checks beyond /health, e.g. a protected route answers 401 without a token and 200 with one (catches an auth layer not mounted or bypassed).",
+      ),
     logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
     verify: verifyRequirementSchema.optional().describe("Verification over time after the first probes (live mode)."),
   })
@@ -304,6 +338,7 @@ export type JwtRequirement = z.infer<typeof jwtRequirementSchema>;
 export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
+export type HttpCheck = z.infer<typeof httpCheckSchema>;
 export type LogsRequirement = z.infer<typeof logsRequirementSchema>;
 export type VerifyRequirement = z.infer<typeof verifyRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;

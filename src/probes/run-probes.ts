@@ -26,6 +26,11 @@ export interface ProbeOptions {
   mask?: (value: string) => void;
 }
 
+/** Whether the manifest asks for any runtime probe of the service. */
+export function hasProbes(requirement: ServiceRequirement): boolean {
+  return Boolean(requirement.health || requirement.websocket || requirement.http?.length);
+}
+
 /** Cloud Run checks this header for IAM and passes Authorization through to the app, so the app's own JWT can use it. */
 export const ID_TOKEN_HEADER = "X-Serverless-Authorization";
 

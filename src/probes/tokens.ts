@@ -96,3 +96,8 @@ export async function tokensFor(
     ],
   };
 }
+
+/** The token signed with the deployed key, if one could be: a forged one stands in otherwise, and proves nothing to a route. */
+export function validToken(tokens: ProbeTokens): string | undefined {
+  return tokens.forgedToken !== undefined ? tokens.token : undefined;
+}

@@ -52,6 +52,10 @@ export interface BackendBehaviour {
    * valid → reply `{"type":"auth_ok"}` then echo; invalid → close 4401, an error reply, or silence.
    */
   authByMessage: { onInvalid: "close" | "error" | "silent" } | undefined;
+  /** Routes beyond /health: `verify` answers 401 without a valid token and 200 JSON with one; `open` answers 200 to anyone (auth bypassed). */
+  routes: Record<string, "verify" | "open">;
+  /** Cloud Run's front end: a path ending in `z` (/healthz) gets Google's own HTML 404 before the container sees it. */
+  googleFrontEnd: boolean;
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
@@ -97,6 +101,8 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       echoTokenInError: false,
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
       skipChecks: {},
+      routes: {},
+      googleFrontEnd: false,
       allowedOrigins: undefined,
       authByMessage: undefined,
       tls: undefined,
@@ -116,6 +122,20 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   };
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     if (!allowedByIam(req)) return void res.writeHead(403).end("Forbidden: Your client does not have permission to get URL");
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (state.behaviour.googleFrontEnd && path.endsWith("z")) {
+      return void res
+        .writeHead(404, { "content-type": "text/html; charset=UTF-8", "referrer-policy": "no-referrer" })
+        .end(googleNotFound(path));
+    }
+    const route = state.behaviour.routes[path];
+    if (route) {
+      const header = req.headers.authorization;
+      const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+      if (route === "verify" && !(await verifies(token, env(), state.behaviour)))
+        return void res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ user: "deploy-gate", route: path }));
+    }
     if (req.url !== "/health") return void res.writeHead(404).end("not found");
     state.healthCalls += 1;
     await delay(state.behaviour.healthDelayMs);
@@ -214,6 +234,11 @@ async function verifies(token: string | undefined, config: Map<string, string>, 
     if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return false;
   }
   return true;
+}
+
+/** The page Google's front end serves for a reserved path (the shape of the real one, abridged). */
+function googleNotFound(path: string): string {
+  return `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 404 (Not Found)!!1</title>\n  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n  <p><b>404.</b> <ins>That\u2019s an error.</ins>\n  <p>The requested URL <code>${path}</code> was not found on this server.  <ins>That\u2019s all we know.</ins>\n`;
 }
 
 const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
