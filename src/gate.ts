@@ -37,6 +37,7 @@ import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
 import type { Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
+import { cloudRunTraps } from "./probes/cloud-run-traps.js";
 import { probeHttpChecks } from "./probes/http-checks.js";
 import { hasProbes, probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
 import { forgedToken, tokensFor, validToken } from "./probes/tokens.js";
@@ -344,7 +345,7 @@ async function runProbes(
     probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals),
     probeHttpChecks(requirement.http ?? [], early.baseUrl, { ...tokens, token: validToken(tokens) }, headers, context.signal),
   ]);
-  return [...tokens.tokenFindings, ...findings, ...http, ...websocket];
+  return [...tokens.tokenFindings, ...findings, ...http, ...websocket, ...cloudRunTraps(config, requirement, websocket)];
 }
 
 /** `verify:` rounds after the first probes: the same probes (fresh tokens, same secret) and the log lines written since the last round. */

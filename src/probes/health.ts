@@ -3,6 +3,7 @@
 // run's deadline.
 import type { HealthRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
+import { isGoogleFrontEnd404, reservedPathHint } from "./cloud-run-traps.js";
 import { excerpt } from "./excerpt.js";
 import { sleep } from "../wait.js";
 import { boundedFetch, urlOnService } from "./http.js";
@@ -79,6 +80,18 @@ export async function probeHealth(
         hint: "point health.path at the endpoint itself (a trailing slash, a login page or an http→https hop are the usual causes), or set the url input to the final origin",
         expected: expectedText(health),
         found: String(response.status),
+        duration_ms,
+      };
+      break;
+    } else if (!expects(health, response.status) && isGoogleFrontEnd404(health.path, response.status, response.body)) {
+      last = {
+        ...base,
+        id: `${prefix}.reserved_path`,
+        status: "fail",
+        message: `${method} ${health.path} answered Google's own HTTP 404 page, not the container's${tries}`,
+        hint: reservedPathHint(health.path),
+        expected: expectedText(health),
+        found: "404 (Google front end)",
         duration_ms,
       };
       break;
