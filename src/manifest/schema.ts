@@ -129,6 +129,12 @@ export const websocketRequirementSchema = z
       .describe(
         "Where the token travels: an upgrade header, a subprotocol pair [prefix, token], a query parameter, or `message`: the first message after the upgrade, built from `message` (what browser clients do).",
       ),
+    protocol: z
+      .enum(["plain", "socket.io", "graphql-transport-ws"])
+      .default("plain")
+      .describe(
+        'What the socket speaks. graphql-transport-ws (the graphql-ws library): the token travels in connection_init (message, default {"type":"connection_init","payload":{"token":"{token}"}}), connection_ack accepts, a close (4403/4401) refuses; token_in is not used. socket.io: not probed yet (an error says so).',
+      ),
     message: z
       .string()
       .max(65_536)
@@ -191,6 +197,14 @@ export const websocketRequirementSchema = z
   })
   .strict()
   .superRefine((value, ctx) => {
+    if (value.protocol === "socket.io")
+      ctx.addIssue({
+        code: "custom",
+        path: ["protocol"],
+        message:
+          "socket.io is not probed yet: probe its Engine.IO WebSocket transport is planned; use plain with token_in: message meanwhile, or leave websocket out",
+      });
+    if (value.protocol === "graphql-transport-ws") return;
     if (value.token_in === "message" && value.message === undefined)
       ctx.addIssue({
         code: "custom",

@@ -8,7 +8,7 @@ import type { Finding } from "../model.js";
 import { offService, probeHealth } from "./health.js";
 import { describeAuthorized, describeUnauthorized } from "./outcomes.js";
 import type { ProbeTokens } from "./tokens.js";
-import { type HandshakeOutcome, type HandshakeSpec, handshake, wasAccepted, websocketUrl } from "./websocket.js";
+import { type HandshakeOutcome, type HandshakeSpec, handshake, protocolSpec, wasAccepted, websocketUrl } from "./websocket.js";
 
 export interface ProbeTarget extends Omit<ProbeTokens, "tokenFindings" | "negatives"> {
   negatives?: ProbeTokens["negatives"];
@@ -97,8 +97,14 @@ export async function probeRefusals(
  * it sends the auth message and reads the reply, which is where such a backend says no.
  */
 function refusalSpec(ws: WebsocketRequirement): HandshakeSpec {
-  const spec = { token_in: ws.token_in, token_name: ws.token_name, timeout_ms: ws.timeout_ms, observe_ms: ws.observe_ms };
-  return ws.token_in === "message" ? { ...spec, message: ws.message, expect_reply: ws.expect_reply } : spec;
+  const spec = {
+    protocol: ws.protocol,
+    token_in: ws.token_in,
+    token_name: ws.token_name,
+    timeout_ms: ws.timeout_ms,
+    observe_ms: ws.observe_ms,
+  };
+  return protocolSpec(ws.token_in === "message" ? { ...spec, message: ws.message, expect_reply: ws.expect_reply } : spec);
 }
 
 /** The Origin a browser on the site sends: the first allowed one (a backend that checks Origin refuses none). */

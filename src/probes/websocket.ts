@@ -16,7 +16,18 @@ export type HandshakeOutcome =
   | { kind: "network"; failure: NetworkFailure };
 
 export type HandshakeSpec = Pick<WebsocketRequirement, "token_in" | "token_name"> &
-  Partial<Pick<WebsocketRequirement, "message" | "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
+  Partial<Pick<WebsocketRequirement, "protocol" | "message" | "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
+
+/** graphql-transport-ws (graphql-ws): the subprotocol it must be offered, and its auth message and acceptance. */
+export const GRAPHQL_TRANSPORT_WS = "graphql-transport-ws";
+const GRAPHQL_INIT = '{"type":"connection_init","payload":{"token":"{token}"}}';
+const GRAPHQL_ACK = '"type":"connection_ack"';
+
+/** The spec a handshake follows: a protocol's own auth message and acceptance in place of token_in. */
+export function protocolSpec<T extends HandshakeSpec>(spec: T): T {
+  if (spec.protocol !== "graphql-transport-ws") return spec;
+  return { ...spec, token_in: "message", message: spec.message ?? GRAPHQL_INIT, expect_reply: spec.expect_reply ?? GRAPHQL_ACK };
+}
 
 export interface HandshakeOptions {
   signal: AbortSignal;
@@ -63,8 +74,9 @@ export function firstMessages(spec: HandshakeSpec, token: string | undefined): s
 }
 
 /** With token_in: message a socket that opens is not yet let in: the backend says so in its reply, or by staying open. */
-export function wasAccepted(outcome: HandshakeOutcome, spec: HandshakeSpec): boolean {
+export function wasAccepted(outcome: HandshakeOutcome, given: HandshakeSpec): boolean {
   if (outcome.kind !== "open") return false;
+  const spec = protocolSpec(given);
   if (spec.token_in !== "message" || spec.expect_reply === undefined) return true;
   return outcome.reply?.kind === "matched";
 }
@@ -84,7 +96,9 @@ export async function handshake(
   options: HandshakeOptions,
 ): Promise<HandshakeOutcome> {
   const { default: WebSocket } = await loadWs();
+  spec = protocolSpec(spec);
   const { target, headers, protocols } = placeToken(url, spec, token);
+  if (spec.protocol === "graphql-transport-ws") protocols.unshift(GRAPHQL_TRANSPORT_WS);
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
   const messages = firstMessages(spec, token);

@@ -22,6 +22,8 @@ const backends: Record<string, Partial<BackendBehaviour>> = {
   "message-error": { authByMessage: { onInvalid: "error" }, requiredClaims: CLAIMS },
   "message-silent": { authByMessage: { onInvalid: "silent" }, requiredClaims: CLAIMS },
   "message-lax": { authByMessage: { onInvalid: "close" }, skipChecks: { exp: true } },
+  "graphql-backend": { graphql: true, requiredClaims: CLAIMS },
+  "graphql-lax": { graphql: true, skipChecks: { exp: true }, requiredClaims: CLAIMS },
 };
 
 const manifest = (service: string, websocket: string) => `
@@ -111,6 +113,27 @@ describe("negative probes through the action", () => {
     expect(result.outputs.result).toBe("fail");
     expect(byId("ws.accepted_expired")[0]?.message).toContain("answered as to a valid token");
     expect(byId("ws.open_without_token.refused")[0]?.status).toBe("pass");
+  });
+
+  it("graphql-transport-ws: connection_ack for the valid token, close 4403 for the others (the real graphql-ws server)", async () => {
+    const { result, byId } = await run("graphql-backend", "{ path: /ws/graphql, protocol: graphql-transport-ws, timeout_ms: 1500 }");
+    expect(result.outputs.failed_checks).toBe("");
+    expect(result.outputs.result).toBe("pass");
+    expect(byId("ws.reply")[0]?.status).toBe("pass");
+    expect(byId("ws.open_without_token.refused")[0]?.found).toBe("close 4403");
+    expect(byId("ws.accepted_alg_none.refused")[0]?.found).toBe("close 4403");
+  });
+
+  it("graphql-transport-ws: fails a server whose onConnect lets an expired token in", async () => {
+    const { result, byId } = await run("graphql-lax", "{ path: /ws/graphql, protocol: graphql-transport-ws, timeout_ms: 1500 }");
+    expect(result.outputs.result).toBe("fail");
+    expect(byId("ws.accepted_expired")[0]?.status).toBe("fail");
+  });
+
+  it("says socket.io is not probed yet, as an error, not a pass", async () => {
+    const { result } = await run("strict-backend", "{ path: /socket.io/, protocol: socket.io }");
+    expect(result.outputs.result).toBe("error");
+    expect(result.everything).toContain("socket.io is not probed yet");
   });
 
   it("refuses a message template without {token}, with its line", async () => {

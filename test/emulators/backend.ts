@@ -56,6 +56,11 @@ export interface BackendBehaviour {
   routes: Record<string, "verify" | "open">;
   /** Cloud Run's front end: a path ending in `z` (/healthz) gets Google's own HTML 404 before the container sees it. */
   googleFrontEnd: boolean;
+  /**
+   * Speak graphql-transport-ws with the real graphql-ws server (npm): the token comes in connection_init's
+   * payload.token; onConnect verifies it like the upgrade check, and graphql-ws closes 4403 when it fails.
+   */
+  graphql: boolean;
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
@@ -101,6 +106,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       echoTokenInError: false,
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
       skipChecks: {},
+      graphql: false,
       routes: {},
       googleFrontEnd: false,
       allowedOrigins: undefined,
@@ -150,6 +156,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   const tls = state.behaviour.tls;
   const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
+  const graphqlWss = state.behaviour.graphql ? await graphqlServer(state.behaviour, env) : undefined;
   server.on("upgrade", async (req: IncomingMessage, socket: Socket, head: Buffer) => {
     state.upgrades += 1;
     const b = state.behaviour;
@@ -165,6 +172,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     if (b.allowedOrigins && origin !== undefined && !b.allowedOrigins.includes(origin)) return refuse(403, "Forbidden");
     state.origins.push(origin);
     const config = env();
+    if (graphqlWss) return graphqlWss.handleUpgrade(req, socket, head, (ws) => graphqlWss.emit("connection", ws, req));
     if (!b.open && !b.authByMessage && !(await verifies(token, config, b))) return refuse(b.refuseStatus, "Forbidden");
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (b.authByMessage) {
@@ -206,6 +214,20 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       server.close(() => resolve());
     });
   return state;
+}
+
+/** A real graphql-ws server (loaded only by the tests that ask for it) whose onConnect checks the token. */
+async function graphqlServer(b: BackendBehaviour, env: () => Map<string, string>): Promise<WebSocketServer> {
+  const [{ useServer }, { buildSchema }] = await Promise.all([import("graphql-ws/use/ws"), import("graphql")]);
+  const server = new WebSocketServer({ noServer: true });
+  useServer(
+    {
+      schema: buildSchema("type Query { hello: String }"),
+      onConnect: async (ctx) => b.open || verifies(String(ctx.connectionParams?.token ?? ""), env(), b),
+    },
+    server,
+  );
+  return server;
 }
 
 /** The backend's token check: signature (algorithms pinned), exp, and the claims it requires. */
