@@ -133,7 +133,7 @@ export const websocketRequirementSchema = z
       .enum(["plain", "socket.io", "graphql-transport-ws"])
       .default("plain")
       .describe(
-        'What the socket speaks. graphql-transport-ws (the graphql-ws library): the token travels in connection_init (message, default {"type":"connection_init","payload":{"token":"{token}"}}), connection_ack accepts, a close (4403/4401) refuses; token_in is not used. socket.io: not probed yet (an error says so).',
+        'What the socket speaks; with socket.io or graphql-transport-ws the token travels in the protocol\'s own auth message (`message` overrides it) and token_in is not used. socket.io: Engine.IO v4 over its WebSocket transport (path e.g. /socket.io/), CONNECT with auth {"token":"{token}"}; CONNECT accepts, CONNECT_ERROR refuses. graphql-transport-ws (graphql-ws): connection_init with payload {"token":"{token}"}; connection_ack accepts, a close (4403/4401) refuses.',
       ),
     message: z
       .string()
@@ -197,14 +197,7 @@ export const websocketRequirementSchema = z
   })
   .strict()
   .superRefine((value, ctx) => {
-    if (value.protocol === "socket.io")
-      ctx.addIssue({
-        code: "custom",
-        path: ["protocol"],
-        message:
-          "socket.io is not probed yet: probe its Engine.IO WebSocket transport is planned; use plain with token_in: message meanwhile, or leave websocket out",
-      });
-    if (value.protocol === "graphql-transport-ws") return;
+    if (value.protocol !== "plain") return;
     if (value.token_in === "message" && value.message === undefined)
       ctx.addIssue({
         code: "custom",

@@ -23,10 +23,28 @@ export const GRAPHQL_TRANSPORT_WS = "graphql-transport-ws";
 const GRAPHQL_INIT = '{"type":"connection_init","payload":{"token":"{token}"}}';
 const GRAPHQL_ACK = '"type":"connection_ack"';
 
+/** Socket.IO v4 over Engine.IO v4: CONNECT (40) to the main namespace with the token as its auth; CONNECT answers with a sid, CONNECT_ERROR is 44. */
+const SOCKET_IO_CONNECT = '40{"token":"{token}"}';
+const SOCKET_IO_CONNECTED = '40{"sid":"';
+
 /** The spec a handshake follows: a protocol's own auth message and acceptance in place of token_in. */
 export function protocolSpec<T extends HandshakeSpec>(spec: T): T {
-  if (spec.protocol !== "graphql-transport-ws") return spec;
-  return { ...spec, token_in: "message", message: spec.message ?? GRAPHQL_INIT, expect_reply: spec.expect_reply ?? GRAPHQL_ACK };
+  if (spec.protocol === "graphql-transport-ws")
+    return { ...spec, token_in: "message", message: spec.message ?? GRAPHQL_INIT, expect_reply: spec.expect_reply ?? GRAPHQL_ACK };
+  if (spec.protocol === "socket.io")
+    return {
+      ...spec,
+      token_in: "message",
+      message: spec.message ?? SOCKET_IO_CONNECT,
+      expect_reply: spec.expect_reply ?? SOCKET_IO_CONNECTED,
+    };
+  return spec;
+}
+
+/** Engine.IO's own packets are not the reply: its open packet (0…) is skipped, a ping (2) answered with a pong (3). */
+function engineIoControl(text: string, socket: { send(data: string): void }): boolean {
+  if (text === "2") socket.send("3");
+  return text.startsWith("0") || text === "2" || text === "3";
 }
 
 export interface HandshakeOptions {
@@ -99,6 +117,10 @@ export async function handshake(
   spec = protocolSpec(spec);
   const { target, headers, protocols } = placeToken(url, spec, token);
   if (spec.protocol === "graphql-transport-ws") protocols.unshift(GRAPHQL_TRANSPORT_WS);
+  if (spec.protocol === "socket.io") {
+    target.searchParams.set("EIO", "4");
+    target.searchParams.set("transport", "websocket");
+  }
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
   const messages = firstMessages(spec, token);
@@ -176,8 +198,9 @@ export async function handshake(
       }
     });
     socket.on("message", (data, isBinary) => {
-      if (reply || !awaitingReply) return;
       const text = isBinary ? `(${Buffer.from(data as Buffer).length} bytes of binary)` : Buffer.from(data as Buffer).toString("utf8");
+      if (spec.protocol === "socket.io" && !isBinary && engineIoControl(text, socket)) return;
+      if (reply || !awaitingReply) return;
       const matched = spec.expect_reply === undefined || text.includes(spec.expect_reply);
       reply = { kind: matched ? "matched" : "mismatch", excerpt: excerpt(text, sent, 100) };
       maybeClose();

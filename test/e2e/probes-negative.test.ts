@@ -23,6 +23,8 @@ const backends: Record<string, Partial<BackendBehaviour>> = {
   "message-silent": { authByMessage: { onInvalid: "silent" }, requiredClaims: CLAIMS },
   "message-lax": { authByMessage: { onInvalid: "close" }, skipChecks: { exp: true } },
   "graphql-backend": { graphql: true, requiredClaims: CLAIMS },
+  "socketio-backend": { socketIo: true, requiredClaims: CLAIMS },
+  "socketio-lax": { socketIo: true, skipChecks: { algNone: true }, requiredClaims: CLAIMS },
   "graphql-lax": { graphql: true, skipChecks: { exp: true }, requiredClaims: CLAIMS },
 };
 
@@ -130,10 +132,20 @@ describe("negative probes through the action", () => {
     expect(byId("ws.accepted_expired")[0]?.status).toBe("fail");
   });
 
-  it("says socket.io is not probed yet, as an error, not a pass", async () => {
-    const { result } = await run("strict-backend", "{ path: /socket.io/, protocol: socket.io }");
-    expect(result.outputs.result).toBe("error");
-    expect(result.everything).toContain("socket.io is not probed yet");
+  it("socket.io: CONNECT for the valid token, CONNECT_ERROR for the others (the real socket.io server)", async () => {
+    const { result, byId } = await run("socketio-backend", "{ path: /socket.io/, protocol: socket.io, timeout_ms: 1500 }");
+    expect(result.outputs.failed_checks).toBe("");
+    expect(result.outputs.result).toBe("pass");
+    expect(byId("ws.reply")[0]?.status).toBe("pass");
+    expect(byId("ws.open_without_token.refused")[0]?.found).toBe("an error reply");
+    expect(byId("ws.accepted_wrong_audience.refused")).toHaveLength(2);
+  });
+
+  it("socket.io: fails a server whose middleware lets an unsigned token in", async () => {
+    const { result, byId } = await run("socketio-lax", "{ path: /socket.io/, protocol: socket.io, timeout_ms: 1500 }");
+    expect(result.outputs.result).toBe("fail");
+    expect(byId("ws.accepted_alg_none")[0]?.message).toContain("answered as to a valid token");
+    expect(byId("ws.accepted_expired.refused")[0]?.status).toBe("pass");
   });
 
   it("refuses a message template without {token}, with its line", async () => {

@@ -61,6 +61,8 @@ export interface BackendBehaviour {
    * payload.token; onConnect verifies it like the upgrade check, and graphql-ws closes 4403 when it fails.
    */
   graphql: boolean;
+  /** Serve a real Socket.IO v4 server (npm) at /socket.io/ whose middleware verifies `auth.token` (CONNECT_ERROR when it fails). */
+  socketIo: boolean;
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
@@ -107,6 +109,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
       skipChecks: {},
       graphql: false,
+      socketIo: false,
       routes: {},
       googleFrontEnd: false,
       allowedOrigins: undefined,
@@ -157,7 +160,10 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
   const graphqlWss = state.behaviour.graphql ? await graphqlServer(state.behaviour, env) : undefined;
+  if (state.behaviour.socketIo) await attachSocketIo(server, state.behaviour, env);
   server.on("upgrade", async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Socket.IO's engine takes its own path's upgrades.
+    if (state.behaviour.socketIo && req.url?.startsWith("/socket.io/")) return;
     state.upgrades += 1;
     const b = state.behaviour;
     const token = tokenOf(req, b.tokenNames);
@@ -214,6 +220,18 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       server.close(() => resolve());
     });
   return state;
+}
+
+/** A real Socket.IO server on the backend's HTTP server, checking the CONNECT packet's auth like the upgrade check. */
+async function attachSocketIo(server: import("node:http").Server, b: BackendBehaviour, env: () => Map<string, string>): Promise<void> {
+  const { Server } = await import("socket.io");
+  const io = new Server(server, { path: "/socket.io/", transports: ["websocket"], destroyUpgrade: false, serveClient: false });
+  io.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (b.open || (await verifies(typeof token === "string" ? token : undefined, env(), b))) return next();
+    next(new Error("unauthorized"));
+  });
+  io.on("connection", (socket) => socket.on("message", (data: unknown) => socket.send(data)));
 }
 
 /** A real graphql-ws server (loaded only by the tests that ask for it) whose onConnect checks the token. */
