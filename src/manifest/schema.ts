@@ -209,7 +209,14 @@ export const websocketRequirementSchema = z
   });
 
 /** A header the manifest adds to a probe: a token name, a value without line breaks (no header injection). */
-const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name");
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name")
+  // A credential in the manifest is a credential in the repository; the gate sends its own, masked.
+  .refine(
+    (name) => !/^(authorization|x-serverless-authorization|cookie|proxy-authorization|host)$/i.test(name),
+    "is set by the gate (with_token sends the token, the ID token goes in X-Serverless-Authorization): leave it out of headers",
+  );
 const headerValue = z
   .string()
   .max(8_192)

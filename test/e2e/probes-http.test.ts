@@ -79,6 +79,7 @@ describe("http checks through the action", () => {
   it.each([
     ["a path off the service", "\n      - { path: //evil.example/x }", "must be a path on the service"],
     ["a header value with a line break", '\n      - { path: /a, headers: { X-A: "v\\r\\nInjected: 1" } }', "must not contain line breaks"],
+    ["a credential header", "\n      - { path: /a, headers: { authorization: Bearer x } }", "is set by the gate"],
     ["an unknown field", "\n      - { path: /a, expect: 200 }", "expect"],
   ])("refuses %s with an error", async (_name, http, text) => {
     const { result } = await run(manifest("auth-backend", http));
