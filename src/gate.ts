@@ -37,8 +37,10 @@ import type { Located, Manifest, ServiceRequirement } from "./manifest/load.js";
 import type { JwtRequirement } from "./manifest/schema.js";
 import { memo } from "./memo.js";
 import type { FailureLogs, Finding, LatestSecretVersion, LogFacts, RevisionConfig, ServiceReport } from "./model.js";
-import { probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
-import { forgedToken, tokensFor } from "./probes/tokens.js";
+import { cloudRunTraps } from "./probes/cloud-run-traps.js";
+import { probeHttpChecks } from "./probes/http-checks.js";
+import { hasProbes, probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
+import { forgedToken, tokensFor, validToken } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
 import { startNow } from "./start-now.js";
 import { verifyOverTime } from "./verify-rounds.js";
@@ -227,7 +229,7 @@ interface EarlyProbes {
 
 function probeBaseUrl(entry: ConfigUnderTest, context: GateContext): string | undefined {
   const { requirement } = entry;
-  if (!context.probe || !(requirement.health || requirement.websocket)) return undefined;
+  if (!context.probe || !hasProbes(requirement)) return undefined;
   return context.urlOverride ?? entry.config.url;
 }
 
@@ -332,7 +334,7 @@ async function runProbes(
   context: GateContext,
 ): Promise<Finding[]> {
   const { requirement, config } = entry;
-  if (!context.probe || !(requirement.health || requirement.websocket)) return [];
+  if (!context.probe || !hasProbes(requirement)) return [];
   if (!early) {
     return [
       {
@@ -345,8 +347,11 @@ async function runProbes(
   }
   const tokens = await tokensFor(requirement, secret, context.mask, await early.forgedToken);
   const { findings, headers } = await early.http;
-  const websocket = await probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals);
-  return [...tokens.tokenFindings, ...findings, ...websocket];
+  const [websocket, http] = await Promise.all([
+    probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals),
+    probeHttpChecks(requirement.http ?? [], early.baseUrl, { ...tokens, token: validToken(tokens) }, headers, context.signal),
+  ]);
+  return [...tokens.tokenFindings, ...findings, ...http, ...websocket, ...cloudRunTraps(config, requirement, websocket)];
 }
 
 /** `verify:` rounds after the first probes: the same probes (fresh tokens, same secret) and the log lines written since the last round. */

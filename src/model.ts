@@ -77,6 +77,10 @@ export interface RevisionConfig {
   createTime?: string;
   /** Share of the service's traffic this revision serves now (live); 0 for a `--no-traffic` tagged one. */
   trafficPercent?: number;
+  /** Name of the ingress container's port (live): `h2c` means HTTP/2 cleartext end to end, where no WebSocket upgrade passes. */
+  ingressPortName?: string;
+  /** The revision's request timeout in seconds (live, `template.timeout`): also the longest a WebSocket session lasts. */
+  requestTimeoutSeconds?: number;
 }
 
 /** A Ready condition as Cloud Run reports it. */

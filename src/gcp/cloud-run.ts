@@ -232,6 +232,7 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
     ...(url ? { url } : {}),
     containers: containers.map((_container, index) => containerLabel(containers, index)),
     ...ingressOf(containers),
+    ...servingOf(revision, containers),
     env,
     secretVolumes,
     ...(withoutSecret.length ? { secretVolumesWithoutSecret: withoutSecret } : {}),
@@ -244,6 +245,17 @@ export function revisionConfig(target: ServiceTarget, revision: Revision, url: s
  */
 export function containerLabel(containers: readonly { name?: string | null }[], index: number): string {
   return containers[index]?.name || (containers.length === 1 ? "" : `#${index}`);
+}
+
+/** What shapes a request's path to the container: the port's name (h2c or http1) and the request timeout ("300s"). */
+function servingOf(
+  revision: Revision,
+  containers: readonly run_v2.Schema$GoogleCloudRunV2Container[],
+): Pick<RevisionConfig, "ingressPortName" | "requestTimeoutSeconds"> {
+  const ingress = containers.length === 1 ? containers[0] : containers.find((container) => (container.ports ?? []).length > 0);
+  const portName = ingress?.ports?.[0]?.name;
+  const timeout = /^([0-9]+)(?:\.[0-9]+)?s$/.exec(revision.timeout ?? "");
+  return { ...(portName ? { ingressPortName: portName } : {}), ...(timeout ? { requestTimeoutSeconds: Number(timeout[1]) } : {}) };
 }
 
 /** The ingress container is the one with ports (Cloud Run allows one); a lone container is it. */

@@ -16,6 +16,7 @@ import {
   secretRequirementSchema,
   serviceRequirementSchema,
   websocketRequirementSchema,
+  type HttpCheck,
   type EnvRequirement,
   type HealthRequirement,
   type JwtRequirement,
@@ -40,6 +41,8 @@ export interface ServiceRequirement {
   jwt: Located<JwtRequirement> | undefined;
   health: Located<HealthRequirement> | undefined;
   websocket: Located<WebsocketRequirement> | undefined;
+  /** `http:` checks, each located at its list item. */
+  http?: Located<HttpCheck>[];
   logs?: Located<LogsRequirement> | undefined;
   verify?: Located<VerifyRequirement> | undefined;
 }
@@ -101,6 +104,7 @@ export function parseManifest(text: string, file: string): Manifest {
       jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: at("jwt") },
       health: spec.health && { ...spec.health, name: "health", location: at("health") },
       websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
+      http: (spec.http ?? []).map((check, index) => ({ ...check, name: check.path, location: locate(["services", name, "http", index]) })),
       logs: spec.logs && { ...spec.logs, name: "logs", location: at("logs") },
       verify: spec.verify && { ...spec.verify, name: "verify", location: at("verify") },
     };

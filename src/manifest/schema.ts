@@ -124,9 +124,48 @@ export const websocketRequirementSchema = z
       "Path of the WebSocket endpoint on the service, e.g. /ws: one leading /, no //, @, \\ or whitespace (it cannot point at another host).",
     ),
     token_in: z
-      .enum(["header", "subprotocol", "query"])
+      .enum(["header", "subprotocol", "query", "message"])
       .default("header")
-      .describe("Where the handshake carries the token: a header, a subprotocol (what browsers can send), or a query parameter."),
+      .describe(
+        "Where the token travels: an upgrade header, a subprotocol pair [prefix, token], a query parameter, or `message`: the first message after the upgrade, built from `message` (what browser clients do).",
+      ),
+    protocol: z
+      .enum(["plain", "socket.io", "graphql-transport-ws"])
+      .default("plain")
+      .describe(
+        'What the socket speaks; with socket.io or graphql-transport-ws the token travels in the protocol\'s own auth message (`message` overrides it) and token_in is not used. socket.io: Engine.IO v4 over its WebSocket transport (path e.g. /socket.io/), CONNECT with auth {"token":"{token}"}; CONNECT accepts, CONNECT_ERROR refuses. graphql-transport-ws (graphql-ws): connection_init with payload {"token":"{token}"}; connection_ack accepts, a close (4403/4401) refuses.',
+      ),
+    message: z
+      .string()
+      .max(65_536)
+      .refine((value) => value.includes("{token}"), "must contain {token}, where the token goes")
+      .optional()
+      .describe(
+        'token_in: message: the first message, with {token} where the token goes, e.g. {"type":"auth","token":"{token}"}. Accepted: a reply containing expect_reply, or (without expect_reply) the socket staying open for observe_ms. Refused: a close, a reply without expect_reply, or no reply.',
+      ),
+    allowed_origins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s?#@]+$/, "must be an origin: scheme://host[:port], no path"))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe(
+        "The Origins the backend serves. The gate sends the first one on its handshakes, and one from another origin (with a valid token) must be refused: cross-site WebSocket hijacking.",
+      ),
+    negative: z
+      .object({
+        expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
+        alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
+        wrong_audience: z
+          .boolean()
+          .default(true)
+          .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
+        foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Negative probes run once the valid token is accepted; each acceptance fails. All on by default: they send only tokens the backend must refuse, to the probed URL.",
+      ),
     token_name: z
       .string()
       .optional()
@@ -137,7 +176,11 @@ export const websocketRequirementSchema = z
       .boolean()
       .default(true)
       .describe("Negative probes: a handshake without a token and one signed with a random key must be refused."),
-    send: z.string().max(65_536).optional().describe("A first message to send once connected."),
+    send: z
+      .string()
+      .max(65_536)
+      .optional()
+      .describe("A first message to send once connected (after the auth message with token_in: message)."),
     expect_reply: z
       .string()
       .max(65_536)
@@ -151,6 +194,51 @@ export const websocketRequirementSchema = z
       .max(30_000)
       .default(500)
       .describe("How long an accepted socket must stay open (catches a close 1006/1008 right after accept)."),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.protocol !== "plain") return;
+    if (value.token_in === "message" && value.message === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["message"],
+        message: 'token_in: message needs a message template, e.g. {"type":"auth","token":"{token}"}',
+      });
+    if (value.token_in !== "message" && value.message !== undefined)
+      ctx.addIssue({ code: "custom", path: ["message"], message: "message is the token's first message: it needs token_in: message" });
+  });
+
+/** A header the manifest adds to a probe: a token name, a value without line breaks (no header injection). */
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name")
+  // A credential in the manifest is a credential in the repository; the gate sends its own, masked.
+  .refine(
+    (name) => !/^(authorization|x-serverless-authorization|cookie|proxy-authorization|host)$/i.test(name),
+    "is set by the gate (with_token sends the token, the ID token goes in X-Serverless-Authorization): leave it out of headers",
+  );
+const headerValue = z
+  .string()
+  .max(8_192)
+  .regex(/^[^\r\n\x00]*$/, "must not contain line breaks or NUL");
+
+export const httpCheckSchema = z
+  .object({
+    path: probePath("/").describe("Path on the service: one leading /, no //, @, \\ or whitespace (it cannot point at another host)."),
+    method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
+    headers: z
+      .record(headerName, headerValue)
+      .default({})
+      .describe("Extra request headers (plain values: a credential belongs in with_token, which is masked)."),
+    with_token: z
+      .boolean()
+      .default(false)
+      .describe("Send the token signed with the deployed secret as `Authorization: Bearer`; false sends none (the route must refuse)."),
+    expect_status: z
+      .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1).max(20)])
+      .default(200)
+      .describe("The status, or statuses, the route must answer, e.g. [401, 403] without a token."),
+    expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
   })
   .strict();
 
@@ -246,6 +334,13 @@ export const serviceRequirementSchema = z
       .describe(
         "Open the WebSocket like a client: with the minted token (must be accepted) and without or with a forged one (must be refused).",
       ),
+    http: z
+      .array(httpCheckSchema)
+      .max(50)
+      .optional()
+      .describe(
+        "HTTP checks beyond /health, e.g. a protected route answers 401 without a token and 200 with one (catches an auth layer not mounted or bypassed).",
+      ),
     logs: logsRequirementSchema.optional().describe("The revision's own log entries since it was created (Cloud Logging)."),
     verify: verifyRequirementSchema.optional().describe("Verification over time after the first probes (live mode)."),
   })
@@ -279,6 +374,7 @@ export type JwtRequirement = z.infer<typeof jwtRequirementSchema>;
 export type TestSecretSource = z.infer<typeof testSecretSourceSchema>;
 export type HealthRequirement = z.infer<typeof healthRequirementSchema>;
 export type WebsocketRequirement = z.infer<typeof websocketRequirementSchema>;
+export type HttpCheck = z.infer<typeof httpCheckSchema>;
 export type LogsRequirement = z.infer<typeof logsRequirementSchema>;
 export type VerifyRequirement = z.infer<typeof verifyRequirementSchema>;
 export type ServiceRequirementRaw = z.infer<typeof serviceRequirementSchema>;

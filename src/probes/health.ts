@@ -3,6 +3,7 @@
 // run's deadline.
 import type { HealthRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
+import { isGoogleFrontEnd404, reservedPathHint } from "./cloud-run-traps.js";
 import { excerpt } from "./excerpt.js";
 import { sleep } from "../wait.js";
 import { boundedFetch, urlOnService } from "./http.js";
@@ -18,13 +19,26 @@ export interface HealthProbeOptions {
   random?: () => number;
 }
 
-export type HealthSpec = Pick<HealthRequirement, "path" | "expect_status"> & Partial<HealthRequirement>;
+export type HealthSpec = Pick<HealthRequirement, "path"> &
+  Partial<Omit<HealthRequirement, "expect_status" | "method">> & {
+    /** One status, or any of several (`http:` checks). */
+    expect_status: number | readonly number[];
+    method?: string;
+    /** Finding ids: `health.*` for /health, `http.*` for the `http:` checks. */
+    id_prefix?: "health" | "http";
+  };
+
+const expects = (spec: HealthSpec, status: number) =>
+  typeof spec.expect_status === "number" ? status === spec.expect_status : spec.expect_status.includes(status);
+const expectedText = (spec: HealthSpec) =>
+  typeof spec.expect_status === "number" ? String(spec.expect_status) : spec.expect_status.join(" or ");
 
 export async function probeHealth(
   baseUrl: string,
   health: HealthSpec & { location?: Finding["location"] },
   options: HealthProbeOptions,
 ): Promise<Finding[]> {
+  const prefix = health.id_prefix ?? "health";
   const base = { subject: health.path, ...(health.location ? { location: health.location } : {}) };
   const url = urlOnService(baseUrl, health.path)?.toString();
   if (url === undefined) return [offService(health.path, "health.path", base)];
@@ -45,7 +59,7 @@ export async function probeHealth(
     if (response.kind === "error") {
       last = {
         ...base,
-        id: "health.unreachable",
+        id: `${prefix}.unreachable`,
         status: "fail",
         message: `${method} ${health.path} did not answer: ${response.failure.reason}${tries}`,
         hint:
@@ -56,37 +70,46 @@ export async function probeHealth(
         duration_ms,
       };
       if (response.failure.class === "aborted") break;
-    } else if (response.status !== health.expect_status && response.redirectedTo !== undefined) {
+    } else if (!expects(health, response.status) && response.redirectedTo !== undefined) {
       // Not followed: the ID token would go along. A health check that redirects is itself the problem.
       last = {
         ...base,
-        id: "health.status",
+        id: `${prefix}.status`,
         status: "fail",
-        message: `${method} ${health.path} answered HTTP ${response.status}, a redirect to ${response.redirectedTo} (not followed: the probe's credentials stay with the probed URL), expected ${health.expect_status}${tries}`,
+        message: `${method} ${health.path} answered HTTP ${response.status}, a redirect to ${response.redirectedTo} (not followed: the probe's credentials stay with the probed URL), expected ${expectedText(health)}${tries}`,
         hint: "point health.path at the endpoint itself (a trailing slash, a login page or an http→https hop are the usual causes), or set the url input to the final origin",
-        expected: String(health.expect_status),
+        expected: expectedText(health),
         found: String(response.status),
         duration_ms,
       };
       break;
-    } else if (response.status !== health.expect_status) {
+    } else if (!expects(health, response.status) && isGoogleFrontEnd404(health.path, response.status, response.body)) {
+      last = {
+        ...base,
+        id: `${prefix}.reserved_path`,
+        status: "fail",
+        message: `${method} ${health.path} answered Google's own HTTP 404 page, not the container's${tries}`,
+        hint: reservedPathHint(health.path),
+        expected: expectedText(health),
+        found: "404 (Google front end)",
+        duration_ms,
+      };
+      break;
+    } else if (!expects(health, response.status)) {
       const body = excerpt(response.body, sent, 120);
       last = {
         ...base,
-        id: "health.status",
+        id: `${prefix}.status`,
         status: "fail",
-        message: `${method} ${health.path} answered HTTP ${response.status}, expected ${health.expect_status}${tries}${body ? `: "${body}"` : ""}`,
-        expected: String(health.expect_status),
+        message: `${method} ${health.path} answered HTTP ${response.status}, expected ${expectedText(health)}${tries}${body ? `: "${body}"` : ""}`,
+        expected: expectedText(health),
         found: String(response.status),
         duration_ms,
       };
       // Only "not ready yet" answers are worth waiting for; a 404 will not change.
       if (response.status < 500 && response.status !== 429 && response.status !== 408) break;
     } else {
-      return [
-        ...checkBody(health, method, response.body, response.truncated, duration_ms, base),
-        ...checkLatency(health, duration_ms, base),
-      ];
+      return [...checkBody(health, method, response, duration_ms, base), ...checkLatency(health, duration_ms, base)];
     }
     if (attempt === attempts || options.signal.aborted) break;
     const wait =
@@ -119,12 +142,19 @@ export function backoff(attempt: number, baseMs = 250, random: () => number = Ma
 
 type Base = Pick<Finding, "subject" | "location">;
 
-function checkBody(health: HealthSpec, method: string, body: string, truncated: boolean, duration_ms: number, base: Base): Finding[] {
+function checkBody(
+  health: HealthSpec,
+  method: string,
+  { body, truncated, status }: { body: string; truncated: boolean; status: number },
+  duration_ms: number,
+  base: Base,
+): Finding[] {
+  const prefix = health.id_prefix ?? "health";
   const pass: Finding = {
     ...base,
-    id: "health.status",
+    id: `${prefix}.status`,
     status: "pass",
-    message: `${method} ${health.path} answered HTTP ${health.expect_status}`,
+    message: `${method} ${health.path} answered HTTP ${status}`,
     duration_ms,
   };
   if (!health.expect_json) return [pass];
@@ -133,7 +163,7 @@ function checkBody(health: HealthSpec, method: string, body: string, truncated: 
     json = JSON.parse(body);
   } catch {
     const why = truncated ? `its body is larger than max_body_bytes (${health.max_body_bytes ?? 65_536})` : "it did not return JSON";
-    return [pass, { ...base, id: "health.json", status: "fail", message: `${health.path}: cannot check expect_json, ${why}` }];
+    return [pass, { ...base, id: `${prefix}.json`, status: "fail", message: `${health.path}: cannot check expect_json, ${why}` }];
   }
   const mismatches = Object.entries(health.expect_json).flatMap(([path, expected]) => {
     const actual = path
@@ -143,14 +173,14 @@ function checkBody(health: HealthSpec, method: string, body: string, truncated: 
   });
   if (mismatches.length === 0) {
     const fields = Object.keys(health.expect_json).join(", ");
-    return [pass, { ...base, id: "health.json", status: "pass", message: `${health.path} JSON has ${fields} as expected` }];
+    return [pass, { ...base, id: `${prefix}.json`, status: "pass", message: `${health.path} JSON has ${fields} as expected` }];
   }
   const show = (value: unknown) => excerpt(JSON.stringify(value) ?? "undefined", [], 100);
   return [
     pass,
     ...mismatches.map(({ path, expected, actual }) => ({
       ...base,
-      id: "health.json",
+      id: `${prefix}.json`,
       status: "fail" as const,
       subject: `${health.path} ${path}`,
       message: `${health.path} field ${path} is ${actual === undefined ? "missing" : show(actual)}, expected ${show(expected)}`,
@@ -162,10 +192,11 @@ function checkBody(health: HealthSpec, method: string, body: string, truncated: 
 
 function checkLatency(health: HealthSpec, duration_ms: number, base: Base): Finding[] {
   if (health.max_latency_ms === undefined || duration_ms <= health.max_latency_ms) return [];
+  const prefix = health.id_prefix ?? "health";
   return [
     {
       ...base,
-      id: "health.latency",
+      id: `${prefix}.latency`,
       status: "warn",
       message: `${health.path} took ${duration_ms} ms, over the ${health.max_latency_ms} ms budget`,
       expected: `<= ${health.max_latency_ms} ms`,

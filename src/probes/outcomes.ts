@@ -2,7 +2,7 @@
 // person should check first. "403" alone cost the team hours each time.
 import type { Finding } from "../model.js";
 import type { NetworkFailure } from "./http.js";
-import type { HandshakeOutcome } from "./websocket.js";
+import { type HandshakeOutcome, type HandshakeSpec, wasAccepted } from "./websocket.js";
 
 export type Described = Pick<Finding, "id" | "status" | "message" | "hint" | "expected" | "found">;
 
@@ -87,17 +87,32 @@ function describeReply(path: string, outcome: Extract<HandshakeOutcome, { kind: 
   return findings;
 }
 
-/** A probe that must be refused (no token, a forged token): being let in is the failure. */
-export function describeUnauthorized(path: string, outcome: HandshakeOutcome, how: string, failId: string): Described {
-  if (outcome.kind === "open") {
+/**
+ * A probe that must be refused (no token, a forged or expired token, …): being let in is the failure.
+ * `spec` decides what "let in" means for token_in: message (wasAccepted); `hint` says what to check.
+ */
+export function describeUnauthorized(
+  path: string,
+  outcome: HandshakeOutcome,
+  how: string,
+  failId: string,
+  more: { spec?: HandshakeSpec; hint?: string } = {},
+): Described {
+  if (outcome.kind === "open" && (!more.spec || wasAccepted(outcome, more.spec))) {
+    const replied = outcome.reply?.kind === "matched" ? "answered as to a valid token" : "stayed open";
     return {
       id: failId,
       status: "fail",
-      message: `WebSocket ${path} accepted a handshake ${how}: the endpoint is open`,
-      hint: "verify the token (signature, exp, claims) before accepting the upgrade",
+      // The refusals without a valid token find an open endpoint; the negative ones, one check skipped.
+      message: `WebSocket ${path} accepted a handshake ${how}: ${more.hint ? "it" : "the endpoint is open, it"} ${replied}`,
+      hint: more.hint ?? "verify the token (signature, exp, claims) before accepting the upgrade",
       expected: "refused",
-      found: "101, stayed open",
+      found: `101, ${replied}`,
     };
+  }
+  if (outcome.kind === "open") {
+    const found = outcome.reply?.kind === "mismatch" ? "an error reply" : "no reply";
+    return { id: `${failId}.refused`, status: "pass", message: `WebSocket ${path} refused a handshake ${how} (${found})`, found };
   }
   if (outcome.kind === "refused" || outcome.kind === "closed") {
     const found = outcome.kind === "refused" ? `HTTP ${outcome.status}` : `close ${outcome.code}`;

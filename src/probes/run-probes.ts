@@ -3,13 +3,15 @@
 // likely cause; the diagnosis joins them with the config findings.
 import { describeError } from "../errors.js";
 import type { ServiceRequirement } from "../manifest/load.js";
+import type { WebsocketRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
 import { offService, probeHealth } from "./health.js";
 import { describeAuthorized, describeUnauthorized } from "./outcomes.js";
 import type { ProbeTokens } from "./tokens.js";
-import { type HandshakeOutcome, handshake, websocketUrl } from "./websocket.js";
+import { type HandshakeOutcome, type HandshakeSpec, handshake, protocolSpec, wasAccepted, websocketUrl } from "./websocket.js";
 
-export interface ProbeTarget extends Omit<ProbeTokens, "tokenFindings"> {
+export interface ProbeTarget extends Omit<ProbeTokens, "tokenFindings" | "negatives"> {
+  negatives?: ProbeTokens["negatives"];
   /** The URL actually probed (the service's, a tag's, or the `url` input): every probe, and its credentials, stay on its origin. */
   baseUrl: string;
   tokenFindings?: Finding[];
@@ -22,6 +24,11 @@ export interface ProbeOptions {
    */
   idToken?: (audience: string) => Promise<string>;
   mask?: (value: string) => void;
+}
+
+/** Whether the manifest asks for any runtime probe of the service. */
+export function hasProbes(requirement: ServiceRequirement): boolean {
+  return Boolean(requirement.health || requirement.websocket || requirement.http?.length);
 }
 
 /** Cloud Run checks this header for IAM and passes Authorization through to the app, so the app's own JWT can use it. */
@@ -76,14 +83,33 @@ export async function probeRefusals(
   const url = ws?.expect_refused_without_token ? websocketUrl(target.baseUrl, ws.path) : undefined;
   // Off the service's origin: nothing is sent; probeWebsocket reports it.
   if (!ws || !url) return { withoutToken: undefined, forged: undefined };
-  const options = { signal, headers, redact: target.forgedToken ? [target.forgedToken] : [] };
-  // Being let in is enough to fail them, so they send no first message.
-  const spec = { token_in: ws.token_in, token_name: ws.token_name, timeout_ms: ws.timeout_ms, observe_ms: ws.observe_ms };
+  const options = { signal, headers: withOrigin(headers, ws), redact: target.forgedToken ? [target.forgedToken] : [] };
+  const spec = refusalSpec(ws);
   const [withoutToken, forged] = await Promise.all([
     handshake(url, spec, undefined, options),
     target.forgedToken ? handshake(url, spec, target.forgedToken, options) : undefined,
   ]);
   return { withoutToken, forged };
+}
+
+/**
+ * Being let in is enough to fail a refusal probe, so it sends no `send`; with token_in: message
+ * it sends the auth message and reads the reply, which is where such a backend says no.
+ */
+function refusalSpec(ws: WebsocketRequirement): HandshakeSpec {
+  const spec = {
+    protocol: ws.protocol,
+    token_in: ws.token_in,
+    token_name: ws.token_name,
+    timeout_ms: ws.timeout_ms,
+    observe_ms: ws.observe_ms,
+  };
+  return protocolSpec(ws.token_in === "message" ? { ...spec, message: ws.message, expect_reply: ws.expect_reply } : spec);
+}
+
+/** The Origin a browser on the site sends: the first allowed one (a backend that checks Origin refuses none). */
+function withOrigin(headers: Record<string, string>, ws: WebsocketRequirement, origin = ws.allowed_origins?.[0]) {
+  return origin ? { ...headers, Origin: origin } : headers;
 }
 
 /** The WebSocket with the minted token, plus the refusal outcomes (started earlier, or now). */
@@ -100,21 +126,40 @@ export async function probeWebsocket(
   const url = websocketUrl(target.baseUrl, ws.path);
   const context = { location: ws.location, subject: ws.path };
   if (!url) return [offService(ws.path, "websocket.path", context)];
-  const redact = [target.token, target.forgedToken].filter((token): token is string => token !== undefined);
+  const negatives = target.negatives ?? [];
+  const redact = [target.token, target.forgedToken, ...negatives.map((probe) => probe.token)].filter(
+    (token): token is string => token !== undefined,
+  );
   const [withToken, { withoutToken, forged }] = await Promise.all([
-    timed(() => handshake(url, ws, target.token, { signal, headers, redact })),
+    timed(() => handshake(url, ws, target.token, { signal, headers: withOrigin(headers, ws), redact })),
     refusals,
   ]);
   const authorized = describeAuthorized(ws.path, withToken.outcome, target.tokenNote);
   findings.push(...authorized.map((finding, index) => ({ ...finding, ...context, ...(index === 0 ? { duration_ms: withToken.ms } : {}) })));
   if (withoutToken)
-    findings.push({ ...describeUnauthorized(ws.path, withoutToken, "without a token", "ws.open_without_token"), ...context });
+    findings.push({
+      ...describeUnauthorized(ws.path, withoutToken, "without a token", "ws.open_without_token", { spec: refusalSpec(ws) }),
+      ...context,
+    });
   // Without a valid secret the authorized handshake already sent the forged token: not a separate refusal.
   if (forged && target.forgedToken) {
     findings.push({
-      ...describeUnauthorized(ws.path, forged, "with a token signed by a random key", "ws.open_with_forged_token"),
+      ...describeUnauthorized(ws.path, forged, "with a token signed by a random key", "ws.open_with_forged_token", {
+        spec: refusalSpec(ws),
+      }),
       ...context,
     });
+  }
+  // Only a revision that lets the valid token in can show it skips a check; before that they prove nothing.
+  if (wasAccepted(withToken.outcome, ws) && negatives.length > 0) {
+    const spec = refusalSpec(ws);
+    const described = await Promise.all(
+      negatives.map(async (probe) => {
+        const outcome = await handshake(url, spec, probe.token, { signal, headers: withOrigin(headers, ws, probe.origin), redact });
+        return { ...describeUnauthorized(ws.path, outcome, probe.how, probe.id, { spec, hint: probe.hint }), ...context };
+      }),
+    );
+    findings.push(...described);
   }
   return findings;
 }

@@ -5,6 +5,7 @@ import type { ServiceRequirement } from "../manifest/load.js";
 import type { JwtRequirement } from "../manifest/schema.js";
 import type { Finding } from "../model.js";
 import { importSigningKey, type MintedToken, mintToken, randomSigningKey } from "./jwt.js";
+import { type NegativeProbe, negativeProbes } from "./negative.js";
 
 export interface ProbeTokens {
   /** Sent on the authorized handshake; signed with the deployed secret when there is one. */
@@ -13,6 +14,8 @@ export interface ProbeTokens {
   tokenNote: string | undefined;
   /** Signed with a random key of the same kind: a backend that accepts it verifies no signature. */
   forgedToken: string | undefined;
+  /** Expired, alg none, wrong aud/iss, foreign Origin: only when a valid token exists (they need the deployed key). */
+  negatives: NegativeProbe[];
   /** jwt.minted (the claim names it carried), jwt.key_invalid, jwt.mint_failed. */
   tokenFindings: Finding[];
 }
@@ -36,13 +39,20 @@ export async function tokensFor(
 ): Promise<ProbeTokens> {
   const jwt = requirement.jwt;
   if (!jwt)
-    return { token: undefined, tokenNote: "no jwt section in the manifest: sent no token", forgedToken: undefined, tokenFindings: [] };
+    return {
+      token: undefined,
+      tokenNote: "no jwt section in the manifest: sent no token",
+      forgedToken: undefined,
+      negatives: [],
+      tokenFindings: [],
+    };
   const base = { subject: jwt.secret_env, location: jwt.location };
   const forgedOne = forged ?? (await mintForged(jwt, mask));
   const withForged = (tokenNote: string, tokenFindings: Finding[]): ProbeTokens => ({
     token: forgedOne,
     tokenNote,
     forgedToken: undefined,
+    negatives: [],
     tokenFindings,
   });
   if (!secret)
@@ -74,6 +84,7 @@ export async function tokensFor(
     token: minted.token,
     tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${claims}`,
     forgedToken: forgedOne,
+    negatives: await negativeProbes(key.key, jwt, requirement.websocket, minted.token, mask),
     tokenFindings: [
       {
         ...base,
@@ -84,4 +95,9 @@ export async function tokensFor(
       },
     ],
   };
+}
+
+/** The token signed with the deployed key, if one could be: a forged one stands in otherwise, and proves nothing to a route. */
+export function validToken(tokens: ProbeTokens): string | undefined {
+  return tokens.forgedToken !== undefined ? tokens.token : undefined;
 }

@@ -16,7 +16,36 @@ export type HandshakeOutcome =
   | { kind: "network"; failure: NetworkFailure };
 
 export type HandshakeSpec = Pick<WebsocketRequirement, "token_in" | "token_name"> &
-  Partial<Pick<WebsocketRequirement, "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
+  Partial<Pick<WebsocketRequirement, "protocol" | "message" | "send" | "expect_reply" | "timeout_ms" | "observe_ms">>;
+
+/** graphql-transport-ws (graphql-ws): the subprotocol it must be offered, and its auth message and acceptance. */
+export const GRAPHQL_TRANSPORT_WS = "graphql-transport-ws";
+const GRAPHQL_INIT = '{"type":"connection_init","payload":{"token":"{token}"}}';
+const GRAPHQL_ACK = '"type":"connection_ack"';
+
+/** Socket.IO v4 over Engine.IO v4: CONNECT (40) to the main namespace with the token as its auth; CONNECT answers with a sid, CONNECT_ERROR is 44. */
+const SOCKET_IO_CONNECT = '40{"token":"{token}"}';
+const SOCKET_IO_CONNECTED = '40{"sid":"';
+
+/** The spec a handshake follows: a protocol's own auth message and acceptance in place of token_in. */
+export function protocolSpec<T extends HandshakeSpec>(spec: T): T {
+  if (spec.protocol === "graphql-transport-ws")
+    return { ...spec, token_in: "message", message: spec.message ?? GRAPHQL_INIT, expect_reply: spec.expect_reply ?? GRAPHQL_ACK };
+  if (spec.protocol === "socket.io")
+    return {
+      ...spec,
+      token_in: "message",
+      message: spec.message ?? SOCKET_IO_CONNECT,
+      expect_reply: spec.expect_reply ?? SOCKET_IO_CONNECTED,
+    };
+  return spec;
+}
+
+/** Engine.IO's own packets are not the reply: its open packet (0…) is skipped, a ping (2) answered with a pong (3). */
+function engineIoControl(text: string, socket: { send(data: string): void }): boolean {
+  if (text === "2") socket.send("3");
+  return text.startsWith("0") || text === "2" || text === "3";
+}
 
 export interface HandshakeOptions {
   signal: AbortSignal;
@@ -36,7 +65,7 @@ export function websocketUrl(baseUrl: string, path: string): URL | undefined {
   return url;
 }
 
-/** Where the token goes: the three ways browsers and SDKs pass one on an upgrade. */
+/** Where the token goes: the three ways browsers and SDKs pass one on an upgrade (`message`: after it, see firstMessages). */
 function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
   const target = new URL(url);
   const headers: Record<string, string> = {};
@@ -46,8 +75,28 @@ function placeToken(url: URL, spec: HandshakeSpec, token: string | undefined) {
     const name = spec.token_name ?? "Authorization";
     headers[name] = name.toLowerCase() === "authorization" ? `Bearer ${token}` : token;
   } else if (spec.token_in === "query") target.searchParams.set(spec.token_name ?? "token", token);
-  else protocols.push(spec.token_name ?? "bearer", token);
+  else if (spec.token_in === "subprotocol") protocols.push(spec.token_name ?? "bearer", token);
   return { target, headers, protocols };
+}
+
+/**
+ * What the socket sends once open: with token_in: message the auth message first (the token
+ * JSON-escaped into the template, "" when the probe has none), then `send`.
+ */
+export function firstMessages(spec: HandshakeSpec, token: string | undefined): string[] {
+  const auth =
+    spec.token_in === "message" && spec.message !== undefined
+      ? [spec.message.split("{token}").join(JSON.stringify(token ?? "").slice(1, -1))]
+      : [];
+  return [...auth, ...(spec.send !== undefined ? [spec.send] : [])];
+}
+
+/** With token_in: message a socket that opens is not yet let in: the backend says so in its reply, or by staying open. */
+export function wasAccepted(outcome: HandshakeOutcome, given: HandshakeSpec): boolean {
+  if (outcome.kind !== "open") return false;
+  const spec = protocolSpec(given);
+  if (spec.token_in !== "message" || spec.expect_reply === undefined) return true;
+  return outcome.reply?.kind === "matched";
 }
 
 // Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
@@ -65,9 +114,17 @@ export async function handshake(
   options: HandshakeOptions,
 ): Promise<HandshakeOutcome> {
   const { default: WebSocket } = await loadWs();
+  spec = protocolSpec(spec);
   const { target, headers, protocols } = placeToken(url, spec, token);
+  if (spec.protocol === "graphql-transport-ws") protocols.unshift(GRAPHQL_TRANSPORT_WS);
+  if (spec.protocol === "socket.io") {
+    target.searchParams.set("EIO", "4");
+    target.searchParams.set("transport", "websocket");
+  }
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
+  const messages = firstMessages(spec, token);
+  // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
     let settled = false;
@@ -128,7 +185,7 @@ export async function handshake(
     socket.on("open", () => {
       phase = "observing";
       openedAt = performance.now();
-      if (spec.send !== undefined) socket.send(spec.send);
+      for (const message of messages) socket.send(message);
       later(spec.observe_ms ?? 500, () => {
         observed = true;
         maybeClose();
@@ -141,8 +198,9 @@ export async function handshake(
       }
     });
     socket.on("message", (data, isBinary) => {
-      if (reply || !awaitingReply) return;
       const text = isBinary ? `(${Buffer.from(data as Buffer).length} bytes of binary)` : Buffer.from(data as Buffer).toString("utf8");
+      if (spec.protocol === "socket.io" && !isBinary && engineIoControl(text, socket)) return;
+      if (reply || !awaitingReply) return;
       const matched = spec.expect_reply === undefined || text.includes(spec.expect_reply);
       reply = { kind: matched ? "matched" : "mismatch", excerpt: excerpt(text, sent, 100) };
       maybeClose();

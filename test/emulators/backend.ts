@@ -11,7 +11,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jwtVerify } from "jose";
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
 import { WebSocketServer } from "ws";
 import type { Scenario } from "./scenario.js";
 
@@ -43,6 +43,26 @@ export interface BackendBehaviour {
   echoTokenInError: boolean;
   /** Where the token is read from: header (Bearer), query parameter, or subprotocol pair [prefix, token]. */
   tokenNames: { header: string; query: string; subprotocol: string };
+  /** Checks a careless backend skips: accepts expired tokens, or takes `alg: none` from the token (unsigned). */
+  skipChecks: { exp?: boolean; algNone?: boolean };
+  /** When set, an upgrade whose Origin header is not one of these is refused 403 (the header absent: allowed, as non-browser clients send none). */
+  allowedOrigins: string[] | undefined;
+  /**
+   * The token comes in the first message `{"type":"auth","token":"…"}` after the upgrade (browser clients):
+   * valid → reply `{"type":"auth_ok"}` then echo; invalid → close 4401, an error reply, or silence.
+   */
+  authByMessage: { onInvalid: "close" | "error" | "silent" } | undefined;
+  /** Routes beyond /health: `verify` answers 401 without a valid token and 200 JSON with one; `open` answers 200 to anyone (auth bypassed). */
+  routes: Record<string, "verify" | "open">;
+  /** Cloud Run's front end: a path ending in `z` (/healthz) gets Google's own HTML 404 before the container sees it. */
+  googleFrontEnd: boolean;
+  /**
+   * Speak graphql-transport-ws with the real graphql-ws server (npm): the token comes in connection_init's
+   * payload.token; onConnect verifies it like the upgrade check, and graphql-ws closes 4403 when it fails.
+   */
+  graphql: boolean;
+  /** Serve a real Socket.IO v4 server (npm) at /socket.io/ whose middleware verifies `auth.token` (CONNECT_ERROR when it fails). */
+  socketIo: boolean;
   /** Serve HTTPS with this certificate (see makeTestCa). */
   tls: { key: string; cert: string } | undefined;
   /** A private service: like Cloud Run's IAM front, refuse (403) any request without X-Serverless-Authorization. */
@@ -60,6 +80,8 @@ export interface Backend {
   upgrades: number;
   /** The X-Serverless-Authorization headers received, for tests to inspect the ID token. */
   serverlessAuthorizations: string[];
+  /** The Origin header of each upgrade that reached the app (undefined: none sent). */
+  origins: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -69,6 +91,7 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     healthCalls: 0,
     upgrades: 0,
     serverlessAuthorizations: [],
+    origins: [],
     behaviour: {
       jwtSecretEnv: "JWT_SECRET_STAGING",
       needsOnConnect: [],
@@ -84,6 +107,13 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       refuseStatus: 403,
       echoTokenInError: false,
       tokenNames: { header: "authorization", query: "token", subprotocol: "bearer" },
+      skipChecks: {},
+      graphql: false,
+      socketIo: false,
+      routes: {},
+      googleFrontEnd: false,
+      allowedOrigins: undefined,
+      authByMessage: undefined,
       tls: undefined,
       private: false,
       healthAnswer: undefined,
@@ -101,6 +131,20 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   };
   const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     if (!allowedByIam(req)) return void res.writeHead(403).end("Forbidden: Your client does not have permission to get URL");
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (state.behaviour.googleFrontEnd && path.endsWith("z")) {
+      return void res
+        .writeHead(404, { "content-type": "text/html; charset=UTF-8", "referrer-policy": "no-referrer" })
+        .end(googleNotFound(path));
+    }
+    const route = state.behaviour.routes[path];
+    if (route) {
+      const header = req.headers.authorization;
+      const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+      if (route === "verify" && !(await verifies(token, env(), state.behaviour)))
+        return void res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
+      return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ user: "deploy-gate", route: path }));
+    }
     if (req.url !== "/health") return void res.writeHead(404).end("not found");
     state.healthCalls += 1;
     await delay(state.behaviour.healthDelayMs);
@@ -115,7 +159,11 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
   const tls = state.behaviour.tls;
   const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
+  const graphqlWss = state.behaviour.graphql ? await graphqlServer(state.behaviour, env) : undefined;
+  if (state.behaviour.socketIo) await attachSocketIo(server, state.behaviour, env);
   server.on("upgrade", async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Socket.IO's engine takes its own path's upgrades.
+    if (state.behaviour.socketIo && req.url?.startsWith("/socket.io/")) return;
     state.upgrades += 1;
     const b = state.behaviour;
     const token = tokenOf(req, b.tokenNames);
@@ -126,27 +174,28 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
     if (!allowedByIam(req)) return refuse(403, "Forbidden");
     await delay(b.upgradeDelayMs);
     if (!req.url?.startsWith("/ws")) return refuse(404, "Not Found");
+    const origin = req.headers.origin;
+    if (b.allowedOrigins && origin !== undefined && !b.allowedOrigins.includes(origin)) return refuse(403, "Forbidden");
+    state.origins.push(origin);
     const config = env();
-    if (!b.open) {
-      const secret = config.get(b.jwtSecretEnv);
-      if (!secret || !token) return refuse(b.refuseStatus, "Forbidden");
-      try {
-        const { payload } = await jwtVerify(token, verificationKey(secret), {
-          algorithms: ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"],
-        });
-        const fromEnv = Object.entries(b.requiredClaimsFromEnv).flatMap(([claim, name]) => {
-          const value = config.get(name);
-          return value ? [[claim, value] as const] : [];
-        });
-        for (const [claim, value] of [...Object.entries(b.requiredClaims), ...fromEnv]) {
-          const actual = payload[claim];
-          if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return refuse(b.refuseStatus, "Forbidden");
-        }
-      } catch {
-        return refuse(b.refuseStatus, "Forbidden");
-      }
-    }
+    if (graphqlWss) return graphqlWss.handleUpgrade(req, socket, head, (ws) => graphqlWss.emit("connection", ws, req));
+    if (!b.open && !b.authByMessage && !(await verifies(token, config, b))) return refuse(b.refuseStatus, "Forbidden");
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (b.authByMessage) {
+        const onInvalid = b.authByMessage.onInvalid;
+        ws.once("message", async (data) => {
+          let sent: string | undefined;
+          try {
+            sent = (JSON.parse(String(data)) as { token?: string }).token || undefined;
+          } catch {}
+          if (b.open || (await verifies(sent, config, b))) {
+            ws.send(JSON.stringify({ type: "auth_ok" }));
+            ws.on("message", (next, isBinary) => ws.send(next, { binary: isBinary }));
+          } else if (onInvalid === "close") ws.close(4401, "unauthorized");
+          else if (onInvalid === "error") ws.send(JSON.stringify({ type: "error", message: "unauthorized" }));
+        });
+        return;
+      }
       // Accepting needs a call to the auth service; without its config the backend dies mid-connection.
       if (b.needsOnConnect.some((name) => !config.has(name))) return void ws.terminate();
       const closing = b.closeAfterAccept;
@@ -171,6 +220,65 @@ export async function startBackend(scenario: Scenario, serviceName: string, beha
       server.close(() => resolve());
     });
   return state;
+}
+
+/** A real Socket.IO server on the backend's HTTP server, checking the CONNECT packet's auth like the upgrade check. */
+async function attachSocketIo(server: import("node:http").Server, b: BackendBehaviour, env: () => Map<string, string>): Promise<void> {
+  const { Server } = await import("socket.io");
+  const io = new Server(server, { path: "/socket.io/", transports: ["websocket"], destroyUpgrade: false, serveClient: false });
+  io.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (b.open || (await verifies(typeof token === "string" ? token : undefined, env(), b))) return next();
+    next(new Error("unauthorized"));
+  });
+  io.on("connection", (socket) => socket.on("message", (data: unknown) => socket.send(data)));
+}
+
+/** A real graphql-ws server (loaded only by the tests that ask for it) whose onConnect checks the token. */
+async function graphqlServer(b: BackendBehaviour, env: () => Map<string, string>): Promise<WebSocketServer> {
+  const [{ useServer }, { buildSchema }] = await Promise.all([import("graphql-ws/use/ws"), import("graphql")]);
+  const server = new WebSocketServer({ noServer: true });
+  useServer(
+    {
+      schema: buildSchema("type Query { hello: String }"),
+      onConnect: async (ctx) => b.open || verifies(String(ctx.connectionParams?.token ?? ""), env(), b),
+    },
+    server,
+  );
+  return server;
+}
+
+/** The backend's token check: signature (algorithms pinned), exp, and the claims it requires. */
+async function verifies(token: string | undefined, config: Map<string, string>, b: BackendBehaviour): Promise<boolean> {
+  const secret = config.get(b.jwtSecretEnv);
+  if (!secret || !token) return false;
+  let payload: JWTPayload;
+  try {
+    if (b.skipChecks.algNone && decodeProtectedHeader(token).alg === "none") payload = decodeJwt(token);
+    else {
+      ({ payload } = await jwtVerify(token, verificationKey(secret), {
+        algorithms: ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"],
+        // A backend that never looks at exp: any age passes.
+        ...(b.skipChecks.exp ? { currentDate: new Date(0) } : {}),
+      }));
+    }
+  } catch {
+    return false;
+  }
+  const fromEnv = Object.entries(b.requiredClaimsFromEnv).flatMap(([claim, name]) => {
+    const value = config.get(name);
+    return value ? [[claim, value] as const] : [];
+  });
+  for (const [claim, value] of [...Object.entries(b.requiredClaims), ...fromEnv]) {
+    const actual = payload[claim];
+    if (actual !== value && !(Array.isArray(actual) && actual.includes(value))) return false;
+  }
+  return true;
+}
+
+/** The page Google's front end serves for a reserved path (the shape of the real one, abridged). */
+function googleNotFound(path: string): string {
+  return `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error 404 (Not Found)!!1</title>\n  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n  <p><b>404.</b> <ins>That\u2019s an error.</ins>\n  <p>The requested URL <code>${path}</code> was not found on this server.  <ins>That\u2019s all we know.</ins>\n`;
 }
 
 const delay = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

@@ -90,6 +90,9 @@ export interface DeploySpec {
   secretVolumes?: { name: string; mountPath: string; secret?: string; items?: { version?: string; path?: string }[] }[];
   /** When Cloud Run created the revision (default: now). */
   createTime?: string;
+  /** The port's name (`--use-http2` names it h2c) and the request timeout (`--timeout`, e.g. "300s"). */
+  portName?: string;
+  timeout?: string;
 }
 
 /** Deploy a new revision, as `gcloud run deploy` would: it becomes latest created, and (if ready) latest ready and serving. */
@@ -118,7 +121,7 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
         name: "backend-1",
         image: `us-docker.pkg.dev/${scenario.project}/app/${serviceName}:v${generation}`,
         env,
-        ports: [{ containerPort: 8080 }],
+        ports: [{ containerPort: 8080, ...(spec.portName ? { name: spec.portName } : {}) }],
         ...(volumes.length ? { volumeMounts: volumes.map((volume) => ({ name: volume.name, mountPath: volume.mountPath })) } : {}),
       },
     ],
@@ -141,6 +144,7 @@ export function deploy(scenario: Scenario, serviceName: string, spec: DeploySpec
       },
     ],
     createTime: spec.createTime ?? new Date().toISOString(),
+    ...(spec.timeout ? { timeout: spec.timeout } : {}),
   };
   const url = spec.url ?? existing?.service.uri ?? `https://${serviceName}-${scenario.projectNumber}.${scenario.region}.run.app`;
   const previous = existing?.service;

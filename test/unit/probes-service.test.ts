@@ -54,6 +54,9 @@ describe("probeService", () => {
       "ws.connected:pass",
       "ws.open_without_token.refused:pass",
       "ws.open_with_forged_token.refused:pass",
+      // Once the valid token is in: an expired and an unsigned one must not be (no aud/iss/allowed_origins here).
+      "ws.accepted_expired.refused:pass",
+      "ws.accepted_alg_none.refused:pass",
     ]);
   });
 
