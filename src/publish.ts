@@ -10,6 +10,7 @@ import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.j
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
 import { escapeLog, inertJson } from "./report/escape.js";
+import { runLinks } from "./report/links.js";
 import { renderMarkdown, SUMMARY_LIMIT } from "./report/markdown.js";
 import { allFindings, failedChecks } from "./report/verdict.js";
 
@@ -45,7 +46,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
   out.setOutput("revision", firstRevision);
   out.setOutput("url", firstUrl);
   try {
-    await out.writeSummary(out.redact(renderMarkdown(report, { limit: SUMMARY_LIMIT, measure: "bytes" })));
+    await out.writeSummary(out.redact(renderMarkdown(report, { limit: SUMMARY_LIMIT, measure: "bytes", links: runLinks(out.env) })));
   } catch {
     out.log.warning("could not write the job summary");
   }

@@ -31,7 +31,9 @@ export function shortCause(group: ServiceProblems): string {
   }
   const [first] = requirements;
   if (first && requirements.length === 1) {
-    return first.message.length <= 80 || !first.subject || !first.found ? first.message : `${first.subject}: ${first.found}`;
+    return first.message.length <= 80 || !first.subject || !first.found
+      ? first.message
+      : `${first.subject}${/^(missing|empty|not set)$/.test(first.found) ? " is " : ": "}${first.found}`;
   }
   if (first) return `incomplete config: ${missingNames(group)}`;
   if (symptoms[0]) return symptoms[0].message;
@@ -54,7 +56,12 @@ export function verdictText(report: Report): string {
     return `pass: ${names || "the deploy"} meets the manifest`;
   }
   if (report.result === "inconclusive") return "inconclusive: verification ran out of time before the revision proved itself";
-  if (report.result === "fail" && failing.length > 0 && groups.across.length === 0 && failing.every((group) => group.cause && TEST_SIDE.has(group.cause.id))) {
+  if (
+    report.result === "fail" &&
+    failing.length > 0 &&
+    groups.across.length === 0 &&
+    failing.every((group) => group.cause && TEST_SIDE.has(group.cause.id))
+  ) {
     return shortCause(failing[0] as ServiceProblems);
   }
   if (report.result === "fail") {

@@ -30,7 +30,10 @@ export function mergedFix(findings: Finding[]): string[] {
   const seen = new Set<string>();
   for (const hint of findings.map((finding) => finding.hint ?? "")) {
     for (const match of hint.match(COMMAND) ?? []) {
-      const words = match.trim().replace(/[.,:]+$/, "").split(/\s+/);
+      const words = match
+        .trim()
+        .replace(/[.,:]+$/, "")
+        .split(/\s+/);
       if (words[1] === "run" && words[2] === "services" && words[3] === "update" && words[4]) {
         const head = words.slice(0, 5).concat(words.slice(5).filter((word) => !MERGED[flagName(word)]));
         const key = head.join(" ");
@@ -94,5 +97,7 @@ function wrapFlags(words: string[]): string {
 
 /** Hints that say what to do in words, when no command does it (deduplicated). */
 export function proseHints(findings: Finding[]): string[] {
-  return [...new Set(findings.flatMap((finding) => (finding.hint && !/gcloud\s/.test(finding.hint) ? [finding.hint] : [])))];
+  // "reference it: gcloud …; the runtime service account needs …": the command is in the block, the rest is said once.
+  const parts = findings.flatMap((finding) => (finding.hint ?? "").split(/;\s+/));
+  return [...new Set(parts.filter((part) => part.trim() && !/gcloud\s/.test(part)).map((part) => part.trim()))];
 }

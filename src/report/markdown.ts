@@ -129,7 +129,14 @@ function requirementTable(findings: Finding[], context: Context): string[] {
   for (const finding of tabled) {
     const requirement = finding.subject ? codeSpan(clip(finding.subject, 60)) : codeSpan(finding.id);
     const found = finding.found ?? (finding.expected === undefined ? finding.message : "");
-    lines.push(row(`${ICON[finding.status]} ${requirement}`, md(finding.expected ?? "", 60), md(found, CELL_LIMIT - 40), manifestCell(finding, context)));
+    lines.push(
+      row(
+        `${ICON[finding.status]} ${requirement}`,
+        md(finding.expected ?? "", 60),
+        md(found, CELL_LIMIT - 40),
+        manifestCell(finding, context),
+      ),
+    );
   }
   return lines;
 }
