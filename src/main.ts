@@ -24,6 +24,8 @@ export interface Deps extends Publisher {
   setFailed: (message: string) => void;
   /** What a run killed by the watchdog leaves behind. Absent (a test calling run()): no watchdog. */
   lastWords?: RenderLastWords;
+  /** Who runs the gate, so errors name that surface's own knobs (a flag, not an input). Default: action. */
+  surface?: "action" | "cli";
 }
 
 export async function run(deps: Deps): Promise<GateResult> {
@@ -152,7 +154,10 @@ async function readManifest(path: string, deps: Deps): Promise<string> {
     return await deps.readFile(path);
   } catch (error) {
     throw new GateError("MANIFEST_INVALID", `cannot read the manifest ${path}: ${readFailure(error)}`, {
-      hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
+      hint:
+        deps.surface === "cli"
+          ? "pass the manifest with --manifest PATH (default .github/deploy-gate.yml); start from .github/deploy-gate.example.yml"
+          : "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
     });
   }
 }

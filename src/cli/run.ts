@@ -10,7 +10,7 @@ import { cliLastWords } from "../last-words.js";
 import { redactor } from "../redact.js";
 import { inertCommands, inertJson } from "../report/escape.js";
 import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
-import { renderHuman, style, terminalSafe } from "./render.js";
+import { DEFAULT_WIDTH, renderHuman, style, terminalSafe, wantsColor } from "./render.js";
 
 export const EXIT = { pass: 0, fail: 1, error: 2 } as const;
 
@@ -21,6 +21,8 @@ export interface Terminal {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colours). */
   isTty: boolean;
+  /** Its width (process.stdout.columns); absent when not a terminal. */
+  columns?: number | undefined;
   readFile?: (path: string) => Promise<string>;
 }
 
@@ -74,6 +76,7 @@ export async function runCli(caller: Terminal): Promise<number> {
     },
     log: { info: verbose, warning: verbose, error: verbose },
     lastWords: cliLastWords(options.json),
+    surface: "cli",
   };
 
   const timeout = Number(env.INPUT_TIMEOUT || 120);
@@ -99,8 +102,9 @@ export async function runCli(caller: Terminal): Promise<number> {
   if (options.json) {
     terminal.stdout(`${inertJson(secrets.redact(reportText ?? JSON.stringify(report)))}\n`);
   } else {
-    const color = options.color ?? (terminal.isTty && terminal.env.NO_COLOR === undefined);
-    terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color))));
+    const color = wantsColor(options.color, terminal.env, terminal.isTty);
+    const width = terminal.columns || Number(terminal.env.COLUMNS) || DEFAULT_WIDTH;
+    terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color), { width })));
     if (report.result === "error" && report.checks?.some((check) => check.id === "error.auth_failed")) {
       terminal.stdout(
         'From a terminal: export GOOGLE_OAUTH_ACCESS_TOKEN="$(gcloud auth print-access-token)" and add --access-token-env GOOGLE_OAUTH_ACCESS_TOKEN, or pass --credentials-file PATH.\n',
