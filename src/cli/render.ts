@@ -97,7 +97,7 @@ function headline(report: Report, exitCode: number, s: Style, width: number): st
   const count = problemCount(report);
   const warnings = warningCount(report);
   const tally = [count ? plural(count, "problem") : "", warnings ? plural(warnings, "warning") : ""].filter(Boolean).join(", ");
-  const words = terminalSafe(verdictText(report).replace(/^(pass|inconclusive|error): /, ""));
+  const words = terminalSafe(verdictText(report).replace(/^(pass|fail|inconclusive|error), /, ""));
   const label =
     report.result === "pass"
       ? s.green(s.bold("PASS"))

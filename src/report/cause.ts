@@ -46,16 +46,16 @@ function missingNames(group: ServiceProblems): string {
   return names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
 }
 
-/** The headline's words, without icon or markup (each surface adds its own). */
+/** The headline's words, without icon or markup (each surface adds its own): the result, then why. */
 export function verdictText(report: Report): string {
   const groups = groupProblems(report);
   const failing = groups.services.filter((group) => group.status === "fail" || group.status === "error");
   const count = problemCount(report);
   if (report.result === "pass") {
     const names = report.services.map((service) => service.service).join(", ");
-    return `pass: ${names || "the deploy"} meets the manifest`;
+    return `pass, ${names || "the deploy"} meets the manifest`;
   }
-  if (report.result === "inconclusive") return "inconclusive: verification ran out of time before the revision proved itself";
+  if (report.result === "inconclusive") return "inconclusive, verification ran out of time before the revision proved itself";
   if (
     report.result === "fail" &&
     failing.length > 0 &&
@@ -67,11 +67,11 @@ export function verdictText(report: Report): string {
   if (report.result === "fail") {
     if (failing.length === 1 && groups.across.length === 0) {
       const only = failing[0] as ServiceProblems;
-      return `do not ship ${only.service.service}: ${shortCause(only)}`;
+      return `fail, do not ship ${only.service.service}: ${shortCause(only)}`;
     }
     const names = failing.map((group) => group.service.service);
-    return `do not ship: ${plural(count, "problem")}${names.length ? ` in ${names.join(", ")}` : " across services"}`;
+    return `fail, do not ship: ${plural(count, "problem")}${names.length ? ` in ${names.join(", ")}` : " across services"}`;
   }
   const first = [...groups.across, ...failing.flatMap((group) => group.requirements)][0];
-  return `error: the gate could not decide${first ? `: ${first.message}` : ` (${plural(count, "problem")})`}`;
+  return `error, the gate could not decide${first ? `: ${first.message}` : ` (${plural(count, "problem")})`}`;
 }

@@ -37,14 +37,14 @@ const md = (text: string, max = 300) => escapeMarkdown(clip(text, max));
 const row = (...cells: string[]) => `| ${cells.map(tableCell).join(" | ")} |`;
 
 interface Context {
-  title: string | undefined;
+  title: string;
   links: RunLinks;
   groups: ProblemGroups;
 }
 
 /** The full report if it fits; else without passing checks; else the verdict and problem list, cut with a note. */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
-  const context: Context = { title: options.title, links: options.links ?? {}, groups: groupProblems(report) };
+  const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: groupProblems(report) };
   const limit = options.limit ?? SUMMARY_LIMIT;
   const size = options.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
   const full = render(report, context, true);
@@ -68,9 +68,7 @@ function render(report: Report, context: Context, showPassing: boolean, note?: s
 }
 
 function head(report: Report, context: Context): string[] {
-  const words = verdictText(report);
-  const verdict = md(`${words.charAt(0).toUpperCase()}${words.slice(1)}`, 200);
-  const lines = [`## ${RESULT_ICON[report.result]} ${context.title ? `${md(context.title)}: ` : ""}${verdict}`, ""];
+  const lines = [`## ${RESULT_ICON[report.result]} ${md(context.title)}: ${md(verdictText(report), 200)}`, ""];
   if (report.result === "pass" && context.groups.services.every((group) => group.status === "pass")) return lines;
   if (context.groups.services.length > 0) {
     lines.push("| | Service | Revision | Likely cause |", "|---|---|---|---|");

@@ -37,10 +37,14 @@ const visible = (cell: string) => cell.replace(/\]\([^)]*\)/g, "]").replace(/&#\
 describe("the report of a real run", () => {
   it("leads with the verdict that follows the diagnosis", () => {
     expect(goldenMarkdown(byId("incident-3").broken).split("\n")[0]).toBe(
-      "## ❌ The tests sign with the wrong secret; the deployed revision is fine",
+      "## ❌ Cloud Run deploy gate: the tests sign with the wrong secret; the deployed revision is fine",
     );
-    expect(goldenMarkdown(byId("incident-1").broken).split("\n")[0]).toMatch(/^## ❌ Do not ship backend-staging: JWT_SECRET_STAGING/);
-    expect(goldenMarkdown(byId("incident-2").broken).split("\n")[0]).toBe("## ❌ Do not ship: 9 problems in backend-staging, auth-staging");
+    expect(goldenMarkdown(byId("incident-1").broken).split("\n")[0]).toMatch(
+      /^## ❌ Cloud Run deploy gate: fail, do not ship backend-staging: JWT_SECRET_STAGING/,
+    );
+    expect(goldenMarkdown(byId("incident-2").broken).split("\n")[0]).toBe(
+      "## ❌ Cloud Run deploy gate: fail, do not ship: 9 problems in backend-staging, auth-staging",
+    );
     // The summary the action itself wrote says the same.
     expect(byId("incident-3").brokenSummary.split("\n")[0]).toBe(goldenMarkdown(byId("incident-3").broken).split("\n")[0]);
   });
@@ -106,7 +110,7 @@ describe("the report of a real run", () => {
         .replace(/<details>[\s\S]*?<\/details>\n/g, "")
         .split("\n")
         .filter(Boolean);
-      expect(outside[0]).toMatch(/^## ✅ Pass: /);
+      expect(outside[0]).toMatch(/^## ✅ Cloud Run deploy gate: pass, /);
       expect(outside).toHaveLength(2); // the verdict and the footer
     }
   });
