@@ -53,6 +53,9 @@ export function locationLink(location: SourceLocation, links: RunLinks): { text:
   const line = location.line ? `:${location.line}` : "";
   const text = `${path ?? location.file}${line}`;
   if (!path || !links.server || !links.repository || !links.sha) return { text, url: undefined };
-  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  // encodeURIComponent leaves ( ) ' ! * alone; a `)` would end a Markdown link early.
+  const encode = (segment: string) =>
+    encodeURIComponent(segment).replace(/[()'!*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = path.split("/").map(encode).join("/");
   return { text, url: `${links.server}/${links.repository}/blob/${links.sha}/${encoded}${location.line ? `#L${location.line}` : ""}` };
 }
