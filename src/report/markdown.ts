@@ -136,6 +136,9 @@ function requirementTable(findings: Finding[], context: Context): string[] {
       ),
     );
   }
+  // "missing" says it all; any other answer (a 500 and its body, a fingerprint that differs) has its story in the message.
+  const told = tabled.filter((finding) => finding.found !== undefined && !/^(missing|empty|not set)$/.test(finding.found));
+  if (told.length > 0) lines.push("", ...told.map((finding) => `- ${codeSpan(finding.id)} ${md(finding.message, 600)}`));
   return lines;
 }
 
