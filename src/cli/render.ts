@@ -137,7 +137,10 @@ function problemLine(finding: Finding, s: Style, say: Say): string[] {
       ? `expected ${finding.expected ?? "-"}, found ${finding.found ?? "-"}`
       : finding.message;
   const at = finding.location ? ` (${finding.location.file}${finding.location.line === undefined ? "" : `:${finding.location.line}`})` : "";
-  return say(`${what}: ${detail}${at}`, `  ${mark} `, "    ");
+  const lines = say(`${what}: ${detail}${at}`, `  ${mark} `, "    ");
+  // As in the Markdown: "missing" says it all, any other answer has its story in the message.
+  const told = finding.found !== undefined && !/^(missing|empty|not set)$/.test(finding.found) && finding.message !== detail;
+  return told ? [...lines, ...say(finding.message, "    ", "    ")] : lines;
 }
 
 /** The merged command as it is (already broken between flags, under 100 columns), then what no command does. */

@@ -159,7 +159,8 @@ function fixBlock(findings: Finding[]): string[] {
     lines.push(`${fence}sh`, text, fence, "");
   }
   const prose = proseHints(findings);
-  if (prose.length > 0) lines.push(...prose.map((hint) => `- ${md(hint)}`), "");
+  const label = commands.length > 0 ? "Also" : "Fix";
+  if (prose.length > 0) lines.push(...prose.map((hint) => `- **${label}:** ${md(hint)}`), "");
   return lines;
 }
 
