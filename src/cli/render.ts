@@ -6,7 +6,7 @@
 // (env names, response bodies, error messages), so control characters are
 // stripped before they reach the terminal.
 import type { Finding, Report } from "../model.js";
-import { shortCause, verdictText } from "../report/cause.js";
+import { quotedFinding, shortCause, verdictText } from "../report/cause.js";
 import { mergedFix, proseHints } from "../report/fix.js";
 import { groupProblems, plural, problemCount, type ServiceProblems, warningCount } from "../report/problems.js";
 
@@ -69,7 +69,10 @@ export interface HumanOptions {
 export function renderHuman(report: Report, exitCode: number, s: Style, options: HumanOptions = {}): string {
   const width = Math.max(40, options.width ?? DEFAULT_WIDTH);
   const say = (text: string, first: string, rest = `${" ".repeat(widthOf(first))}`) => wrap(terminalSafe(text), width, first, rest);
-  const groups = groupProblems(report);
+  const all = groupProblems(report);
+  const quoted = quotedFinding(report);
+  // The error the headline quotes whole is not listed again.
+  const groups = quoted ? { ...all, across: all.across.filter((finding) => finding !== quoted) } : all;
   const lines: string[] = [...headline(report, exitCode, s, width), ""];
   for (const group of groups.services) {
     if (group.status === "pass") continue;
@@ -109,7 +112,7 @@ function headline(report: Report, exitCode: number, s: Style, width: number): st
           ? s.yellow(s.bold("INCONCLUSIVE"))
           : s.red(s.bold("ERROR"));
   const note = report.result === "fail" && exitCode === 0 ? " (exit 0: fail_on is never)" : "";
-  const counted = tally && report.result !== "pass" && !words.includes(plural(count, "problem"));
+  const counted = tally && report.result !== "pass" && !quotedFinding(report) && !words.includes(plural(count, "problem"));
   const text = `${words}${counted ? ` (${tally})` : ""}${note}`;
   return wrap(text, width, `${label} `, "     ");
 }

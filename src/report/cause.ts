@@ -1,7 +1,7 @@
 // The likely cause in a few words, per service, and the verdict that follows
 // from it: when the diagnosis says the deploy is fine (incident 3), the
 // headline says so instead of "do not ship this revision".
-import type { Report } from "../model.js";
+import type { Finding, Report } from "../model.js";
 import { groupProblems, plural, problemCount, type ServiceProblems } from "./problems.js";
 
 /** The tests' side is wrong, not the deployed revision. */
@@ -72,6 +72,14 @@ export function verdictText(report: Report): string {
     const names = failing.map((group) => group.service.service);
     return `fail, do not ship: ${plural(count, "problem")}${names.length ? ` in ${names.join(", ")}` : " across services"}`;
   }
-  const first = [...groups.across, ...failing.flatMap((group) => group.requirements)][0];
-  return `error, the gate could not decide${first ? `: ${first.message}` : ` (${plural(count, "problem")})`}`;
+  const quoted = quotedFinding(report);
+  return `error, the gate could not decide${quoted ? `: ${quoted.message}` : ` (${plural(count, "problem")})`}`;
+}
+
+/** The one error an error headline quotes whole: the renderers do not list it again. */
+export function quotedFinding(report: Report): Finding | undefined {
+  if (report.result !== "error") return undefined;
+  const groups = groupProblems(report);
+  const all = [...groups.across, ...groups.services.flatMap((group) => [...(group.cause ? [group.cause] : []), ...group.requirements])];
+  return all.length === 1 ? all[0] : undefined;
 }

@@ -7,7 +7,7 @@
 // or codeSpan. GitHub rejects a comment over 65,536 characters and a summary
 // over 1 MiB, so the report shrinks to fit instead.
 import type { Finding, Report, ServiceReport } from "../model.js";
-import { verdictText, shortCause } from "./cause.js";
+import { quotedFinding, shortCause, verdictText } from "./cause.js";
 import { clip, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 import { mergedFix, proseHints } from "./fix.js";
 import { locationLink, type RunLinks } from "./links.js";
@@ -44,7 +44,7 @@ interface Context {
 
 /** The full report if it fits; else without passing checks; else the verdict and problem list, cut with a note. */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
-  const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: groupProblems(report) };
+  const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: withoutQuoted(report) };
   const limit = options.limit ?? SUMMARY_LIMIT;
   const size = options.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
   const full = render(report, context, true);
@@ -52,6 +52,13 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
   const withoutPassing = render(report, context, false, "Passing checks are left out to stay within GitHub's size limit.");
   if (size(withoutPassing) <= limit) return withoutPassing;
   return cutLines([...head(report, context), ...footer(report, context)], limit, size);
+}
+
+/** The groups, minus the error the headline already quotes whole (stated once). */
+function withoutQuoted(report: Report): ProblemGroups {
+  const groups = groupProblems(report);
+  const quoted = quotedFinding(report);
+  return quoted ? { ...groups, across: groups.across.filter((finding) => finding !== quoted) } : groups;
 }
 
 function render(report: Report, context: Context, showPassing: boolean, note?: string): string {
