@@ -20,10 +20,11 @@ export interface RunLinks {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function runLinks(env: Env): RunLinks {
+/** `headSha`: the commit a PR shows (RunContext.headSha), when it is not GITHUB_SHA (the merge commit). */
+export function runLinks(env: Env, headSha: string | undefined = env.GITHUB_SHA): RunLinks {
   const server = httpsOrigin(env.GITHUB_SERVER_URL ?? "https://github.com");
   const repository = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(env.GITHUB_REPOSITORY ?? "") ? env.GITHUB_REPOSITORY : undefined;
-  const sha = /^[0-9a-f]{40}$/.test(env.GITHUB_SHA ?? "") ? env.GITHUB_SHA : undefined;
+  const sha = /^[0-9a-f]{40}$/.test(headSha ?? "") ? headSha : undefined;
   const runId = /^\d+$/.test(env.GITHUB_RUN_ID ?? "") ? env.GITHUB_RUN_ID : undefined;
   const attempt = /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? "") && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
   const runUrl = server && repository && runId ? `${server}/${repository}/actions/runs/${runId}${attempt}` : undefined;

@@ -4,12 +4,15 @@
 // problem count on every surface. The golden files come from the same runs
 // (scripts/golden-incidents.ts writes them; this compares).
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderHuman, style } from "../../src/cli/render.js";
 import { checkRunTitle } from "../../src/github/check-run.js";
 import { problemCount } from "../../src/report/problems.js";
-import { goldenMarkdown, type IncidentReports, runIncidents } from "./report-golden.js";
+import { incident1 } from "../incidents/incident-1.js";
+import { runAction } from "./harness.js";
+import { GOLDEN_LINKS, goldenMarkdown, type IncidentReports, runIncidents } from "./report-golden.js";
+import { startIncident } from "./world.js";
 
 const GOLDEN = join(import.meta.dirname, "../golden");
 let runs: IncidentReports[];
@@ -138,6 +141,25 @@ describe("the report of a real run", () => {
     for (const { incident, broken, fixed } of runs) {
       expect(goldenMarkdown(broken)).toBe(await readFile(join(GOLDEN, `${incident.id}.md`), "utf8"));
       expect(goldenMarkdown(fixed)).toBe(await readFile(join(GOLDEN, `${incident.id}-fixed.md`), "utf8"));
+    }
+  });
+
+  it("the job summary the action writes links the manifest line at the commit and the run, from the runner's variables", async () => {
+    const { world, manifest } = await startIncident(incident1);
+    try {
+      incident1.broken(world);
+      const run = await runAction(world.inputs(manifest), {
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_REPOSITORY: "acme/chat",
+        GITHUB_SHA: GOLDEN_LINKS.sha,
+        GITHUB_RUN_ID: "4242",
+        GITHUB_WORKSPACE: dirname(manifest),
+      });
+      expect(run.summary).toContain(`(https://github.com/acme/chat/blob/${GOLDEN_LINKS.sha}/${basename(manifest)}#L8)`);
+      expect(run.summary).toContain("[workflow run](https://github.com/acme/chat/actions/runs/4242)");
+      expect(run.summary).toContain(`commit \`${GOLDEN_LINKS.sha.slice(0, 12)}\``);
+    } finally {
+      await world.close();
     }
   });
 });
