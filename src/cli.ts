@@ -11,6 +11,7 @@ void runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: process.stdout.isTTY === true,
+  columns: process.stdout.columns,
 })
   .catch((error: unknown) => {
     // Someone else's error may quote what it choked on (a token, a body): describeError withholds that.

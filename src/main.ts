@@ -24,6 +24,8 @@ export interface Deps extends Publisher {
   setFailed: (message: string) => void;
   /** What a run killed by the watchdog leaves behind. Absent (a test calling run()): no watchdog. */
   lastWords?: RenderLastWords;
+  /** Who runs the gate, so errors name that surface's own knobs (a flag, not an input). Default: action. */
+  surface?: "action" | "cli";
 }
 
 /** What a run decided, and its report as published (redacted): the CLI shows it without re-reading the outputs. */
@@ -159,7 +161,10 @@ async function readManifest(path: string, deps: Deps): Promise<string> {
     return await deps.readFile(path);
   } catch (error) {
     throw new ManifestError(`cannot read the manifest ${path}: ${readFailure(error)}`, {
-      hint: "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
+      hint:
+        deps.surface === "cli"
+          ? "pass the manifest with --manifest PATH (default .github/deploy-gate.yml); start from .github/deploy-gate.example.yml"
+          : "commit .github/deploy-gate.yml or set the manifest input (did the job run actions/checkout?)",
     });
   }
 }

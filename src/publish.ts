@@ -10,6 +10,7 @@ import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.j
 import { DEFAULT_FAIL_ON, DEFAULT_TIMEOUT_SECONDS, type Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
 import { escapeLog, inertJson } from "./report/escape.js";
+import { runLinks } from "./report/links.js";
 import { renderMarkdown, SUMMARY_LIMIT } from "./report/markdown.js";
 import { allFindings, failedChecks } from "./report/verdict.js";
 
@@ -45,13 +46,15 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
   out.setOutput("failed_checks", failedChecks(findings, failOn).join(","));
   out.setOutput("revision", firstRevision);
   out.setOutput("url", firstUrl);
+  const run = await readRunContext(out.env, out.readFile, shardReportId(inputs, out.env));
+  // Manifest lines link to the file at the commit the PR shows (its head), not the merge commit.
+  const links = runLinks(out.env, run?.headSha);
   try {
-    await out.writeSummary(out.redact(renderMarkdown(report, { limit: SUMMARY_LIMIT, measure: "bytes" })));
+    await out.writeSummary(out.redact(renderMarkdown(report, { limit: SUMMARY_LIMIT, measure: "bytes", links })));
   } catch {
     out.log.warning("could not write the job summary");
   }
 
-  const run = await readRunContext(out.env, out.readFile, shardReportId(inputs, out.env));
   // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
   const reportFile = await writeReportFile(report, run, out);
   if (reportFile) out.setOutput("report_file", reportFile);

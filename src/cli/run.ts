@@ -11,7 +11,7 @@ import { redactor } from "../redact.js";
 import { inertCommands, inertJson } from "../report/escape.js";
 import { EXIT_CODE, exitCodeFor } from "../report/verdict.js";
 import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js";
-import { renderHuman, style, terminalSafe } from "./render.js";
+import { DEFAULT_WIDTH, renderHuman, style, terminalSafe, wantsColor } from "./render.js";
 
 export const EXIT = EXIT_CODE;
 
@@ -22,6 +22,8 @@ export interface Terminal {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colours). */
   isTty: boolean;
+  /** Its width (process.stdout.columns); absent when not a terminal. */
+  columns?: number | undefined;
   readFile?: (path: string) => Promise<string>;
 }
 
@@ -75,6 +77,7 @@ export async function runCli(caller: Terminal): Promise<number> {
     },
     log: { info: verbose, warning: verbose, error: verbose },
     lastWords: cliLastWords(options.json),
+    surface: "cli",
   };
 
   // Parsed here only for the progress line and the exit code; run() parses the same env and reports a bad input.
@@ -92,8 +95,9 @@ export async function runCli(caller: Terminal): Promise<number> {
   if (options.json) {
     terminal.stdout(`${inertJson(secrets.redact(JSON.stringify(report)))}\n`);
   } else {
-    const color = options.color ?? (terminal.isTty && terminal.env.NO_COLOR === undefined);
-    terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color))));
+    const color = wantsColor(options.color, terminal.env, terminal.isTty);
+    const width = terminal.columns || Number(terminal.env.COLUMNS) || DEFAULT_WIDTH;
+    terminal.stdout(secrets.redact(renderHuman(report, exitCode, style(color), { width })));
     if (report.result === "error" && report.checks?.some((check) => check.id === "error.auth_failed")) {
       terminal.stdout(
         'From a terminal: export GOOGLE_OAUTH_ACCESS_TOKEN="$(gcloud auth print-access-token)" and add --access-token-env GOOGLE_OAUTH_ACCESS_TOKEN, or pass --credentials-file PATH.\n',

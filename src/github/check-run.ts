@@ -4,7 +4,7 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { Finding, GateResult, Report } from "../model.js";
 import type { FailOn } from "../report/verdict.js";
-import { allFindings } from "../report/verdict.js";
+import { problemCount } from "../report/problems.js";
 import type { GitHubClient } from "./client.js";
 
 /** GitHub takes at most 50 annotations per request; more go in follow-up updates. */
@@ -45,7 +45,7 @@ export function conclusionFor(result: GateResult, failOn: FailOn): CheckRunReque
 }
 
 export function checkRunTitle(report: Report): string {
-  const problems = allFindings(report).filter((finding) => finding.status === "fail" || finding.status === "error").length;
+  const problems = problemCount(report);
   if (report.result === "pass") return "Pass: the deploy meets the manifest";
   if (report.result === "fail") return `Fail: ${problems} problem${problems === 1 ? "" : "s"}, do not ship this revision`;
   if (report.result === "inconclusive") return "Inconclusive: verification ran out of time";

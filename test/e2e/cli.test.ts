@@ -70,11 +70,17 @@ describe("the CLI against incident 1", () => {
 
     expect(run.exitCode).toBe(1);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toMatch(/^FAIL do not ship this revision: \d+ problems? in backend-staging$/);
-    expect(lines[2]).toMatch(/^Problems \(\d+\)$/);
-    expect(run.stdout).toContain("secret.missing: JWT_SECRET_STAGING is not set on backend-staging revision");
-    expect(run.stdout).toContain("ws.rejected");
-    expect(run.stdout.indexOf("Problems")).toBeLessThan(run.stdout.indexOf("Passed"));
+    const head = lines
+      .slice(0, lines.indexOf(""))
+      .map((line) => line.trim())
+      .join(" ");
+    expect(head).toMatch(/^FAIL do not ship backend-staging: JWT_SECRET_STAGING .*\(1 problem\)$/);
+    expect(lines[lines.indexOf("") + 1]).toMatch(/^backend-staging revision backend-staging-/);
+    expect(run.stdout).toContain("✗ JWT_SECRET_STAGING: expected Secret Manager ref");
+    expect(run.stdout).toMatch(/caused by the above: jwt\.secret_missing, ws\.rejected/);
+    // The fix once, as one command, even though two findings carry it.
+    expect(run.stdout.match(/gcloud run services update backend-staging/g)).toHaveLength(1);
+    expect(run.stdout.indexOf("fix:")).toBeLessThan(run.stdout.indexOf("passed:"));
     expect(run.stdout).not.toContain("\u001b["); // not a terminal: no colours
     expect(run.stdout + run.stderr).not.toContain(STAGING_SECRET);
     expect(run.stdout + run.stderr).not.toContain(env.GATE_TOKEN);
@@ -104,8 +110,8 @@ describe("the CLI against incident 1", () => {
 
     const human = await runCli(args, env);
     expect(human.exitCode).toBe(0);
-    expect(human.stdout.split("\n")[0]).toBe("PASS the revision meets the manifest");
-    expect(human.stdout).not.toContain("Problems");
+    expect(human.stdout.split("\n")[0]).toBe("PASS backend-staging meets the manifest");
+    expect(human.stdout).not.toContain("fix:");
 
     const json = await runCli([...args, "--json"], env);
     expect(json.exitCode).toBe(0);
@@ -193,6 +199,31 @@ describe("the CLI's own rules", () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stdout).toMatch(/^ERROR the gate could not decide/);
     expect(missing.stdout).toContain("cannot read the manifest /nonexistent/deploy-gate.yml");
+  });
+
+  it("says which manifest was not found in the CLI's words: --manifest and the example, not the action's input", async () => {
+    const missing = await runCli(["--manifest", "/nonexistent/deploy-gate.yml", "--access-token-env", "T"], { T: "token" });
+    expect(missing.stdout).toContain("/nonexistent/deploy-gate.yml");
+    expect(missing.stdout).toContain("--manifest");
+    expect(missing.stdout).toContain(".github/deploy-gate.example.yml");
+    expect(missing.stdout).not.toContain("manifest input");
+    expect(missing.stdout).not.toContain("actions/checkout");
+  });
+
+  it("colours only when asked: NO_COLOR counts when non-empty, FORCE_COLOR wins", async () => {
+    const args = ["--manifest", "/nonexistent/deploy-gate.yml", "--access-token-env", "T"];
+    expect((await runCli(args, { T: "token", FORCE_COLOR: "1" })).stdout).toContain("\u001b[");
+    expect((await runCli(args, { T: "token", FORCE_COLOR: "1", NO_COLOR: "1" })).stdout).toContain("\u001b[");
+    expect((await runCli(args, { T: "token", FORCE_COLOR: "0" })).stdout).not.toContain("\u001b[");
+    expect((await runCli(args, { T: "token", NO_COLOR: "1" })).stdout).not.toContain("\u001b[");
+    expect((await runCli([...args, "--color"], { T: "token", NO_COLOR: "" })).stdout).toContain("\u001b[");
+  });
+
+  it("wraps to the terminal's width with a hanging indent", async () => {
+    const run = await runCli(["--manifest", "/nonexistent/deploy-gate.yml", "--access-token-env", "T"], { T: "token", COLUMNS: "50" });
+    const lines = run.stdout.trimEnd().split("\n");
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(50);
+    expect(lines[1]).toMatch(/^ {5}\S/); // the headline's second line hangs under its text
   });
 
   it("--help lists the flags and the exit codes", async () => {

@@ -79,7 +79,7 @@ describe("PR comment and check run, end to end", () => {
     expect(broken.exitCode).toBe(1);
     const [comment] = github.comments.get(PR) ?? [];
     expect(github.comments.get(PR)).toHaveLength(1);
-    expect(comment?.body).toContain("fail, do not ship this revision");
+    expect(comment?.body).toContain("fail, do not ship backend-staging");
     expect(comment?.body).toContain("JWT_SECRET_STAGING");
     expect(broken.outputs.comment_url).toBe(comment?.html_url);
     expect(github.checkRuns[0]).toMatchObject({ name: "deploy gate", head_sha: "feedface", conclusion: "failure" });
@@ -135,9 +135,9 @@ describe("PR comment and check run, end to end", () => {
     expect(run.outputs.report_file).toMatch(/deploy-gate-report\.json$/);
     expect(file.result).toBe("fail");
     expect(file.github).toMatchObject({ repository: "owner/repo", pull_request: PR, head_sha: "feedface", report_id: "deploy/gate" });
-    expect(file.github.comment).toContain("fail, do not ship this revision");
+    expect(file.github.comment).toContain("fail, do not ship backend-staging");
     expect(JSON.stringify(file)).not.toContain(STAGING_SECRET);
-    expect(run.summary).toContain("fail, do not ship this revision");
+    expect(run.summary).toContain("fail, do not ship backend-staging");
   });
 
   it.each([
@@ -192,7 +192,7 @@ describe("PR comment and check run, end to end", () => {
         expect(broken.outputs.result).toBe("fail");
         const ours = (github.comments.get(PR) ?? []).filter((comment) => comment.user.login === author);
         expect(ours).toHaveLength(1);
-        expect(ours[0]?.body).toContain("fail, do not ship this revision");
+        expect(ours[0]?.body).toContain("fail, do not ship backend-staging");
         expect(broken.outputs.comment_url).toBe(ours[0]?.html_url);
         expectUntouched(planted);
         expect(broken.stdout).toMatch(/::warning::.*marker.*(not|another)/i);

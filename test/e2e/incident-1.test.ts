@@ -28,7 +28,7 @@ describe("incident 1: missing JWT secret on one service", () => {
     expect(missing?.message).toBe(`JWT_SECRET_STAGING is not set on backend-staging revision ${revision}`);
     expect(checks.find((check) => check.id === "ws.rejected")?.message).toContain("refused with HTTP 403");
     expect(checks[0]?.id).toBe("diagnosis.jwt_secret");
-    expect(run.summary).toContain("fail, do not ship this revision");
+    expect(run.summary).toContain("fail, do not ship backend-staging");
     expect(run.stdout).toContain("::error::cloud-run-deploy-gate: the deploy is bad (");
     expect(run.everything).not.toContain(STAGING_SECRET);
   });

@@ -123,10 +123,10 @@ async function golden(name: string, actual: string): Promise<void> {
 
 describe("rendered Markdown (golden)", () => {
   it("incident 1, broken: verdict, problems, table, timings, before/after, folded passing checks", async () => {
-    await golden("incident-1-broken", renderMarkdown(incident1Broken));
+    await golden("fixture-incident-1-broken", renderMarkdown(incident1Broken));
   });
   it("incident 1, fixed", async () => {
-    await golden("incident-1-fixed", renderMarkdown(incident1Fixed));
+    await golden("fixture-incident-1-fixed", renderMarkdown(incident1Fixed));
   });
   it("the gate could not decide", async () => {
     await golden("error", renderMarkdown(couldNotDecide));
