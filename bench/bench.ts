@@ -107,7 +107,8 @@ if (parts.has("scale")) {
     for (const maxConcurrency of caps) {
       const points = await measureScale(
         gateNode,
-        [1, 10, 50],
+        // Issue 15's fleet target: at the default cap, each size within 1.25× its own floor.
+        [1, 10, 50, 200],
         10,
         sharing,
         Math.max(1, Math.ceil(gateRuns / 2)),

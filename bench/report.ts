@@ -11,7 +11,8 @@ export const TARGETS = {
   bundleBytes: 1_300_000,
   buildMs: 1_000,
   criticalPathRatio: 1.2,
-  scaleRatio: 1.5,
+  /** A fleet run at the default max_concurrency, against its own floor (chain, or requests ÷ cap × latency), at every size. */
+  fleetFloorRatio: 1.25,
   shardedRatio: 0.35,
   aggregateCpuMs: 150,
   verifyRoundCpuMs: 5,
@@ -73,12 +74,15 @@ export function markdownTable(results: BenchResults): string {
     const largest = points.at(-1);
     const shape =
       scale.sharing === "shared" ? "a fleet sharing 10 secrets" : `each with its own 10 secrets (${largest?.secrets ?? "?"} in all)`;
-    const floor = largest ? `; ${round2(largest.gateMs / largest.lowerBoundMs)}× its own floor` : "";
+    const worst = Math.max(...points.map((point) => point.gateMs / point.lowerBoundMs));
+    const floor = `; worst ${round2(worst)}× its own floor`;
+    // The target is for the default cap; other caps are shown to compare.
+    const targeted = scale.maxConcurrency === undefined;
     rows.push([
       `Scale: ${points.map((point) => point.services).join(" / ")} services, ${shape}, values read, probes off, max_concurrency ${scale.maxConcurrency ?? "default (16)"} (Node ${scale.node})`,
       `${points.map((point) => `${point.gateMs} ms`).join(" / ")} (floors ${points.map((point) => point.lowerBoundMs).join(" / ")} ms: chain or requests ÷ cap, × latency); ${points.map((point) => point.path.requests).join(" / ")} requests, of them Secret Manager reads (quota 600/min/project) ${points.map(secretManagerReads).join(" / ")}; peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; largest = ${scale.ratio}× one${floor}`,
-      `≤ ${TARGETS.scaleRatio}× one service`,
-      mark(scale.ratio <= TARGETS.scaleRatio),
+      targeted ? `≤ ${TARGETS.fleetFloorRatio}× its own floor at every size` : "(diagnostic)",
+      targeted ? mark(worst <= TARGETS.fleetFloorRatio) : "",
     ]);
   }
   if (results.sharding) rows.push(...shardingRows(results.sharding));
