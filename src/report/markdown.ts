@@ -5,6 +5,7 @@
 // goes through escapeMarkdown or codeSpan. GitHub rejects a comment over 65,536
 // characters and a summary over 1 MiB, so the report shrinks to fit instead.
 import type { Finding, Report, ServiceReport } from "../model.js";
+import { fitToBudget } from "./budget.js";
 import { clip, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 
 const ICON: Record<Finding["status"], string> = { pass: "✅", fail: "❌", warn: "⚠️", error: "🛑", skip: "⏭️" };
@@ -25,23 +26,26 @@ const md = (text: string) => escapeMarkdown(clip(text));
 /** One table row; each cell's code spans keep their `|` (see tableCell). */
 const row = (...cells: string[]) => `| ${cells.map(tableCell).join(" | ")} |`;
 
-/** The full report if it fits; else without passing checks; else the verdict and problem list, cut with a note. */
+/** The full report if it fits, else shorter forms that keep the verdict and every failure (see budget.ts). */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
   const title = options.title ?? "Cloud Run deploy gate";
-  const limit = options.limit ?? SUMMARY_LIMIT;
-  const size = options.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
-  const full = render(report, title, true);
-  if (size(full) <= limit) return full;
-  const withoutPassing = render(report, title, false, "Passing checks are left out to stay within GitHub's size limit.");
-  if (size(withoutPassing) <= limit) return withoutPassing;
-  return cutLines([...head(report, title), ...footer(report)], limit, size);
+  return fitToBudget(
+    report,
+    {
+      render: (showPassing, note) => render(report, title, showPassing, note),
+      verdict: [`## ${verdictLine(report, title)}`, ""],
+      footer: footer(report),
+      icon: ICON,
+    },
+    { limit: options.limit ?? SUMMARY_LIMIT, measure: options.measure ?? "chars" },
+  );
 }
 
 function render(report: Report, title: string, showPassing: boolean, note?: string): string {
   const lines = head(report, title);
   for (const service of report.services) lines.push(...serviceSection(service, showPassing));
   if (report.checks?.length) lines.push("### Across services", "", ...findingsTable(report.checks, showPassing));
-  if (note) lines.push(`> ${note} The \`report\` output and the report file have every check.`, "");
+  if (note) lines.push(`> ${note}`, "");
   lines.push(...footer(report));
   return lines.join("\n");
 }
@@ -165,18 +169,4 @@ function status(value: Finding["status"] | undefined): string {
 
 function shortRevision(revision: string): string {
   return revision.slice(revision.lastIndexOf("/") + 1);
-}
-
-/** Last resort: whole lines (each is short, clipped above) until the limit, then a note. */
-function cutLines(lines: string[], limit: number, size: (text: string) => number): string {
-  const note = "\n> The report was cut to fit GitHub's size limit. The `report` output and the report file have every check.\n";
-  const kept: string[] = [];
-  let used = size(note);
-  for (const line of lines) {
-    const cost = size(line) + 1;
-    if (used + cost > limit) break;
-    kept.push(line);
-    used += cost;
-  }
-  return `${kept.join("\n")}${note}`;
 }

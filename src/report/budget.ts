@@ -1,0 +1,165 @@
+// The report within GitHub's size limits: 65,536 characters for a PR comment
+// (65,535 for a check run's summary), 1 MiB for a step's job summary. A report
+// too big for its place loses its least useful parts first, and always keeps
+// the verdict and every failure (service and check id), the fixes as long as
+// they fit, and a note saying what was left out and where the full report is.
+// markdown.ts renders the full report; this module only decides how much of it goes.
+import type { Finding, Report } from "../model.js";
+import { clip, codeSpan, escapeMarkdown } from "./escape.js";
+
+export interface Budget {
+  limit: number;
+  /** Characters (PR comments, check runs) or UTF-8 bytes (the job summary). */
+  measure: "chars" | "bytes";
+}
+
+/** What markdown.ts hands over: the full rendering and the pieces every shorter form starts and ends with. */
+export interface FullRendering {
+  /** The whole report; without passing checks when `showPassing` is false, with `note` saying so. */
+  render(showPassing: boolean, note?: string): string;
+  /** The verdict heading, first in every form. */
+  verdict: string[];
+  footer: string[];
+  icon: Record<Finding["status"], string>;
+}
+
+interface Problem {
+  service: string;
+  finding: Finding;
+}
+
+/** A compact form of the problem list: its lines, and what it leaves out (for the note). */
+interface Form {
+  lines: string[];
+  leftOut: string[];
+}
+
+const md = (text: string, max = 300) => escapeMarkdown(clip(text, max));
+
+export function fitToBudget(report: Report, full: FullRendering, budget: Budget): string {
+  const size = budget.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
+  const fits = (text: string) => size(text) <= budget.limit;
+  const whole = full.render(true);
+  if (fits(whole)) return whole;
+
+  const findings = [...report.services.flatMap((service) => service.checks), ...(report.checks ?? [])];
+  const passing = findings.filter((finding) => !isProblem(finding)).length;
+  const passingLeftOut = passing > 0 ? [`${passing} passing or skipped check${passing === 1 ? "" : "s"}`] : [];
+  const where = elsewhere(budget);
+  const withoutPassing = full.render(false, leftOutNote(passingLeftOut, budget, where));
+  if (passingLeftOut.length > 0 && fits(withoutPassing)) return withoutPassing;
+
+  // The per-service tables go: the problems alone, in ever shorter forms, failures before warnings.
+  const problems = problemsOf(report);
+  const failures = problems.filter(({ finding }) => finding.status !== "warn");
+  const warnings = problems.length - failures.length;
+  const tables = [...passingLeftOut, "the per-service tables (expected, found, probe timings, the previous revision)"];
+  const compose = (form: Form, shown: Problem[]) => {
+    const dropped = shown.length < problems.length ? [`${warnings} warning${warnings === 1 ? "" : "s"}`] : [];
+    const heading = `**${shown.length} problem${shown.length === 1 ? "" : "s"}${dropped.length ? ` (warnings left out)` : ""}:**`;
+    const note = leftOutNote([...tables, ...dropped, ...form.leftOut], budget, where);
+    return [...full.verdict, `> ${note}`, "", heading, "", ...form.lines, "", ...full.footer].join("\n");
+  };
+  for (const form of FORMS) {
+    for (const shown of warnings > 0 ? [problems, failures] : [problems]) {
+      const text = compose(form(shown, full.icon), shown);
+      if (fits(text)) return text;
+    }
+  }
+  return cut(full, grouped(failures, full.icon), failures.length, [...tables, `${warnings} warnings`], budget, size, where);
+}
+
+/** Shorter and shorter: each keeps every problem's service and check id. */
+const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
+  (problems, icon) => ({
+    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
+    leftOut: [],
+  }),
+  (problems, icon) => ({
+    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message, 100)}${fix(problem.finding, 160)}`),
+    leftOut: ["the end of long messages and fixes"],
+  }),
+  (problems, icon) => ({
+    lines: problems.map((problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
+    leftOut: ["the messages"],
+  }),
+  (problems, icon) => ({ lines: grouped(problems, icon), leftOut: ["the messages", "each service's own fix (one example per check)"] }),
+];
+
+function lead({ service, finding }: Problem, icon: FullRendering["icon"]): string {
+  return `- ${icon[finding.status]} ${service ? `**${md(service, 100)}** ` : ""}${codeSpan(finding.id)}`;
+}
+
+function fix(finding: Finding, max: number): string {
+  return finding.hint ? ` — Fix: ${md(finding.hint, max)}` : "";
+}
+
+/** One line per check id: the services it failed on, and one fix (the same for all, or the first as an example). */
+function grouped(problems: Problem[], icon: FullRendering["icon"]): string[] {
+  const byId = new Map<string, Problem[]>();
+  for (const problem of problems) {
+    const key = `${problem.finding.status} ${problem.finding.id}`;
+    byId.set(key, [...(byId.get(key) ?? []), problem]);
+  }
+  return [...byId.values()].map((group) => {
+    const [first] = group as [Problem, ...Problem[]];
+    const services = group.map((problem) => (problem.service ? `**${md(problem.service, 100)}**` : "across services")).join(", ");
+    const hints = new Set(group.map((problem) => problem.finding.hint ?? ""));
+    const hint = first.finding.hint
+      ? hints.size === 1
+        ? ` — Fix: ${md(first.finding.hint, 200)}`
+        : ` — Fix, for ${first.service ? `**${md(first.service, 100)}**` : "the first"}: ${md(first.finding.hint, 200)}`
+      : "";
+    return `- ${icon[first.finding.status]} ${codeSpan(first.finding.id)} on ${group.length}: ${services}${hint}`;
+  });
+}
+
+/** Last resort: whole grouped lines until the budget, then how many failures are not shown. */
+function cut(
+  full: FullRendering,
+  lines: string[],
+  failures: number,
+  leftOut: string[],
+  budget: Budget,
+  size: (text: string) => number,
+  where: string,
+): string {
+  // Reserve room for the largest note this cut can need (every failure unshown), then fill.
+  const note = (unshown: number) => `> ${leftOutNote([...leftOut, `${unshown} of the ${failures} failures`], budget, where)}`;
+  const fixed = [...full.verdict, note(failures), "", ...full.footer];
+  let used = fixed.reduce((total, line) => total + size(line) + 1, 0) + 1;
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (used + size(line) + 1 > budget.limit) break;
+    kept.push(line);
+    used += size(line) + 1;
+  }
+  const shown = kept.reduce((total, line) => total + Number(/ on (\d+): /.exec(line)?.[1] ?? 0), 0);
+  return [...full.verdict, note(failures - shown), "", ...kept, "", ...full.footer].join("\n");
+}
+
+function leftOutNote(leftOut: string[], budget: Budget, where: string): string {
+  const limit = `${budget.limit.toLocaleString("en-US")} ${budget.measure === "bytes" ? "bytes" : "characters"}`;
+  return `Left out to stay within GitHub's limit of ${limit}: ${leftOut.join("; ")}. ${where}`;
+}
+
+/** A comment or check run points at the job summary; the summary itself at the report file. */
+function elsewhere(budget: Budget): string {
+  const file = "the `report_file` artifact (`deploy-gate-report.json`, upload it with actions/upload-artifact)";
+  return budget.measure === "bytes"
+    ? `The full report is in ${file} and the \`report\` output.`
+    : `The full report is in this run's job summary and in ${file}.`;
+}
+
+function isProblem(finding: Finding): boolean {
+  return finding.status === "fail" || finding.status === "error" || finding.status === "warn";
+}
+
+/** Failures and errors first, then warnings: the order every cut drops them in reverse. */
+function problemsOf(report: Report): Problem[] {
+  const all = [
+    ...report.services.flatMap((service) => service.checks.map((finding) => ({ service: service.service, finding }))),
+    ...(report.checks ?? []).map((finding) => ({ service: "", finding })),
+  ].filter(({ finding }) => isProblem(finding));
+  return [...all.filter(({ finding }) => finding.status !== "warn"), ...all.filter(({ finding }) => finding.status === "warn")];
+}
