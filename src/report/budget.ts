@@ -83,7 +83,10 @@ const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
     lines: problems.map((problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
     leftOut: ["the messages"],
   }),
-  (problems, icon) => ({ lines: grouped(problems, icon), leftOut: ["the messages", "each service's own fix (one example per check)"] }),
+  (problems, icon) => ({
+    lines: grouped(problems, icon).map((group) => group.line),
+    leftOut: ["the messages", "each service's own fix (one example per check)"],
+  }),
 ];
 
 function lead({ service, finding }: Problem, icon: FullRendering["icon"]): string {
@@ -95,7 +98,7 @@ function fix(finding: Finding, max: number): string {
 }
 
 /** One line per check id: the services it failed on, and one fix (the same for all, or the first as an example). */
-function grouped(problems: Problem[], icon: FullRendering["icon"]): string[] {
+function grouped(problems: Problem[], icon: FullRendering["icon"]): { line: string; count: number }[] {
   const byId = new Map<string, Problem[]>();
   for (const problem of problems) {
     const key = `${problem.finding.status} ${problem.finding.id}`;
@@ -103,21 +106,22 @@ function grouped(problems: Problem[], icon: FullRendering["icon"]): string[] {
   }
   return [...byId.values()].map((group) => {
     const [first] = group as [Problem, ...Problem[]];
-    const services = group.map((problem) => (problem.service ? `**${md(problem.service, 100)}**` : "across services")).join(", ");
+    const services = group.map((problem) => (problem.service ? md(problem.service, 100) : "across services")).join(", ");
     const hints = new Set(group.map((problem) => problem.finding.hint ?? ""));
     const hint = first.finding.hint
       ? hints.size === 1
         ? ` — Fix: ${md(first.finding.hint, 200)}`
         : ` — Fix, for ${first.service ? `**${md(first.service, 100)}**` : "the first"}: ${md(first.finding.hint, 200)}`
       : "";
-    return `- ${icon[first.finding.status]} ${codeSpan(first.finding.id)} on ${group.length}: ${services}${hint}`;
+    const line = `- ${icon[first.finding.status]} ${codeSpan(first.finding.id)}${hint} — on ${group.length} service${group.length === 1 ? "" : "s"}: ${services}`;
+    return { line, count: group.length };
   });
 }
 
 /** Last resort: whole grouped lines until the budget, then how many failures are not shown. */
 function cut(
   full: FullRendering,
-  lines: string[],
+  groups: { line: string; count: number }[],
   failures: number,
   leftOut: string[],
   budget: Budget,
@@ -129,12 +133,13 @@ function cut(
   const fixed = [...full.verdict, note(failures), "", ...full.footer];
   let used = fixed.reduce((total, line) => total + size(line) + 1, 0) + 1;
   const kept: string[] = [];
-  for (const line of lines) {
+  let shown = 0;
+  for (const { line, count } of groups) {
     if (used + size(line) + 1 > budget.limit) break;
     kept.push(line);
     used += size(line) + 1;
+    shown += count;
   }
-  const shown = kept.reduce((total, line) => total + Number(/ on (\d+): /.exec(line)?.[1] ?? 0), 0);
   return [...full.verdict, note(failures - shown), "", ...kept, "", ...full.footer].join("\n");
 }
 

@@ -44,7 +44,13 @@ function fleetReport(): Report {
           hint: `set DATABASE_URL on ${service} to the production host (db-prod.internal)`,
           location: at(2),
         },
-        { id: "jwt.weak", status: "warn", subject: "SIGNING_KEY", message: "SIGNING_KEY is 24 bytes; 32 or more is advised", location: at(3) },
+        {
+          id: "jwt.weak",
+          status: "warn",
+          subject: "SIGNING_KEY",
+          message: "SIGNING_KEY is 24 bytes; 32 or more is advised",
+          location: at(3),
+        },
         ...Array.from({ length: 12 }, (_, check) => ({
           id: "env.ok",
           status: "pass" as const,
@@ -79,11 +85,14 @@ describe("a 500-service report on GitHub", () => {
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toMatch(/❌ Cloud Run deploy gate: fail/);
     // Every failure, by service and check id.
-    for (const { service, id } of failures) expect(body).toContain(service);
+    for (const { service } of failures) expect(body).toContain(service);
     for (const id of new Set(failures.map((failure) => failure.id))) expect(body).toContain(`\`${id}\``);
     const lines = body.split("\n");
     for (const { service, id } of failures) {
-      expect(lines.some((line) => line.includes(service) && line.includes(`\`${id}\``)), `${service} ${id}`).toBe(true);
+      expect(
+        lines.some((line) => line.includes(service) && line.includes(`\`${id}\``)),
+        `${service} ${id}`,
+      ).toBe(true);
     }
     // What was left out, and where the full report is.
     expect(body).toMatch(/left out/i);
@@ -106,7 +115,7 @@ describe("a 500-service report on GitHub", () => {
     // Two failures and a warning per service point at manifest lines.
     expect(run?.annotations).toHaveLength(SERVICES * 3);
     const writes = github.requests.filter((request) => request.path.includes("check-runs"));
-    expect(writes.map((request) => request.method)).toEqual(["POST", ...Array(SERVICES * 3 / 50 - 1).fill("PATCH")]);
+    expect(writes.map((request) => request.method)).toEqual(["POST", ...Array((SERVICES * 3) / 50 - 1).fill("PATCH")]);
     for (const request of writes) {
       const annotations = (JSON.parse(request.body) as { output: { annotations?: unknown[] } }).output.annotations ?? [];
       expect(annotations.length).toBeLessThanOrEqual(50);
