@@ -98,7 +98,7 @@ function fix(finding: Finding, max: number): string {
 }
 
 /** One line per check id: the services it failed on, and one fix (the same for all, or the first as an example). */
-function grouped(problems: Problem[], icon: FullRendering["icon"]): { line: string; count: number }[] {
+function grouped(problems: Problem[], icon: FullRendering["icon"]): Group[] {
   const byId = new Map<string, Problem[]>();
   for (const problem of problems) {
     const key = `${problem.finding.status} ${problem.finding.id}`;
@@ -106,22 +106,28 @@ function grouped(problems: Problem[], icon: FullRendering["icon"]): { line: stri
   }
   return [...byId.values()].map((group) => {
     const [first] = group as [Problem, ...Problem[]];
-    const services = group.map((problem) => (problem.service ? md(problem.service, 100) : "across services")).join(", ");
+    const services = group.map((problem) => (problem.service ? md(problem.service, 100) : "across services"));
     const hints = new Set(group.map((problem) => problem.finding.hint ?? ""));
     const hint = first.finding.hint
       ? hints.size === 1
         ? ` — Fix: ${md(first.finding.hint, 200)}`
         : ` — Fix, for ${first.service ? `**${md(first.service, 100)}**` : "the first"}: ${md(first.finding.hint, 200)}`
       : "";
-    const line = `- ${icon[first.finding.status]} ${codeSpan(first.finding.id)}${hint} — on ${group.length} service${group.length === 1 ? "" : "s"}: ${services}`;
-    return { line, count: group.length };
+    const lead = `- ${icon[first.finding.status]} ${codeSpan(first.finding.id)}${hint} — on ${group.length} service${group.length === 1 ? "" : "s"}: `;
+    return { line: lead + services.join(", "), lead, services };
   });
 }
 
-/** Last resort: whole grouped lines until the budget, then how many failures are not shown. */
+interface Group {
+  line: string;
+  lead: string;
+  services: string[];
+}
+
+/** Last resort: grouped lines until the budget (the last one with the services that fit), then how many failures are not shown. */
 function cut(
   full: FullRendering,
-  groups: { line: string; count: number }[],
+  groups: Group[],
   failures: number,
   leftOut: string[],
   budget: Budget,
@@ -134,11 +140,27 @@ function cut(
   let used = fixed.reduce((total, line) => total + size(line) + 1, 0) + 1;
   const kept: string[] = [];
   let shown = 0;
-  for (const { line, count } of groups) {
-    if (used + size(line) + 1 > budget.limit) break;
-    kept.push(line);
-    used += size(line) + 1;
-    shown += count;
+  for (const { line, lead, services } of groups) {
+    if (used + size(line) + 1 <= budget.limit) {
+      kept.push(line);
+      used += size(line) + 1;
+      shown += services.length;
+      continue;
+    }
+    // The services that still fit, then stop: the note counts the rest.
+    let partial = lead;
+    let count = 0;
+    for (const service of services) {
+      const next = `${partial}${count > 0 ? ", " : ""}${service}`;
+      if (used + size(next) + size(", …") + 1 > budget.limit) break;
+      partial = next;
+      count++;
+    }
+    if (count > 0) {
+      kept.push(`${partial}, …`);
+      shown += count;
+    }
+    break;
   }
   return [...full.verdict, note(failures - shown), "", ...kept, "", ...full.footer].join("\n");
 }

@@ -146,3 +146,23 @@ describe("the job summary of a 500-service report", () => {
     }
   });
 });
+
+describe("a fleet whose failures alone outgrow the comment", () => {
+  it("lists what fits and counts the failures it could not show", () => {
+    const services = Array.from({ length: 3000 }, (_, index) => ({
+      service: `a-service-with-a-rather-long-name-for-the-limit-${String(index).padStart(4, "0")}`,
+      // One check failing everywhere: a single group longer than the comment.
+      checks: [{ id: "check.kind", status: "fail" as const, message: "broken", hint: "fix it" }],
+    }));
+    const text = renderMarkdown(
+      { result: "fail", services, started_at: "2025-01-01T00:00:00.000Z", duration_ms: 1 },
+      { limit: COMMENT_LIMIT },
+    );
+    expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(text.startsWith("## ❌ Cloud Run deploy gate: fail")).toBe(true);
+    const listed = services.filter((service) => text.includes(service.service)).length;
+    expect(listed).toBeGreaterThan(0);
+    expect(text).toContain(`${3000 - listed} of the 3000 failures`);
+    expect(text).toContain("The full report is in this run's job summary");
+  });
+});
