@@ -2,7 +2,7 @@
 // and scale, measured side by side in one run on this machine (issue 8).
 // Writes bench/results.json and bench/results.md, and the table into the
 // README between its bench markers.
-//   --only cold,bundle,path,scale,shard   run some parts only (results.json is then left alone)
+//   --only cold,bundle,path,scale,shard,rss   run some parts only (results.json is then left alone)
 //   --action FILE                   time another build of the action (cold start)
 //   --runs N                        cold-start runs per node (default 21)
 //   --caps default,64,256           max_concurrency values for the scale runs (default: default,256)
@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStart, node24 } from "./cold-start.js";
 import { measureCriticalPath, measureScale } from "./gate-runs.js";
+import { measureRss } from "./rss-runs.js";
 import { measureSharding } from "./shard-runs.js";
 import { type BenchResults, markdownTable, TARGETS, updateReadme } from "./report.js";
 import { elapsedMs, median, round } from "./stats.js";
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     caps: { type: "string" },
   },
 });
-const ALL_PARTS = "cold,bundle,path,scale,shard";
+const ALL_PARTS = "cold,bundle,path,scale,shard,rss";
 const parts = new Set((values.only ?? ALL_PARTS).split(","));
 const runs = Math.max(15, Number(values.runs));
 const gateRuns = Math.max(1, Number(values["gate-runs"]));
@@ -125,6 +126,15 @@ if (parts.has("shard")) {
   results.sharding = { ...sharding, node: version(gateNode) };
   console.log(
     `sharding ${sharding.services} services: 1 job ${sharding.singleMs} ms (CPU ${sharding.singleCpuMs}); ${sharding.shards} shards ${sharding.shardMs.join(" / ")} ms (CPU ${sharding.shardCpuMs.join(" / ")}) + aggregate ${sharding.aggregateMs} ms = ${sharding.shardedMs} ms (${sharding.ratio}×); aggregate CPU ${sharding.aggregateCpuMs} ms, over no reports ${sharding.emptyAggregateCpuMs} ms (node -e '' ${sharding.emptyNodeCpuMs} ms)`,
+  );
+}
+
+if (parts.has("rss")) {
+  // No added latency: at most max_concurrency requests are in flight either way, and 500 services stay quick.
+  const rss = await measureRss(gateNode, 0);
+  results.rss = { ...rss, node: version(gateNode) };
+  console.log(
+    `memory ${rss.services} services (${rss.secretsPerService} secrets each), comment and check run posted: peak RSS ${Math.round(rss.peakRssKiB / 1024)} MiB (one service ${Math.round(rss.oneServiceRssKiB / 1024)} MiB), ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters`,
   );
 }
 

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { ColdStart } from "./cold-start.js";
 import type { CriticalPathResult, ScalePoint, SecretSharing } from "./gate-runs.js";
+import type { RssResult } from "./rss-runs.js";
 import type { ShardingResult } from "./shard-runs.js";
 
 export const TARGETS = {
@@ -13,6 +14,7 @@ export const TARGETS = {
   scaleRatio: 1.5,
   shardedRatio: 0.35,
   aggregateCpuMs: 150,
+  fleetRssMiB: 300,
 };
 
 export interface BenchResults {
@@ -29,6 +31,7 @@ export interface BenchResults {
   criticalPath?: CriticalPathResult & { node: string };
   scale?: { node: string; sharing: SecretSharing; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
   sharding?: ShardingResult & { node: string };
+  rss?: RssResult & { node: string };
 }
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -78,6 +81,15 @@ export function markdownTable(results: BenchResults): string {
     ]);
   }
   if (results.sharding) rows.push(...shardingRows(results.sharding));
+  const { rss } = results;
+  if (rss) {
+    rows.push([
+      `Memory: one job, ${rss.services} services with their own ${rss.secretsPerService} secrets, values read, comment and check run posted (Node ${rss.node})`,
+      `peak RSS ${mib(rss.peakRssKiB)} (one service ${mib(rss.oneServiceRssKiB)}): ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters`,
+      `< ${TARGETS.fleetRssMiB} MiB`,
+      mark(rss.peakRssKiB < TARGETS.fleetRssMiB * 1024),
+    ]);
+  }
   const lines = [
     `Measured by \`npm run bench\` on ${results.machine.cpus} cores; ratios are side by side in one run, so they carry over to other machines better than the times do.`,
     "",
