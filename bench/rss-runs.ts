@@ -28,6 +28,7 @@ export interface RssResult {
   commentChars: number;
 }
 
+// BENCH_NODE_FLAGS: more node flags for these runs, e.g. --max-old-space-size=100 to tell the live heap from GC slack.
 const TOKEN = "ghs_benchWriteToken0123456789abcdef";
 
 export async function measureRss(node: string, latencyMs: number, services = 500, secretsPerService = 4): Promise<RssResult> {
@@ -68,7 +69,7 @@ async function peakOf(
     await writeFile(event, JSON.stringify({ pull_request: { number: 7, head: { sha: "bench" } } }));
     const rssFile = join(dir, "rss");
     const env = {
-      NODE_OPTIONS: `--require ${resolve("bench/rss-probe.cjs")}`,
+      NODE_OPTIONS: `--require ${resolve("bench/rss-probe.cjs")} ${process.env.BENCH_NODE_FLAGS ?? ""}`.trim(),
       BENCH_RSS_FILE: rssFile,
       GITHUB_REPOSITORY: "owner/repo",
       GITHUB_API_URL: github.url,
