@@ -166,8 +166,9 @@ function cut(
 }
 
 function leftOutNote(leftOut: string[], budget: Budget, where: string): string {
-  const limit = `${budget.limit.toLocaleString("en-US")} ${budget.measure === "bytes" ? "bytes" : "characters"}`;
-  return `Left out to stay within GitHub's limit of ${limit}: ${leftOut.join("; ")}. ${where}`;
+  // Not the number: a comment's budget is GitHub's 65,536 less the marker, which would only puzzle a reader.
+  const what = budget.measure === "bytes" ? "the job summary's size limit (1 MiB)" : "GitHub's size limit";
+  return `Left out to fit ${what}: ${leftOut.join("; ")}. ${where}`;
 }
 
 /** A comment or check run points at the job summary; the summary itself at the report file. */

@@ -190,7 +190,7 @@ describe("size limits", () => {
     const text = renderMarkdown(big(20, true), { limit: COMMENT_LIMIT });
     expect(text.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(text).not.toContain("<details>");
-    expect(text).toContain("Left out to stay within GitHub's limit of 65,536 characters: 400 passing or skipped checks.");
+    expect(text).toContain("Left out to fit GitHub's size limit: 400 passing or skipped checks.");
     expect(text).toContain("service-19");
   });
 
