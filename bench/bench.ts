@@ -2,7 +2,7 @@
 // and scale, measured side by side in one run on this machine (issue 8).
 // Writes bench/results.json and bench/results.md, and the table into the
 // README between its bench markers.
-//   --only cold,bundle,path,scale,shard,verify   run some parts only (results.json is then left alone,
+//   --only cold,bundle,path,scale,shard,verify,rss   run some parts only (results.json is then left alone,
 //                                   unless --merge: the parts run replace theirs in it, the rest stay)
 //   --action FILE                   time another build of the action (cold start)
 //   --runs N                        cold-start runs per node (default 21)
@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStart, node24 } from "./cold-start.js";
 import { measureCriticalPath, measureScale } from "./gate-runs.js";
+import { measureRss } from "./rss-runs.js";
 import { measureSharding } from "./shard-runs.js";
 import { measureVerify } from "./verify-runs.js";
 import { type BenchResults, markdownTable, TARGETS, updateReadme } from "./report.js";
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     merge: { type: "boolean", default: false },
   },
 });
-const ALL_PARTS = "cold,bundle,path,scale,shard,verify";
+const ALL_PARTS = "cold,bundle,path,scale,shard,verify,rss";
 const parts = new Set((values.only ?? ALL_PARTS).split(","));
 const runs = Math.max(15, Number(values.runs));
 const gateRuns = Math.max(1, Number(values["gate-runs"]));
@@ -142,6 +143,15 @@ if (parts.has("verify")) {
   );
 }
 
+if (parts.has("rss")) {
+  // No added latency: at most max_concurrency requests are in flight either way, and 500 services stay quick.
+  const rss = await measureRss(gateNode, 0);
+  results.rss = { ...rss, node: version(gateNode) };
+  console.log(
+    `memory ${rss.services} services (${rss.secretsPerService} secrets each), comment and check run posted: peak RSS ${Math.round(rss.peakRssKiB / 1024)} MiB (one service ${Math.round(rss.oneServiceRssKiB / 1024)} MiB), ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters`,
+  );
+}
+
 if (values.merge && values.action === "dist/index.js") {
   // The parts just run replace theirs; the rest are the last full run's.
   const previous = JSON.parse(await readFile("bench/results.json", "utf8")) as BenchResults;
@@ -151,7 +161,9 @@ if (values.merge && values.action === "dist/index.js") {
 
 /** Which `--only` part fills a results key (machine: every run). */
 function partOf(key: string): string | undefined {
-  return { coldStart: "cold", bundle: "bundle", criticalPath: "path", scale: "scale", sharding: "shard", verify: "verify" }[key];
+  return { coldStart: "cold", bundle: "bundle", criticalPath: "path", scale: "scale", sharding: "shard", verify: "verify", rss: "rss" }[
+    key
+  ];
 }
 
 const table = markdownTable(results);

@@ -142,7 +142,7 @@ export async function measureScale(
   return points;
 }
 
-function scaleScenario(world: World, services: number, secretsPerService: number, sharing: SecretSharing): string {
+export function scaleScenario(world: World, services: number, secretsPerService: number, sharing: SecretSharing): string {
   const requirements: Record<string, unknown> = {};
   for (let service = 0; service < services; service++) {
     const name = `svc-${String(service).padStart(3, "0")}`;

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { ColdStart } from "./cold-start.js";
 import type { CriticalPathResult, ScalePoint, SecretSharing } from "./gate-runs.js";
+import type { RssResult } from "./rss-runs.js";
 import type { ShardingResult } from "./shard-runs.js";
 import type { VerifyBenchResult } from "./verify-runs.js";
 
@@ -17,6 +18,7 @@ export const TARGETS = {
   aggregateCpuMs: 150,
   verifyRoundCpuMs: 5,
   verifyRatio: 1.05,
+  fleetRssMiB: 300,
 };
 
 export interface BenchResults {
@@ -34,6 +36,7 @@ export interface BenchResults {
   scale?: { node: string; sharing: SecretSharing; maxConcurrency: number | undefined; points: ScalePoint[]; ratio: number }[];
   sharding?: ShardingResult & { node: string };
   verify?: VerifyBenchResult & { node: string };
+  rss?: RssResult & { node: string };
 }
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
@@ -87,6 +90,15 @@ export function markdownTable(results: BenchResults): string {
   }
   if (results.sharding) rows.push(...shardingRows(results.sharding));
   if (results.verify) rows.push(...verifyRows(results.verify));
+  const { rss } = results;
+  if (rss) {
+    rows.push([
+      `Memory: one job, ${rss.services} services with their own ${rss.secretsPerService} secrets, values read, comment and check run posted (Node ${rss.node})`,
+      `peak RSS ${mib(rss.peakRssKiB)} (one service ${mib(rss.oneServiceRssKiB)}): ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters`,
+      `< ${TARGETS.fleetRssMiB} MiB`,
+      mark(rss.peakRssKiB < TARGETS.fleetRssMiB * 1024),
+    ]);
+  }
   const lines = [
     `Measured by \`npm run bench\` on ${results.machine.cpus} cores; ratios are side by side in one run, so they carry over to other machines better than the times do.`,
     "",

@@ -39,8 +39,8 @@ export async function withDeadline<T>(seconds: number, body: (signal: AbortSigna
 export interface RunBackstop {
   /** A service finished: if the process must be killed, its last words show it. */
   serviceDone(finished: Report["services"]): void;
-  /** The checks are over: publishing gets its own allowance. */
-  publishing(): void;
+  /** The checks are over: publishing gets its own allowance, plus `extraMs` (annotation batches, see github/check-run.ts). */
+  publishing(extraMs?: number): void;
   stop(): void;
 }
 
@@ -65,7 +65,7 @@ export function startBackstop(
   const watchdog: Watchdog = startWatchdog(settings.timeoutSeconds * 1000, lastWords([]));
   return {
     serviceDone: (finished) => watchdog.update(lastWords(finished)),
-    publishing: () => watchdog.publishing(publishAllowanceMs(settings.timeoutSeconds)),
+    publishing: (extraMs = 0) => watchdog.publishing(publishAllowanceMs(settings.timeoutSeconds) + extraMs),
     stop: () => watchdog.stop(),
   };
 }

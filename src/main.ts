@@ -8,6 +8,7 @@ import { selectShard } from "./collect/shard.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError, ManifestError } from "./errors.js";
 import { limitConcurrency } from "./gcp/limit.js";
+import { annotationTimeMs } from "./github/check-run.js";
 import { DEFAULT_FAIL_ON, inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { type Manifest, parseManifest } from "./manifest/load.js";
 import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
@@ -64,7 +65,7 @@ export async function run(deps: Deps): Promise<RunOutcome> {
   try {
     // Before publishing: even a run whose GitHub exchange fails leaves the pipeline its next move.
     deps.setOutput("recommendation", report.recommendation);
-    backstop?.publishing();
+    backstop?.publishing(annotationTimeMs(report));
     published = await publish(report, inputs, deps);
     if (shouldFailJob(report.result, failOn)) {
       const failed = failedChecks(allFindings(report), failOn);

@@ -27,7 +27,8 @@ export function runnerDeps(): Deps {
     setFailed: (message) => core.setFailed(line(message)),
     setOutput: (name, value) => core.setOutput(name, value),
     writeSummary: async (markdown) => {
-      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
+      // No extra end of line: the Markdown ends with one, and GitHub's 1 MiB limit is on the file, byte for byte.
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
     },
     log: {
       info: (text) => core.info(line(text)),

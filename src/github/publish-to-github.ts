@@ -5,7 +5,7 @@
 import type { Report } from "../model.js";
 import { CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, renderMarkdown } from "../report/markdown.js";
 import type { FailOn } from "../report/verdict.js";
-import { annotationsFor, checkRunTitle, conclusionFor, publishCheckRun } from "./check-run.js";
+import { annotationTimeMs, annotationsFor, checkRunTitle, conclusionFor, publishCheckRun } from "./check-run.js";
 import { type GitHubClient, githubClient } from "./client.js";
 import type { RunContext } from "./context.js";
 import { describeGitHubError, isReadOnlyToken } from "./failure.js";
@@ -61,12 +61,14 @@ export async function publishToGitHub(
   }
   const controller = new AbortController();
   const startedAt = Date.now();
+  // Every annotation is delivered: the budget grows by the follow-up batches' spacing (the watchdog's too, deadline.ts).
+  const budgetMs = settings.budgetMs + (settings.checkName ? annotationTimeMs(report) : 0);
   const api = githubClient({
     token: settings.token,
     apiUrl: run.apiUrl,
     signal: controller.signal,
     requestTimeoutMs: settings.requestTimeoutMs,
-    remainingMs: () => settings.budgetMs - (Date.now() - startedAt),
+    remainingMs: () => budgetMs - (Date.now() - startedAt),
     info: io.log.info,
     ...(io.fetch ? { fetch: io.fetch } : {}),
   });
@@ -86,11 +88,11 @@ export async function publishToGitHub(
   };
   let timer: NodeJS.Timeout | undefined;
   const outOfTime = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), settings.budgetMs);
+    timer = setTimeout(() => resolve("late"), budgetMs);
   });
   try {
     if ((await Promise.race([work().then(() => "done" as const), outOfTime])) === "late") {
-      io.log.warning(`GitHub did not answer within ${Math.round(settings.budgetMs / 1000)} s: the PR comment or check run may be missing`);
+      io.log.warning(`GitHub did not answer within ${Math.round(budgetMs / 1000)} s: the PR comment or check run may be missing`);
     }
   } finally {
     clearTimeout(timer);

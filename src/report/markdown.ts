@@ -8,6 +8,7 @@
 // over 1 MiB, so the report shrinks to fit instead.
 import { shortName } from "../resource-name.js";
 import type { Finding, Report, ServiceReport } from "../model.js";
+import { fitToBudget } from "./budget.js";
 import { quotedFinding, shortCause, verdictText } from "./cause.js";
 import { clipCell, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 import { mergedFix, proseHints } from "./fix.js";
@@ -43,16 +44,19 @@ interface Context {
   groups: ProblemGroups;
 }
 
-/** The full report if it fits; else without passing checks; else the verdict and problem list, cut with a note. */
+/** The full report if it fits, else shorter forms that keep the verdict and every failure (see budget.ts). */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
   const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: withoutQuoted(report) };
-  const limit = options.limit ?? SUMMARY_LIMIT;
-  const size = options.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
-  const full = render(report, context, true);
-  if (size(full) <= limit) return full;
-  const withoutPassing = render(report, context, false, "Passing checks are left out to stay within GitHub's size limit.");
-  if (size(withoutPassing) <= limit) return withoutPassing;
-  return cutLines([...head(report, context), ...footer(report, context)], limit, size);
+  return fitToBudget(
+    report,
+    {
+      render: (showPassing, note) => render(report, context, showPassing, note),
+      verdict: head(report, context).slice(0, 2),
+      footer: footer(report, context),
+      icon: ICON,
+    },
+    { limit: options.limit ?? SUMMARY_LIMIT, measure: options.measure ?? "chars" },
+  );
 }
 
 /** The groups, minus the error the headline already quotes whole (stated once). */
@@ -70,7 +74,7 @@ function render(report: Report, context: Context, showPassing: boolean, note?: s
     for (const group of context.groups.services) lines.push(...serviceSection(group, context, showPassing));
     lines.push(...acrossSection(context));
   }
-  if (note) lines.push(`> ${note} The \`report\` output and the report file have every check.`, "");
+  if (note) lines.push(`> ${note}`, "");
   lines.push(...footer(report, context));
   return lines.join("\n");
 }
@@ -252,18 +256,4 @@ function status(value: Finding["status"] | undefined): string {
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Last resort: whole lines (each is short, clipped above) until the limit, then a note. */
-function cutLines(lines: string[], limit: number, size: (text: string) => number): string {
-  const note = "\n> The report was cut to fit GitHub's size limit. The `report` output and the report file have every check.\n";
-  const kept: string[] = [];
-  let used = size(note);
-  for (const line of lines) {
-    const cost = size(line) + 1;
-    if (used + cost > limit) break;
-    kept.push(line);
-    used += cost;
-  }
-  return `${kept.join("\n")}${note}`;
 }

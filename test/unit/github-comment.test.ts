@@ -113,7 +113,7 @@ describe("sticky PR comment", () => {
     const body = github.comments.get(7)?.[0]?.body ?? "";
     expect(outcome.commentUrl).toBeDefined();
     expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(body).toContain("cut to fit GitHub's size limit");
+    expect(body).toContain("Left out to fit GitHub's size limit");
   });
 
   describe("only the token's own comments are the gate's", () => {
