@@ -12,8 +12,8 @@ import type { CandidateError, InputError, ManifestError } from "./errors.js";
 
 /** A hand-written manifest or service YAML uses a few; more is a generated or hostile file. */
 export const MAX_YAML_ALIASES = 100;
-/** Scalars, aliases and flow collections: a 100-service manifest is a few thousand. */
-export const MAX_YAML_NODES = 20_000;
+/** Scalars, aliases and flow collections: a 500-service manifest with 10 secrets each is about 22,000; the 1 MiB file cap allows ~250,000. */
+export const MAX_YAML_NODES = 100_000;
 /** Keys of one mapping: more than any Cloud Run container's env or a service's requirements. */
 export const MAX_YAML_MAP_KEYS = 2_000;
 

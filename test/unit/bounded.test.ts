@@ -94,8 +94,15 @@ describe("parseBoundedYaml", () => {
   });
 
   it("refuses more nodes than the cap, and a map with more keys than its cap", () => {
+    // A fleet's manifest fits: 500 services with 10 secrets each are about 22,000 nodes.
+    let fleet = "region: us-central1\nservices:\n";
+    for (let service = 0; service < 500; service++) {
+      fleet += `  svc-${service}:\n    secrets:\n`;
+      for (let secret = 0; secret < 10; secret++) fleet += `      SECRET_${secret}: { secret: s-${service}-${secret} }\n`;
+    }
+    expect(() => parseBoundedYaml(fleet, new LineCounter(), { label: "manifest fleet.yml", error: ManifestError })).not.toThrow();
     const seq = `list: [${Array.from({ length: MAX_YAML_NODES }, (_, index) => index).join(", ")}]\n`;
-    expect(failure(seq)).toMatch(/^manifest m\.yml:1 has more than 20,000 YAML nodes$/);
+    expect(failure(seq)).toMatch(/^manifest m\.yml:1 has more than 100,000 YAML nodes$/);
     const map = `top: 1\nm:\n${Array.from({ length: MAX_YAML_MAP_KEYS + 1 }, (_, index) => `  k${index}: v`).join("\n")}\n`;
     expect(failure(map)).toBe("manifest m.yml:3 has a mapping with more than 2,000 keys");
   });
