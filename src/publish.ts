@@ -69,6 +69,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
       budgetMs: Math.min(GITHUB_BUDGET_MS, (inputs?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
       reportFile,
+      links,
     },
     { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
@@ -105,7 +106,7 @@ async function writeReportFile(report: Report, run: RunContext | undefined, out:
     head_sha: run?.headSha ?? null,
     report_id: reportId,
     // A shard never owns the comment (the aggregate job renders it): its file skips the costly render.
-    comment: report.shard ? null : stickyCommentBody(report, reportId),
+    comment: report.shard ? null : stickyCommentBody(report, reportId, runLinks(out.env, run?.headSha)),
   };
   try {
     await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);

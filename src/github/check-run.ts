@@ -4,6 +4,7 @@
 import { isAbsolute, relative, sep } from "node:path";
 import type { Finding, GateResult, Report } from "../model.js";
 import { allFindings, type FailOn } from "../report/verdict.js";
+import { verdictText } from "../report/cause.js";
 import { problemCount } from "../report/problems.js";
 import type { GitHubClient } from "./client.js";
 
@@ -60,7 +61,13 @@ export function conclusionFor(result: GateResult, failOn: FailOn): CheckRunReque
 export function checkRunTitle(report: Report): string {
   const problems = problemCount(report);
   if (report.result === "pass") return "Pass: the deploy meets the manifest";
-  if (report.result === "fail") return `Fail: ${problems} problem${problems === 1 ? "" : "s"}, do not ship this revision`;
+  if (report.result === "fail") {
+    // The title follows the diagnosis as the comment's headline does: when the tests, not the deploy,
+    // are at fault (incident 3), "do not ship this revision" would send the reviewer the wrong way.
+    const verdict = verdictText(report);
+    const what = verdict.startsWith("fail") ? "do not ship this revision" : verdict;
+    return `Fail: ${problems} problem${problems === 1 ? "" : "s"}, ${what}`.slice(0, 255);
+  }
   if (report.result === "inconclusive") return "Inconclusive: verification ran out of time";
   return "Error: the gate could not decide";
 }

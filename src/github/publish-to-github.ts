@@ -3,6 +3,7 @@
 // read-only token (fork PRs) is one warning for the whole step, and the whole
 // exchange is bounded by a budget so a slow or rate-limited API cannot hang the run.
 import type { Report } from "../model.js";
+import type { RunLinks } from "../report/links.js";
 import { CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, renderMarkdown } from "../report/markdown.js";
 import type { FailOn } from "../report/verdict.js";
 import { annotationTimeMs, annotationsFor, checkRunTitle, conclusionFor, publishCheckRun } from "./check-run.js";
@@ -23,6 +24,8 @@ export interface GitHubSettings {
   requestTimeoutMs: number;
   /** Where the report file went, to point a fork PR's reader at it. */
   reportFile: string | undefined;
+  /** Links to the manifest lines at the commit and to the workflow run (report/links.ts). */
+  links?: RunLinks;
 }
 
 export interface GitHubIO {
@@ -38,9 +41,9 @@ export interface GitHubOutcome {
 }
 
 /** The sticky comment's full body: marker, then the report cut to the comment limit. */
-export function stickyCommentBody(report: Report, reportId: string): string {
+export function stickyCommentBody(report: Report, reportId: string, links?: RunLinks): string {
   const limit = COMMENT_LIMIT - markerFor(reportId).length - 1;
-  return commentBody(reportId, renderMarkdown(report, { limit }));
+  return commentBody(reportId, renderMarkdown(report, { limit, ...(links ? { links } : {}) }));
 }
 
 export async function publishToGitHub(
@@ -117,7 +120,7 @@ async function comment(
   // on-failure: a pass still updates an earlier failing comment, so a stale failure is never left.
   const updateOnly = settings.comment === "on-failure" && report.result === "pass";
   const target = { owner: run.owner, repo: run.repo, pullRequest, reportId: run.reportId };
-  const result = await upsertStickyComment(api, target, stickyCommentBody(report, run.reportId), updateOnly);
+  const result = await upsertStickyComment(api, target, stickyCommentBody(report, run.reportId, settings.links), updateOnly);
   if (result.url) outcome.commentUrl = result.url;
   if (result.action !== "none") io.log.info(`PR #${pullRequest} comment ${result.action}: ${result.url ?? ""}`);
   if (result.impostors.length > 0) io.log.warning(impostorWarning(pullRequest, result.impostors));
@@ -150,7 +153,7 @@ async function checkRun(
     name: settings.checkName,
     headSha: run.headSha,
     title: checkRunTitle(report),
-    summary: renderMarkdown(report, { limit: CHECK_RUN_SUMMARY_LIMIT }),
+    summary: renderMarkdown(report, { limit: CHECK_RUN_SUMMARY_LIMIT, ...(settings.links ? { links: settings.links } : {}) }),
     conclusion: conclusionFor(report.result, settings.failOn),
     annotations,
   });

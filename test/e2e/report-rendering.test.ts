@@ -134,6 +134,10 @@ describe("the report of a real run", () => {
       expect(renderHuman(broken, 1, style(false))).toContain(`${count} problem${count === 1 ? "" : "s"}`);
     }
     expect(problemCount(byId("incident-2").broken)).toBe(9);
+    // The title follows the diagnosis, as the headline does: incident 3's deploy is fine.
+    expect(checkRunTitle(byId("incident-3").broken)).toBe(
+      "Fail: 1 problem, the tests sign with the wrong secret; the deployed revision is fine",
+    );
     expect(problemCount(byId("incident-1").broken)).toBe(1);
   });
 
@@ -158,6 +162,10 @@ describe("the report of a real run", () => {
       expect(run.summary).toContain(`(https://github.com/acme/chat/blob/${GOLDEN_LINKS.sha}/${basename(manifest)}#L8)`);
       expect(run.summary).toContain("[workflow run](https://github.com/acme/chat/actions/runs/4242)");
       expect(run.summary).toContain(`commit \`${GOLDEN_LINKS.sha.slice(0, 12)}\``);
+      // The PR comment (as the report file carries it for the fork pattern) has the same links.
+      const comment: string = JSON.parse(await readFile(run.outputs.report_file ?? "", "utf8")).github.comment;
+      expect(comment).toContain(`(https://github.com/acme/chat/blob/${GOLDEN_LINKS.sha}/${basename(manifest)}#L8)`);
+      expect(comment).toContain("[workflow run](https://github.com/acme/chat/actions/runs/4242)");
     } finally {
       await world.close();
     }
