@@ -3,9 +3,8 @@
 // check definitions are refused with their line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BackendBehaviour } from "../emulators/backend.js";
-import { addSecret, deploy } from "../emulators/scenario.js";
 import { checksOf, runAction } from "./harness.js";
-import { startWorld, type World } from "./world.js";
+import { startWorldWithSecret, type World } from "./world.js";
 
 const SECRET = "canary-http-e2e-9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b";
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
@@ -31,14 +30,7 @@ describe("http checks through the action", () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld(backends);
-    addSecret(world.scenario, "jwt-secret-staging", SECRET);
-    for (const service of Object.keys(backends)) {
-      deploy(world.scenario, service, {
-        url: world.backends.get(service)!.url,
-        secrets: { JWT_SECRET_STAGING: "jwt-secret-staging:latest" },
-      });
-    }
+    world = await startWorldWithSecret(backends, { id: "jwt-secret-staging", value: SECRET, env: "JWT_SECRET_STAGING" });
   });
   afterAll(() => world.close());
 

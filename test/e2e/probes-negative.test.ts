@@ -4,9 +4,8 @@
 // JWT-verifying backend with the checks a careless backend skips turned off.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BackendBehaviour } from "../emulators/backend.js";
-import { addSecret, deploy } from "../emulators/scenario.js";
 import { checksOf, runAction } from "./harness.js";
-import { startWorld, type World } from "./world.js";
+import { startWorldWithSecret, type World } from "./world.js";
 
 const SECRET = "canary-negative-e2e-3b5d7f9a1c3e5a7b9d1f3a5c7e9b1d3f5a7c9e1b";
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
@@ -44,14 +43,7 @@ describe("negative probes through the action", () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld(backends);
-    addSecret(world.scenario, "jwt-secret-staging", SECRET);
-    for (const service of Object.keys(backends)) {
-      deploy(world.scenario, service, {
-        url: world.backends.get(service)!.url,
-        secrets: { JWT_SECRET_STAGING: "jwt-secret-staging:latest" },
-      });
-    }
+    world = await startWorldWithSecret(backends, { id: "jwt-secret-staging", value: SECRET, env: "JWT_SECRET_STAGING" });
   });
   afterAll(() => world.close());
 

@@ -8,7 +8,7 @@ import { startCloudRunEmulator } from "../emulators/cloud-run.js";
 import type { EmulatorServer } from "../emulators/http.js";
 import { type LoggingEmulator, startLoggingEmulator } from "../emulators/logging.js";
 import { startResourceManagerEmulator } from "../emulators/resource-manager.js";
-import { newScenario, type Scenario } from "../emulators/scenario.js";
+import { addSecret, deploy, newScenario, type Scenario } from "../emulators/scenario.js";
 import { startSecretManagerEmulator } from "../emulators/secret-manager.js";
 import type { Incident } from "../incidents/types.js";
 
@@ -79,4 +79,17 @@ export async function startWorld(backends: Record<string, Partial<BackendBehavio
       ]);
     },
   };
+}
+
+/** A world whose every backend is deployed with `env` referencing one secret holding `value` (the probe suites' start). */
+export async function startWorldWithSecret(
+  backends: Record<string, Partial<BackendBehaviour>>,
+  secret: { id: string; value: string; env: string },
+): Promise<World> {
+  const world = await startWorld(backends);
+  addSecret(world.scenario, secret.id, secret.value);
+  for (const [service, backend] of world.backends) {
+    deploy(world.scenario, service, { url: backend.url, secrets: { [secret.env]: `${secret.id}:latest` } });
+  }
+  return world;
 }
