@@ -7,6 +7,7 @@ import { ManifestError } from "./errors.js";
 import type { Located, ServiceRequirement } from "./manifest/load.js";
 import type { VerifyRequirement } from "./manifest/schema.js";
 import type { Finding, VerifyRound } from "./model.js";
+import { sleep } from "./wait.js";
 
 /** Room left after the longest verification for the first probes, the report and publishing. */
 const MARGIN_MS = 15_000;
@@ -36,19 +37,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", stop);
-        resolve();
-      }, ms);
-      function stop() {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }
-      signal.addEventListener("abort", stop, { once: true });
-    }),
+  sleep,
 };
 
 export async function verifyOverTime(

@@ -8,6 +8,7 @@ import { apiError } from "./api-error.js";
 import { assertSafeSegments } from "./request.js";
 import { googleRest } from "./rest.js";
 import { shortName } from "../resource-name.js";
+import { sleep } from "../wait.js";
 
 type Service = run_v2.Schema$GoogleCloudRunV2Service;
 type Operation = run_v2.Schema$GoogleLongrunningOperation;
@@ -76,7 +77,7 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
           hint: "check cloud_run_endpoint",
         });
       }
-      await pause(wait, signal);
+      await sleep(wait, signal);
       operation = await call(what, hint, () => api.get<Operation>(`v2/${name}`, signal));
     }
     if (operation.error) {
@@ -148,19 +149,4 @@ async function call<T>(what: string, hint: string, request: () => Promise<{ data
     throw new GcpError(`${what}: the answer was not Cloud Run API JSON`, { code: "GCP_UNAVAILABLE", hint: "check cloud_run_endpoint" });
   }
   return data;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    function stop() {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener("abort", stop, { once: true });
-  });
 }
