@@ -1,6 +1,11 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
+// The same built-in constants as scripts/build.mjs (src/build-defines.d.ts), for the tests that run the source.
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
+
 export default defineConfig({
+  define: { __GATE_VERSION__: JSON.stringify(version) },
   test: {
     include: ["test/**/*.test.ts"],
     // Builds dist/ from src/ before any test runs the bundles (issue 18).

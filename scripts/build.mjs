@@ -1,6 +1,6 @@
 // Builds dist/index.js (the action) and dist/cli.js (the CLI): one CommonJS
 // bundle each, deterministic, so CI can check dist/ matches the source.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 // Bundle hygiene for start-up time and size (issue 8; `node scripts/bench-guard.mjs` checks the result):
@@ -31,6 +31,9 @@ const bundleHygiene = {
   },
 };
 
+// Only package.json's version goes into the bundles (src/build-defines.d.ts), not the whole file.
+const { version } = JSON.parse(await readFile("package.json", "utf8"));
+
 const common = {
   bundle: true,
   platform: "node",
@@ -43,6 +46,7 @@ const common = {
   // Optional native speedups of ws (the pure-JS paths are used without them), and see above.
   external: ["bufferutil", "utf-8-validate", "web-streams-polyfill/*"],
   plugins: [bundleHygiene],
+  define: { __GATE_VERSION__: JSON.stringify(version) },
 };
 
 const entries = [

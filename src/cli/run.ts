@@ -2,7 +2,6 @@
 // with a terminal as its I/O. Outputs are dropped instead of written to
 // GITHUB_OUTPUT; the report run() returns is rendered for a person (or printed as JSON).
 import { writeFile } from "node:fs/promises";
-import packageJson from "../../package.json" with { type: "json" };
 import { DEFAULT_FAIL_ON, DEFAULT_TIMEOUT_SECONDS, type Inputs, inputReader, parseInputs } from "../inputs.js";
 import { type Deps, type RunOutcome, run } from "../main.js";
 import { readFailure, readRegularFile } from "../read-file.js";
@@ -14,6 +13,9 @@ import { type CliOptions, parseCommandLine, UsageError, usage } from "./args.js"
 import { DEFAULT_WIDTH, renderHuman, style, terminalSafe, wantsColor } from "./render.js";
 
 export const EXIT = EXIT_CODE;
+
+/** Built in by the bundler (src/build-defines.d.ts); `typeof` because nothing defines it when the source runs unbundled. */
+const VERSION = typeof __GATE_VERSION__ === "string" ? __GATE_VERSION__ : "unknown";
 
 export interface Terminal {
   args: readonly string[];
@@ -46,7 +48,7 @@ export async function runCli(caller: Terminal): Promise<number> {
     return EXIT.pass;
   }
   if (options.version) {
-    terminal.stdout(`${packageJson.version}\n`);
+    terminal.stdout(`${VERSION}\n`);
     return EXIT.pass;
   }
   const read = terminal.readFile ?? readRegularFile;

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { FLAG_INPUTS, INPUTS_WITHOUT_FLAG, parseCommandLine } from "../../src/cli/args.js";
+import { runCli as runSourceCli } from "../../src/cli/run.js";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
 import { startIncident, type World } from "./world.js";
 
@@ -53,6 +54,12 @@ function gateArgs(world: World, manifest: string, extra: string[] = [], timeout 
     ],
     env: { GATE_TOKEN: inputs.access_token ?? "" },
   };
+}
+
+/** Whether a bundle holds `name: range` as a JSON import leaves it once minified (the key quoted or not). */
+function listedIn(bundle: string, name: string, range: string): boolean {
+  const key = /^[A-Za-z_$][\w$]*$/.test(name) ? [name, JSON.stringify(name)] : [JSON.stringify(name)];
+  return key.some((quoted) => bundle.includes(`${quoted}:${JSON.stringify(range)}`));
 }
 
 describe("the CLI against incident 1", () => {
@@ -233,6 +240,31 @@ describe("the CLI's own rules", () => {
     expect(run.stdout).toContain("--manifest PATH");
     expect(run.stdout).toContain("--access-token-env NAME");
     expect(run.stdout).toContain("Exit status: 0 pass, 1 fail");
+  });
+
+  it("--version prints package.json's version, and the bundles carry nothing else of package.json", async () => {
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8"));
+
+    const run = await runCli(["--version"]);
+
+    expect(run).toEqual({ exitCode: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    // The source, as vitest runs it, has the same version (vitest.config.ts defines it too).
+    const printed: string[] = [];
+    const terminal = {
+      args: ["--version"],
+      env: {},
+      isTty: false,
+      stderr: () => undefined,
+      stdout: (text: string) => void printed.push(text),
+    };
+    expect(await runSourceCli(terminal)).toBe(0);
+    expect(printed).toEqual([`${pkg.version}\n`]);
+    // Only the version is built in: a change to the dependencies or the scripts must not change dist/.
+    const listed = Object.entries<string>({ ...pkg.dependencies, ...pkg.devDependencies });
+    for (const bundle of ["cli.js", "index.js"]) {
+      const text = readFileSync(resolve(CLI, "..", bundle), "utf8");
+      expect(listed.filter(([name, range]) => listedIn(text, name, range))).toEqual([]);
+    }
   });
 
   describe("on a long wait", () => {
