@@ -3,22 +3,11 @@
 // of the logging query language the gate sends (comparisons joined by AND on
 // resource.type, resource.labels.*, severity, timestamp, logName); anything
 // else is a 400, as a typo'd filter would be for the real API.
-// @googleapis/logging is not installed in this project: LogEntry below is the
-// subset of logging_v2.Schema$LogEntry the emulator serves, spelt as there.
+import type { logging_v2 } from "@googleapis/logging";
 import { type EmulatorServer, googleError, requireBearer, serveJson } from "./http.js";
 import type { Scenario } from "./scenario.js";
 
-export interface LogEntry {
-  logName?: string | null;
-  timestamp?: string | null;
-  receiveTimestamp?: string | null;
-  severity?: string | null;
-  insertId?: string | null;
-  textPayload?: string | null;
-  jsonPayload?: { [key: string]: unknown } | null;
-  httpRequest?: { requestMethod?: string | null; requestUrl?: string | null; status?: number | null } | null;
-  resource?: { type?: string | null; labels?: { [key: string]: string } | null } | null;
-}
+export type LogEntry = logging_v2.Schema$LogEntry;
 
 export interface LoggingEmulator extends EmulatorServer {
   entries: LogEntry[];
@@ -109,13 +98,7 @@ export async function startLoggingEmulator(scenario: Scenario): Promise<LoggingE
     const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
     if (request.method !== "POST" || url.pathname !== "/v2/entries:list") return { status: 404, body: googleError(404, "unknown path") };
-    const body = JSON.parse(request.body || "{}") as {
-      resourceNames?: string[];
-      filter?: string;
-      orderBy?: string;
-      pageSize?: number;
-      pageToken?: string;
-    };
+    const body = JSON.parse(request.body || "{}") as logging_v2.Schema$ListLogEntriesRequest;
     const projects = new Set([`projects/${scenario.project}`, `projects/${scenario.projectNumber}`]);
     if (!body.resourceNames?.length || !body.resourceNames.every((name) => projects.has(name)))
       return { status: 403, body: googleError(403, "The caller does not have permission") };
@@ -136,7 +119,11 @@ export async function startLoggingEmulator(scenario: Scenario): Promise<LoggingE
     if (body.orderBy === "timestamp desc") matching.reverse();
     const start = Number(body.pageToken ?? 0) || 0;
     const next = start + pageSize < matching.length ? String(start + pageSize) : undefined;
-    return { status: 200, body: { entries: matching.slice(start, start + pageSize), ...(next ? { nextPageToken: next } : {}) } };
+    const page: logging_v2.Schema$ListLogEntriesResponse = {
+      entries: matching.slice(start, start + pageSize),
+      ...(next ? { nextPageToken: next } : {}),
+    };
+    return { status: 200, body: page };
   });
   return Object.assign(server, { entries, filters });
 }
