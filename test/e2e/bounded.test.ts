@@ -5,13 +5,13 @@
 import { spawn } from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploy } from "../emulators/scenario.js";
+import { CLI } from "./cli-run.js";
 import { ACTION, parseOutputs, reportOf } from "./harness.js";
 import { startWorld, type World } from "./world.js";
 
-const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 const KILL_AFTER_MS = 30_000;
 
 interface BoundedRun {

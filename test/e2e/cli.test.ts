@@ -1,6 +1,5 @@
 // The CLI as a user runs it: `node dist/cli.js` against the emulators, with
 // the token in an env var, never on the command line.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
@@ -9,52 +8,8 @@ import { parse } from "yaml";
 import { FLAG_INPUTS, INPUTS_WITHOUT_FLAG, parseCommandLine } from "../../src/cli/args.js";
 import { runCli as runSourceCli } from "../../src/cli/run.js";
 import { incident1, STAGING_SECRET } from "../incidents/incident-1.js";
+import { CLI, cliArgs, runCli } from "./cli-run.js";
 import { startIncident, type World } from "./world.js";
-
-const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
-
-interface CliRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  return new Promise((done) => child.on("close", (code) => done({ exitCode: code ?? -1, stdout, stderr })));
-}
-
-/** The flags and env a terminal user would give to reach this world. */
-function gateArgs(world: World, manifest: string, extra: string[] = [], timeout = "30"): { args: string[]; env: Record<string, string> } {
-  const inputs = world.inputs(manifest);
-  return {
-    args: [
-      "--manifest",
-      manifest,
-      "--project",
-      inputs.project_id ?? "",
-      "--cloud-run-endpoint",
-      inputs.cloud_run_endpoint ?? "",
-      "--secret-manager-endpoint",
-      inputs.secret_manager_endpoint ?? "",
-      "--resource-manager-endpoint",
-      inputs.resource_manager_endpoint ?? "",
-      "--timeout",
-      timeout,
-      "--access-token-env",
-      "GATE_TOKEN",
-      ...extra,
-    ],
-    env: { GATE_TOKEN: inputs.access_token ?? "" },
-  };
-}
 
 /** Whether a bundle holds `name: range` as a JSON import leaves it once minified (the key quoted or not). */
 function listedIn(bundle: string, name: string, range: string): boolean {
@@ -71,7 +26,7 @@ describe("the CLI against incident 1", () => {
 
   it("exits 1 on the broken deploy and puts the problems first", async () => {
     incident1.broken(world);
-    const { args, env } = gateArgs(world, manifest);
+    const { args, env } = cliArgs(world.inputs(manifest));
 
     const run = await runCli(args, env);
 
@@ -95,7 +50,7 @@ describe("the CLI against incident 1", () => {
 
   it("--json prints the report, the same JSON as the action's report output", async () => {
     incident1.broken(world);
-    const { args, env } = gateArgs(world, manifest, ["--json"]);
+    const { args, env } = cliArgs(world.inputs(manifest), ["--json"]);
 
     const run = await runCli(args, env);
 
@@ -113,7 +68,7 @@ describe("the CLI against incident 1", () => {
 
   it("exits 0 once the secret is referenced, and passes in JSON too", async () => {
     incident1.fixed(world);
-    const { args, env } = gateArgs(world, manifest);
+    const { args, env } = cliArgs(world.inputs(manifest));
 
     const human = await runCli(args, env);
     expect(human.exitCode).toBe(0);
@@ -128,7 +83,7 @@ describe("the CLI against incident 1", () => {
 
   it("--fail-on never reports the failure but exits 0", async () => {
     incident1.broken(world);
-    const { args, env } = gateArgs(world, manifest, ["--fail-on", "never", "--json"]);
+    const { args, env } = cliArgs(world.inputs(manifest), ["--fail-on", "never", "--json"]);
 
     const run = await runCli(args, env);
 
@@ -138,7 +93,7 @@ describe("the CLI against incident 1", () => {
 
   it("exits 2 when it cannot decide: a wrong token", async () => {
     incident1.fixed(world);
-    const { args } = gateArgs(world, manifest, ["--json"]);
+    const { args } = cliArgs(world.inputs(manifest), ["--json"]);
 
     const run = await runCli(args, { GATE_TOKEN: "not-a-token-the-emulator-knows" });
 
@@ -286,7 +241,7 @@ describe("the CLI's own rules", () => {
       const { world, manifest } = await startIncident(incident1);
       try {
         incident1.fixed(world);
-        const { args, env } = gateArgs(world, manifest, ["--url", `http://127.0.0.1:${port}`, "--json"], "5");
+        const { args, env } = cliArgs(world.inputs(manifest), ["--url", `http://127.0.0.1:${port}`, "--json"], "5");
         const started = Date.now();
 
         const run = await runCli(args, env);

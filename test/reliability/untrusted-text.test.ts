@@ -3,15 +3,13 @@
 // is cut, a plain env var holding a URL with a password, and bodies carrying
 // workflow commands (both `::` and the legacy `##[` form), bare URLs and
 // @mentions. Through dist/index.js and dist/cli.js, as a user runs them.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliArgs, runCli } from "../e2e/cli-run.js";
 import { startWorld, type World } from "../e2e/world.js";
 import { addSecret, deploy } from "../emulators/scenario.js";
 import { CANARY, expectNoLeak, finding, type GateRun, gate } from "./support.js";
 
-const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 /** The deployed JWT secret: a prefix no other text in a run shares, so any 4 of its first characters are a leak. */
 const ECHOED = "QZXVw8Lr2mTq9sKp4dYh7nBf3cJg6xVe1aMu5tRz0kWo";
 const PASSWORD = "pw-Hq7Xk2Lm9";
@@ -214,34 +212,8 @@ services:
     health: { retries: 0 }
 `),
     );
-    const args = [
-      "--manifest",
-      inputs.manifest ?? "",
-      "--project",
-      inputs.project_id ?? "",
-      "--cloud-run-endpoint",
-      inputs.cloud_run_endpoint ?? "",
-      "--secret-manager-endpoint",
-      inputs.secret_manager_endpoint ?? "",
-      "--resource-manager-endpoint",
-      inputs.resource_manager_endpoint ?? "",
-      "--timeout",
-      "10",
-      "--access-token-env",
-      "GATE_TOKEN",
-      "--verbose",
-      ...extra,
-    ];
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? "", GATE_TOKEN: inputs.access_token ?? "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const exitCode = await new Promise<number>((done) => child.on("close", (code) => done(code ?? -1)));
-    return { exitCode, stdout, stderr };
+    const { args, env } = cliArgs(inputs, ["--verbose", ...extra], "10");
+    return runCli(args, env);
   };
 
   for (const mode of [[], ["--json"]]) {
