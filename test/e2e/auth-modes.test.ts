@@ -5,40 +5,32 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GoogleAuthEmulator, startGoogleAuthEmulator } from "../emulators/google-auth.js";
+import type { GoogleAuthEmulator } from "../emulators/google-auth.js";
 import { incident1 } from "../incidents/incident-1.js";
 import { runAction } from "./harness.js";
+import { startWif, WIF_PROVIDER, WIF_SERVICE_ACCOUNT, type Wif } from "./wif.js";
 import { startIncident, type World } from "./world.js";
 
-const PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/github/providers/chat-repo";
-const SA = "deploy-gate@chat-staging.iam.gserviceaccount.com";
 const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 
 describe("authentication modes end to end", () => {
   let world: World;
   let manifest: string;
   let google: GoogleAuthEmulator;
+  let wif: Wif;
 
   beforeAll(async () => {
     ({ world, manifest } = await startIncident(incident1));
     incident1.fixed(world);
-    google = await startGoogleAuthEmulator();
-    google.state.providers.add(PROVIDER);
-    google.state.serviceAccounts.set(SA, { publicKey: undefined });
-    google.state.tokenPrefix = "canary-issued";
-    world.scenario.acceptsToken = (token) => google.state.accessTokens.has(token);
+    wif = await startWif(world, { tokenPrefix: "canary-issued" });
+    ({ google } = wif);
   });
   afterAll(async () => {
     await google.close();
     await world.close();
   });
 
-  const oidcEnv = () => ({
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${google.url}/oidc/token?api-version=2.0`,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: google.state.githubRequestToken,
-    GITHUB_REPOSITORY: "octo/chat",
-  });
-  const endpoints = () => ({ sts_endpoint: google.url, iam_credentials_endpoint: google.url, oauth_endpoint: google.url });
+  const wifInputs = () => ({ ...wif.inputs(), oauth_endpoint: google.url });
   const noLeak = (text: string) => {
     for (const token of google.state.accessTokens.keys()) expect(text).not.toContain(token);
     expect(text).not.toContain("PRIVATE KEY");
@@ -47,10 +39,7 @@ describe("authentication modes end to end", () => {
 
   it("workload_identity_provider + service_account: OIDC token → STS → impersonation, cloud-platform scope", async () => {
     google.requests.length = 0;
-    const run = await runAction(
-      world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }),
-      oidcEnv(),
-    );
+    const run = await runAction(world.inputs(manifest, wifInputs()), wif.oidcEnv());
 
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
@@ -91,17 +80,17 @@ describe("authentication modes end to end", () => {
     const backend = world.backends.get("backend-staging")!;
     backend.behaviour.private = true;
     try {
-      const inputs = { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() };
-      const without = await runAction(world.inputs(manifest, inputs), oidcEnv());
+      const inputs = wifInputs();
+      const without = await runAction(world.inputs(manifest, inputs), wif.oidcEnv());
       expect(without.outputs.result).toBe("fail"); // Cloud Run IAM refuses every probe without it
 
       backend.serverlessAuthorizations.length = 0;
-      const run = await runAction(world.inputs(manifest, { ...inputs, id_token: "true" }), oidcEnv());
+      const run = await runAction(world.inputs(manifest, { ...inputs, id_token: "true" }), wif.oidcEnv());
 
       expect(run.outputs.failed_checks).toBe("");
       expect(run.outputs.result).toBe("pass");
       const [header] = backend.serverlessAuthorizations;
-      expect(google.decodeJwt(header!.replace(/^Bearer /, ""))).toMatchObject({ aud: backend.url, email: SA });
+      expect(google.decodeJwt(header!.replace(/^Bearer /, ""))).toMatchObject({ aud: backend.url, email: WIF_SERVICE_ACCOUNT });
       // One token per audience per run, shared by /health and every WebSocket probe.
       expect(google.requests.filter((request) => request.endpoint === "iam.generateIdToken").length).toBe(1);
       expect(run.everything).not.toContain(header!.replace(/^Bearer /, ""));
@@ -111,9 +100,7 @@ describe("authentication modes end to end", () => {
   });
 
   it("without `id-token: write` the gate errors and says which permission to add", async () => {
-    const run = await runAction(
-      world.inputs(manifest, { access_token: "", workload_identity_provider: PROVIDER, service_account: SA, ...endpoints() }),
-    );
+    const run = await runAction(world.inputs(manifest, wifInputs()));
 
     expect(run.outputs.result).toBe("error");
     expect(run.exitCode).toBe(1);
@@ -126,7 +113,7 @@ describe("authentication modes end to end", () => {
       file,
       JSON.stringify({
         type: "external_account",
-        audience: `//iam.googleapis.com/${PROVIDER}`,
+        audience: `//iam.googleapis.com/${WIF_PROVIDER}`,
         subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
         token_url: "https://evil.example/v1/token",
         credential_source: {
@@ -136,7 +123,7 @@ describe("authentication modes end to end", () => {
         },
       }),
     );
-    const run = await runAction(world.inputs(manifest, { access_token: "" }), { GOOGLE_APPLICATION_CREDENTIALS: file, ...oidcEnv() });
+    const run = await runAction(world.inputs(manifest, { access_token: "" }), { GOOGLE_APPLICATION_CREDENTIALS: file, ...wif.oidcEnv() });
 
     expect(run.outputs.result).toBe("error");
     expect(run.stdout).toContain("evil.example, not a Google host");

@@ -4,30 +4,26 @@
 // 127.0.0.1, which records everything it receives: it must never see a token,
 // and the run must end in `error` saying which endpoint redirected.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type GoogleAuthEmulator, startGoogleAuthEmulator } from "../emulators/google-auth.js";
+import type { GoogleAuthEmulator } from "../emulators/google-auth.js";
 import { type EmulatorServer, type RecordedRequest, serveJson } from "../emulators/http.js";
 import { incident1 } from "../incidents/incident-1.js";
 import { type ActionRun, reportOf, runAction } from "./harness.js";
+import { startWif, type Wif } from "./wif.js";
 import { startIncident, type World } from "./world.js";
-
-const PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/github/providers/chat-repo";
-const SA = "deploy-gate@chat-staging.iam.gserviceaccount.com";
 
 describe("no credential follows a redirect to another origin", () => {
   let world: World;
   let manifest: string;
   let google: GoogleAuthEmulator;
+  let federation: Wif;
   /** The other origin: answers 200 to anything, as an attacker's server would, and keeps what it got. */
   let elsewhere: EmulatorServer;
 
   beforeAll(async () => {
     ({ world, manifest } = await startIncident(incident1));
     incident1.fixed(world);
-    google = await startGoogleAuthEmulator();
-    google.state.providers.add(PROVIDER);
-    google.state.serviceAccounts.set(SA, { publicKey: undefined });
-    google.state.tokenPrefix = "canary-redirect";
-    world.scenario.acceptsToken = (token) => world.scenario.accessTokens.has(token) || google.state.accessTokens.has(token);
+    federation = await startWif(world, { tokenPrefix: "canary-redirect", keepWorldTokens: true });
+    ({ google } = federation);
     elsewhere = await serveJson(() => ({ status: 200, body: {} }));
   });
   afterAll(async () => {
@@ -42,18 +38,6 @@ describe("no credential follows a redirect to another origin", () => {
     world.resourceManager.faults.length = 0;
   });
 
-  const oidcEnv = () => ({
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${google.url}/oidc/token?api-version=2.0`,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: google.state.githubRequestToken,
-    GITHUB_REPOSITORY: "octo/chat",
-  });
-  const wif = () => ({
-    access_token: "",
-    workload_identity_provider: PROVIDER,
-    service_account: SA,
-    sts_endpoint: google.url,
-    iam_credentials_endpoint: google.url,
-  });
   const stolen = (path = "/stolen") => `${elsewhere.url}${path}`;
 
   /** Nothing the other origin received may carry a credential of this run. */
@@ -117,7 +101,7 @@ describe("no credential follows a redirect to another origin", () => {
   it("STS answering 307: the GitHub OIDC subject token is not posted again elsewhere", async () => {
     google.state.faults.sts = { kind: "redirect", status: 307, location: stolen("/v1/token") };
 
-    const run = await runAction(world.inputs(manifest, wif()), oidcEnv());
+    const run = await runAction(world.inputs(manifest, federation.inputs()), federation.oidcEnv());
 
     expectNothingStolen(run);
     expect(run.outputs.result).toBe("error");
@@ -127,7 +111,7 @@ describe("no credential follows a redirect to another origin", () => {
   it("IAM Credentials generateAccessToken answering 307: the federated token stays home", async () => {
     google.state.faults["iam.generateAccessToken"] = { kind: "redirect", status: 307, location: stolen() };
 
-    const run = await runAction(world.inputs(manifest, wif()), oidcEnv());
+    const run = await runAction(world.inputs(manifest, federation.inputs()), federation.oidcEnv());
 
     expectNothingStolen(run);
     expect(run.outputs.result).toBe("error");
@@ -137,7 +121,7 @@ describe("no credential follows a redirect to another origin", () => {
   it("IAM Credentials generateIdToken answering 302: the token stays home and the ID token is reported missing", async () => {
     google.state.faults["iam.generateIdToken"] = { kind: "redirect", status: 302, location: stolen() };
 
-    const run = await runAction(world.inputs(manifest, { ...wif(), id_token: "true" }), oidcEnv());
+    const run = await runAction(world.inputs(manifest, { ...federation.inputs(), id_token: "true" }), federation.oidcEnv());
 
     expectNothingStolen(run);
     expect(run.outputs.result).toBe("error");
@@ -147,7 +131,7 @@ describe("no credential follows a redirect to another origin", () => {
   it("the GitHub OIDC token request answering 307: the request token stays home", async () => {
     google.state.faults.oidc = { kind: "redirect", status: 307, location: stolen() };
 
-    const run = await runAction(world.inputs(manifest, wif()), oidcEnv());
+    const run = await runAction(world.inputs(manifest, federation.inputs()), federation.oidcEnv());
 
     expectNothingStolen(run);
     expect(run.outputs.result).toBe("error");

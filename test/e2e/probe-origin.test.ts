@@ -5,19 +5,18 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Backend, startBackend } from "../emulators/backend.js";
-import { type GoogleAuthEmulator, startGoogleAuthEmulator } from "../emulators/google-auth.js";
+import type { GoogleAuthEmulator } from "../emulators/google-auth.js";
 import { type EmulatorServer, serveJson } from "../emulators/http.js";
 import { incident1 } from "../incidents/incident-1.js";
 import { checksOf, reportOf, runAction } from "./harness.js";
+import { startWif, type Wif } from "./wif.js";
 import { startIncident, type World } from "./world.js";
-
-const PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/github/providers/chat-repo";
-const SA = "deploy-gate@chat-staging.iam.gserviceaccount.com";
 
 describe("probe credentials stay on the probed origin", () => {
   let world: World;
   let manifest: string;
   let google: GoogleAuthEmulator;
+  let federation: Wif;
   /** The service's own URL (config.url): a private backend. */
   let serviceBackend: Backend;
   /** What the `url` input points at instead: another private copy, on another port. */
@@ -34,10 +33,8 @@ describe("probe credentials stay on the probed origin", () => {
     serviceBackend = world.backends.get("backend-staging")!;
     serviceBackend.behaviour.private = true;
     probed = await startBackend(world.scenario, "backend-staging", { private: true });
-    google = await startGoogleAuthEmulator();
-    google.state.providers.add(PROVIDER);
-    google.state.serviceAccounts.set(SA, { publicKey: undefined });
-    world.scenario.acceptsToken = (token) => world.scenario.accessTokens.has(token) || google.state.accessTokens.has(token);
+    federation = await startWif(world, { keepWorldTokens: true });
+    ({ google } = federation);
     elsewhere = await serveJson(() => ({ status: 200, body: { status: "healthy", database_status: "connected" } }));
     redirector = createServer((req, res) => res.writeHead(302, { location: `${elsewhere.url}${req.url ?? "/"}` }).end());
     redirector.on("upgrade", (req, socket) =>
@@ -57,26 +54,12 @@ describe("probe credentials stay on the probed origin", () => {
     probed.serverlessAuthorizations.length = 0;
   });
 
-  const wif = (extra: Record<string, string> = {}) =>
-    world.inputs(manifest, {
-      access_token: "",
-      workload_identity_provider: PROVIDER,
-      service_account: SA,
-      sts_endpoint: google.url,
-      iam_credentials_endpoint: google.url,
-      id_token: "true",
-      ...extra,
-    });
-  const oidcEnv = () => ({
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${google.url}/oidc/token?api-version=2.0`,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: google.state.githubRequestToken,
-    GITHUB_REPOSITORY: "octo/chat",
-  });
+  const wif = (extra: Record<string, string> = {}) => world.inputs(manifest, { ...federation.inputs(), id_token: "true", ...extra });
   const audiences = (backend: Backend) =>
     backend.serverlessAuthorizations.map((header) => google.decodeJwt(header.replace(/^Bearer /, "")).aud);
 
   it("with the url input, the ID token names the probed URL and goes only there", async () => {
-    const run = await runAction(wif({ url: probed.url }), oidcEnv());
+    const run = await runAction(wif({ url: probed.url }), federation.oidcEnv());
 
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
@@ -89,7 +72,7 @@ describe("probe credentials stay on the probed origin", () => {
   });
 
   it("id_token_audience still sets the audience, and the token goes only to the probed URL", async () => {
-    const run = await runAction(wif({ url: probed.url, id_token_audience: "https://backend-staging.example.com" }), oidcEnv());
+    const run = await runAction(wif({ url: probed.url, id_token_audience: "https://backend-staging.example.com" }), federation.oidcEnv());
 
     expect(run.outputs.result).toBe("pass");
     expect(new Set(audiences(probed))).toEqual(new Set(["https://backend-staging.example.com"]));
@@ -97,7 +80,7 @@ describe("probe credentials stay on the probed origin", () => {
   });
 
   it("a probe answered with a redirect is reported, and neither the ID token nor the JWT follows it", async () => {
-    const run = await runAction(wif({ url: redirectorUrl }), oidcEnv());
+    const run = await runAction(wif({ url: redirectorUrl }), federation.oidcEnv());
 
     for (const request of elsewhere.requests) {
       expect(request.headers["x-serverless-authorization"]).toBeUndefined();

@@ -3,19 +3,19 @@
 // and the fix named, within the timeout, and no token, key or assertion leaks,
 // even when the server echoes the request back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startWif, WIF_PROVIDER, WIF_SERVICE_ACCOUNT, type Wif } from "../e2e/wif.js";
 import { startWorld, type World } from "../e2e/world.js";
-import { type GoogleAuthEmulator, startGoogleAuthEmulator } from "../emulators/google-auth.js";
+import type { GoogleAuthEmulator } from "../emulators/google-auth.js";
 import { addSecret, deploy } from "../emulators/scenario.js";
 import { CANARY, expectCleanError, expectNoLeak, gate } from "./support.js";
 
-const PROVIDER = "projects/123456789012/locations/global/workloadIdentityPools/github/providers/chat-repo";
-const SA = "deploy-gate@chat-staging.iam.gserviceaccount.com";
 const REQUEST_TOKEN = "gh-oidc-request-canary-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const TIMEOUT_S = 4;
 
 describe("authentication faults", () => {
   let world: World;
   let google: GoogleAuthEmulator;
+  let federation: Wif;
   let manifest: string;
 
   beforeAll(async () => {
@@ -25,12 +25,8 @@ describe("authentication faults", () => {
     manifest = await world.writeManifest(
       "region: us-central1\nservices:\n  backend-staging:\n    secrets:\n      JWT_SECRET_STAGING: { min_bytes: 32 }\n",
     );
-    google = await startGoogleAuthEmulator();
-    google.state.providers.add(PROVIDER);
-    google.state.serviceAccounts.set(SA, { publicKey: undefined });
-    google.state.githubRequestToken = REQUEST_TOKEN;
-    google.state.tokenPrefix = "canary-issued-token";
-    world.scenario.acceptsToken = (token) => google.state.accessTokens.has(token);
+    federation = await startWif(world, { tokenPrefix: "canary-issued-token", requestToken: REQUEST_TOKEN });
+    ({ google } = federation);
   });
   afterEach(() => {
     google.state.faults = {};
@@ -44,23 +40,10 @@ describe("authentication faults", () => {
 
   const issued = () => [...google.state.accessTokens.keys()];
   const wif = async (extra: Record<string, string> = {}, env: Record<string, string> = {}) => {
-    const result = await gate(
-      world.inputs(manifest, {
-        access_token: "",
-        workload_identity_provider: PROVIDER,
-        service_account: SA,
-        sts_endpoint: google.url,
-        iam_credentials_endpoint: google.url,
-        timeout: String(TIMEOUT_S),
-        ...extra,
-      }),
-      {
-        ACTIONS_ID_TOKEN_REQUEST_URL: `${google.url}/oidc/token?api-version=2.0`,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
-        GITHUB_REPOSITORY: "octo/chat",
-        ...env,
-      },
-    );
+    const result = await gate(world.inputs(manifest, { ...federation.inputs(), timeout: String(TIMEOUT_S), ...extra }), {
+      ...federation.oidcEnv(),
+      ...env,
+    });
     expect(result.ms).toBeLessThan(TIMEOUT_S * 1000 + 4_000);
     expectNoLeak(result, [REQUEST_TOKEN, ...issued(), "canary-issued-token"]);
     return result;
@@ -86,7 +69,7 @@ describe("authentication faults", () => {
   });
 
   it("STS does not know the provider: names workload_identity_provider and the project number", async () => {
-    const other = PROVIDER.replace("chat-repo", "typo-repo");
+    const other = WIF_PROVIDER.replace("chat-repo", "typo-repo");
     expectCleanError(await wif({ workload_identity_provider: other }), "STS does not know workload identity provider", "project number");
   });
 
@@ -97,7 +80,7 @@ describe("authentication faults", () => {
 
   it("impersonation denied: names the role to grant and to whom", async () => {
     google.state.denyImpersonation = true;
-    expectCleanError(await wif(), `not allowed to impersonate ${SA}`, "roles/iam.workloadIdentityUser", "octo/chat");
+    expectCleanError(await wif(), `not allowed to impersonate ${WIF_SERVICE_ACCOUNT}`, "roles/iam.workloadIdentityUser", "octo/chat");
   });
 
   it("impersonating a service account that does not exist: says so", async () => {
