@@ -25,6 +25,10 @@ spec:
               value: staging
 ${secretRef}`;
 
+/** The gate in candidate mode: what is about to be deployed, given by these inputs, against the world's live service. */
+const candidate = (world: World, manifest: string, inputs: Record<string, string>) =>
+  runAction(world.inputs(manifest, { mode: "candidate", ...inputs }));
+
 describe("mode: candidate", () => {
   let world: World;
   let manifest: string;
@@ -40,7 +44,7 @@ describe("mode: candidate", () => {
     await writeFile(file, serviceYaml(""));
     const deploysBefore = world.cloudRun.requests.length;
 
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", service_yaml: file }));
+    const run = await candidate(world, manifest, { service_yaml: file });
 
     expect(run.outputs.result).toBe("fail");
     expect(run.outputs.failed_checks?.split(",")).toContain("secret.missing");
@@ -58,7 +62,7 @@ describe("mode: candidate", () => {
       ),
     );
 
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", service_yaml: file }));
+    const run = await candidate(world, manifest, { service_yaml: file });
 
     expect(run.outputs.failed_checks).toBe("");
     expect(run.outputs.result).toBe("pass");
@@ -67,40 +71,34 @@ describe("mode: candidate", () => {
   });
 
   it("secrets input, merge: live config plus the new ref passes", async () => {
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" }));
+    const run = await candidate(world, manifest, { secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
 
     expect(run.outputs.result).toBe("pass");
   });
 
   it("secrets input naming a secret that does not exist fails before the deploy would", async () => {
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "JWT_SECRET_STAGING=jwt-secret-stagin:latest" }));
+    const run = await candidate(world, manifest, { secrets: "JWT_SECRET_STAGING=jwt-secret-stagin:latest" });
 
     expect(run.outputs.result).toBe("fail");
     expect(checksOf(run.outputs).map((check) => check.id)).toEqual(expect.arrayContaining(["secret.wrong_secret", "secret.not_found"]));
   });
 
   it("env_vars overwrite drops what the live service had, as deploy-cloudrun's --set-env-vars would", async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: "LOG_LEVEL=info",
-        env_vars_update_strategy: "overwrite",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: "LOG_LEVEL=info",
+      env_vars_update_strategy: "overwrite",
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+    });
 
     expect(run.outputs.result).toBe("fail");
     expect(checksOf(run.outputs).find((check) => check.subject === "ENVIRONMENT")?.id).toBe("env.missing");
   });
 
   it("warns where deploy-cloudrun reads the input differently than it looks (quotes kept, # is not a comment)", async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: 'ENVIRONMENT="staging"\n# the auth URL\n',
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: 'ENVIRONMENT="staging"\n# the auth URL\n',
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+    });
 
     const ids = checksOf(run.outputs).map((check) => check.id);
     expect(ids).toEqual(expect.arrayContaining(["candidate.quotes_kept", "candidate.hash_not_comment"]));
@@ -109,13 +107,10 @@ describe("mode: candidate", () => {
   });
 
   it('FOO\\=X=bar is what gcloud reads after deploy-cloudrun re-joins it: the variable FOO, set to "X=bar"', async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: "ENVIRONMENT\\=X=staging",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: "ENVIRONMENT\\=X=staging",
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+    });
 
     expect(run.outputs.result).toBe("fail");
     const ids = checksOf(run.outputs).map((check) => check.id);
@@ -123,16 +118,14 @@ describe("mode: candidate", () => {
   });
 
   it("X_GOOGLE_ names are refused, as gcloud refuses them", async () => {
-    const run = await runAction(
-      world.inputs(manifest, { mode: "candidate", env_vars: "X_GOOGLE_TRACE=1", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" }),
-    );
+    const run = await candidate(world, manifest, { env_vars: "X_GOOGLE_TRACE=1", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
 
     expect(run.outputs.result).toBe("fail");
     expect(run.outputs.failed_checks?.split(",")).toContain("candidate.reserved_env_name");
   });
 
   it("a bad secrets string is a clear input error naming the input, not a crash", async () => {
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "=oops" }));
+    const run = await candidate(world, manifest, { secrets: "=oops" });
 
     expect(run.outputs.result).toBe("error");
     expect(run.stdout).toMatch(/::error::cloud-run-deploy-gate could not decide: .*secrets/);
@@ -161,7 +154,7 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
   it("merge onto an unnamed container replaces the old value (it used to keep both, and the old one won)", async () => {
     deployUnnamed({ env: { ENVIRONMENT: "production" }, secrets: { JWT_SECRET_STAGING: "jwt-secret-staging:latest" } });
 
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", env_vars: "ENVIRONMENT=staging" }));
+    const run = await candidate(world, manifest, { env_vars: "ENVIRONMENT=staging" });
 
     expect(checksOf(run.outputs).filter((check) => check.status !== "pass" && check.status !== "skip")).toEqual([]);
     expect(run.outputs.result).toBe("pass");
@@ -170,7 +163,7 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
   it("a secret over the live plain variable of the same name is refused, as gcloud refuses it", async () => {
     deployUnnamed({ env: { ENVIRONMENT: "staging", JWT_SECRET_STAGING: "plain-value-not-a-secret-0123456789" } });
 
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" }));
+    const run = await candidate(world, manifest, { secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
 
     expect(run.outputs.result).toBe("fail");
     const conflict = checksOf(run.outputs).find((check) => check.id === "candidate.env_type_conflict");
@@ -182,15 +175,12 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
     // The project grants secretAccessor to the default compute account only; the service runs as another.
     deployUnnamed({ env: { ENVIRONMENT: "staging" }, serviceAccount: RUNTIME_ACCOUNT });
 
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: "ENVIRONMENT=staging",
-        env_vars_update_strategy: "overwrite",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-        secrets_update_strategy: "overwrite",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: "ENVIRONMENT=staging",
+      env_vars_update_strategy: "overwrite",
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      secrets_update_strategy: "overwrite",
+    });
 
     expect(run.outputs.result).toBe("fail");
     const missing = checksOf(run.outputs).find((check) => check.id === "iam.accessor_missing");
@@ -198,26 +188,20 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
   });
 
   it("--service-account in flags is the account checked", async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-        secrets_update_strategy: "overwrite",
-        flags: `--service-account=${defaultComputeAccount(world.scenario)}`,
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      secrets_update_strategy: "overwrite",
+      flags: `--service-account=${defaultComputeAccount(world.scenario)}`,
+    });
 
     expect(run.outputs.result).toBe("pass");
   });
 
   it("a key in both the secrets input and --update-secrets in flags is an error, as in gcloud", async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-        flags: "--update-secrets=JWT_SECRET_STAGING=jwt-secret-staging:2",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      flags: "--update-secrets=JWT_SECRET_STAGING=jwt-secret-staging:2",
+    });
 
     expect(run.outputs.result).toBe("error");
     expect(run.stdout).toContain('"JWT_SECRET_STAGING" cannot be specified multiple times');
@@ -228,13 +212,10 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
     const template = entry?.service.template;
     if (entry) delete entry.service.template;
     try {
-      const run = await runAction(
-        world.inputs(manifest, {
-          mode: "candidate",
-          env_vars: "ENVIRONMENT=staging",
-          secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-        }),
-      );
+      const run = await candidate(world, manifest, {
+        env_vars: "ENVIRONMENT=staging",
+        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+      });
       expect(run.outputs.result).toBe("error");
       expect(run.stdout).toContain("no service template to merge the deploy onto");
     } finally {
@@ -245,13 +226,10 @@ describe("mode: candidate merges onto the live service as gcloud run deploy does
   it("a first deploy (no service yet) falls back to the default compute account", async () => {
     world.scenario.services.delete("backend-staging");
 
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: "ENVIRONMENT=staging",
-        secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: "ENVIRONMENT=staging",
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+    });
 
     expect(checksOf(run.outputs).find((check) => check.id === "iam.accessor")?.message).toContain(defaultComputeAccount(world.scenario));
     expect(run.outputs.result).toBe("pass");
@@ -270,12 +248,9 @@ describe("mode: candidate never quotes what may be secret in its warnings", () =
   afterAll(() => world.close());
 
   it("a PEM pasted into env_vars: each line becomes a pair, and no warning shows its text", async () => {
-    const run = await runAction(
-      world.inputs(manifest, {
-        mode: "candidate",
-        env_vars: `ENVIRONMENT=staging\nTLS_KEY=-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC=\n-----END PRIVATE KEY-----`,
-      }),
-    );
+    const run = await candidate(world, manifest, {
+      env_vars: `ENVIRONMENT=staging\nTLS_KEY=-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC=\n-----END PRIVATE KEY-----`,
+    });
 
     const ids = checksOf(run.outputs).map((check) => check.id);
     expect(ids).toContain("candidate.empty_value");
@@ -287,7 +262,7 @@ describe("mode: candidate never quotes what may be secret in its warnings", () =
 
   it("a secret value where a secret name belongs is never echoed back", async () => {
     const value = "s3cr3tValue_Zx81Qw";
-    const run = await runAction(world.inputs(manifest, { mode: "candidate", secrets: `JWT_SECRET_STAGING=${value}` }));
+    const run = await candidate(world, manifest, { secrets: `JWT_SECRET_STAGING=${value}` });
 
     expect(run.outputs.result).toBe("fail");
     expect(run.everything).not.toContain(value);
@@ -306,7 +281,7 @@ describe("mode: candidate reads service YAML as gcloud run services replace does
   const runYaml = async (name: string, text: string) => {
     const file = join(world.dir, name);
     await writeFile(file, text);
-    return { file, run: await runAction(world.inputs(manifest, { mode: "candidate", service_yaml: file })) };
+    return { file, run: await candidate(world, manifest, { service_yaml: file }) };
   };
 
   it("a typo'd field (valie:) is refused with its line, not read as an empty value", async () => {
