@@ -8,21 +8,11 @@ import { checkEnv } from "../../src/checks/env.js";
 import { checkJwtSecret } from "../../src/checks/jwt-secret.js";
 import { checkOtherSecretRefs, checkSecrets } from "../../src/checks/secrets.js";
 import type { EnvEntry, RevisionConfig } from "../../src/model.js";
-import { requirementOf } from "./fixtures.js";
+import { requirementOf, revision } from "./fixtures.js";
 
+/** A revision with an ingress container `app` and a sidecar `proxy`; each entry names its container. */
 function withContainers(env: EnvEntry[], overrides: Partial<RevisionConfig> = {}): RevisionConfig {
-  return {
-    source: "live",
-    project: "chat-staging",
-    region: "us-central1",
-    service: "backend-staging",
-    revision: "projects/chat-staging/locations/us-central1/services/backend-staging/revisions/backend-staging-00007-abc",
-    containers: ["app", "proxy"],
-    ingressContainer: "app",
-    env,
-    secretVolumes: [],
-    ...overrides,
-  };
+  return revision(env, { containers: ["app", "proxy"], ingressContainer: "app", ...overrides });
 }
 const secret = (id: string) => ({ secret: id, version: "latest" });
 const ok = new Map([["chat-staging/service-secret@latest", { state: { status: "ok" as const } }]]);
