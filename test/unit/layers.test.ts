@@ -2,8 +2,9 @@
 // drift: inputs → facts (gcp/, candidate/, collected by collect/) → checks/
 // (pure) → probes/ → report/ → github/ + outputs. A folder may import only
 // the layers before it (and the shared vocabulary); the wiring (main.ts,
-// gate.ts, publish.ts, runner.ts, the entry points and cli/) may import any.
-// CONTRIBUTING.md has the same table in words.
+// gate.ts, publish.ts, runner.ts, the entry points, cli/ and every other file
+// at the top of src/ outside the shared list) may import any.
+// CONTRIBUTING.md has the same table in words; the last test holds them together.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -97,4 +98,35 @@ describe("layers", () => {
       expect(["gcp", "candidate", "collect", "checks", "probes", "report", "github", "aggregate", "manifest", "cli"]).toContain(folder);
     }
   });
+
+  it("CONTRIBUTING.md's table says the same: every file and folder at the top of src/, in its layer's row", () => {
+    const rows = contributingTable();
+    const named = new Set(rows.flatMap((row) => row.names));
+    const top = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() || (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")))
+      .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name));
+    expect(top.filter((name) => !named.has(name))).toEqual([]);
+    for (const row of rows) {
+      for (const name of row.names) {
+        const layer = layerOf(name.endsWith("/") ? `${name}x.ts` : name);
+        expect([...row.imports].sort(), `what ${name} may import`).toEqual([...MAY_IMPORT[layer]].sort());
+      }
+    }
+  });
 });
+
+/** The "Who may import whom" table of CONTRIBUTING.md: the files and folders of each row, and the layers it may import. */
+function contributingTable(): { names: string[]; imports: Layer[] }[] {
+  const text = readFileSync(resolve(SRC, "../CONTRIBUTING.md"), "utf8");
+  const section = text.slice(text.indexOf("### Who may import whom"));
+  const everything = Object.keys(MAY_IMPORT).filter((layer) => layer !== "wiring") as Layer[];
+  return [...section.matchAll(/^\| (`.*?) \| (.*?) \|$/gm)].map(([, names = "", imports = ""]) => ({
+    names: [...names.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ""),
+    imports:
+      imports === "anything"
+        ? everything
+        : imports === "nothing of ours"
+          ? []
+          : (imports.split(", ").map((word) => word.replace(/`/g, "").replace(/\/$/, "")) as Layer[]),
+  }));
+}
