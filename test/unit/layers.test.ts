@@ -118,7 +118,8 @@ describe("layers", () => {
 /** The "Who may import whom" table of CONTRIBUTING.md: the files and folders of each row, and the layers it may import. */
 function contributingTable(): { names: string[]; imports: Layer[] }[] {
   const text = readFileSync(resolve(SRC, "../CONTRIBUTING.md"), "utf8");
-  const section = text.slice(text.indexOf("### Who may import whom"));
+  const start = text.indexOf("### Who may import whom");
+  const section = text.slice(start, text.indexOf("\n#", start + 1));
   const everything = Object.keys(MAY_IMPORT).filter((layer) => layer !== "wiring") as Layer[];
   return [...section.matchAll(/^\| (`.*?) \| (.*?) \|$/gm)].map(([, names = "", imports = ""]) => ({
     names: [...names.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ""),
