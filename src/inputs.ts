@@ -231,27 +231,20 @@ function parseTimeout(text: string): number {
   return seconds;
 }
 
-function parsePercent(text: string): number {
-  if (!text) return 100;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw new InputError(`promote_percent must be a whole number from 1 to 100, got "${clipForMessage(text)}"`, {
-      hint: "for example promote_percent: 100",
+/** A whole number input within [min, max]; blank means its default. Digits only: "1e1" and "0x10" are typos, not 10 and 16. */
+function wholeNumber(name: string, text: string, range: { min: number; max: number; default: number }): number {
+  if (!text) return range.default;
+  const value = /^\d{1,4}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
+    throw new InputError(`${name} must be a whole number from ${range.min} to ${range.max}, got "${clipForMessage(text)}"`, {
+      hint: `for example ${name}: ${range.default}`,
     });
   }
   return value;
 }
 
-function parseConcurrency(text: string): number {
-  if (!text) return 16;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 256) {
-    throw new InputError(`max_concurrency must be a whole number from 1 to 256, got "${clipForMessage(text)}"`, {
-      hint: "for example max_concurrency: 16",
-    });
-  }
-  return value;
-}
+const parsePercent = (text: string) => wholeNumber("promote_percent", text, { min: 1, max: 100, default: 100 });
+const parseConcurrency = (text: string) => wholeNumber("max_concurrency", text, { min: 1, max: 256, default: 16 });
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;

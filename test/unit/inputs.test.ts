@@ -66,3 +66,32 @@ describe("parseInputs", () => {
     expect(() => parse(given)).toThrow(message);
   });
 });
+
+describe("whole-number inputs", () => {
+  it.each([
+    ["max_concurrency", "", 16],
+    ["max_concurrency", "1", 1],
+    ["max_concurrency", " 256 ", 256],
+    ["promote_percent", "", 100],
+    ["promote_percent", "25", 25],
+  ])("%s %o → %d", (name, text, value) => {
+    const inputs = parse({ [name]: text });
+    expect(name === "max_concurrency" ? inputs.maxConcurrency : inputs.promotePercent).toBe(value);
+  });
+
+  // Number() reads all of these as numbers; a person typing them meant something else.
+  it.each([
+    ["max_concurrency", "1e1"],
+    ["max_concurrency", "0x10"],
+    ["max_concurrency", "0"],
+    ["max_concurrency", "257"],
+    ["max_concurrency", "16.0"],
+    ["promote_percent", "0"],
+    ["promote_percent", "101"],
+    ["promote_percent", "50%"],
+    ["promote_percent", "1_0"],
+  ])("%s %o → InputError naming the input and its range", (name, text) => {
+    expect(() => parse({ [name]: text })).toThrow(InputError);
+    expect(() => parse({ [name]: text })).toThrow(new RegExp(`^${name} must be a whole number from 1 to`));
+  });
+});
