@@ -183,15 +183,21 @@ function stripWrappingQuotes(word: string): string {
   return result;
 }
 
-/** gcloud list tokenizing: `^DELIM^` picks another delimiter; no escaping, no trimming. */
+/**
+ * gcloud list tokenizing (arg_parsers.ArgList): `^DELIM^` picks another delimiter; no escaping,
+ * no trimming. A lone leading `^` is an ordinary character (`gcloud topic escaping`: "Just one
+ * '^' has no special meaning: --list-flag=^a,b,c # => ['^a', 'b', 'c']"); only `^^…` is refused.
+ */
 export function parseGcloudList(value: string, flag: string): string[] {
   let delimiter = ",";
   let body = value;
-  if (body.startsWith("^")) {
-    const end = body.indexOf("^", 1);
-    if (end <= 1) {
-      throw new CandidateError(`flags: ${flag} starts with "^" but has no ^DELIM^ delimiter`, { hint: "write ^;^A=1;B=2 or drop the ^" });
-    }
+  const end = body.startsWith("^") ? body.indexOf("^", 1) : -1;
+  if (end === 1) {
+    throw new CandidateError(`flags: ${flag} starts with "^^", an empty ^DELIM^ delimiter (gcloud reports "Invalid delimeter")`, {
+      hint: "write ^;^A=1;B=2, or drop the ^",
+    });
+  }
+  if (end > 1) {
     delimiter = body.slice(1, end);
     body = body.slice(end + 1);
   }
@@ -200,11 +206,19 @@ export function parseGcloudList(value: string, flag: string): string[] {
   return body.split(delimiter).slice(0, -1);
 }
 
-/** gcloud ArgDict: every item needs `=`; the first one splits. Later duplicates win. */
+/**
+ * gcloud ArgDict: every item needs `=`; the first one splits. Later duplicates win. gcloud matches
+ * items with `([^=]+)(=?)(.*)`, so an item with an empty name (`=x`) is refused too.
+ */
 export function parseGcloudDict(value: string, flag: string): Record<string, string> {
   const entries = new Map<string, string>();
   parseGcloudList(value, flag).forEach((item, index) => {
     const equals = item.indexOf("=");
+    if (equals === 0) {
+      throw new CandidateError(`flags: ${flag} item ${index + 1} has no name before "=" (gcloud reports "Invalid flag value")`, {
+        hint: "write KEY=VALUE; remove the stray \"=\" or the empty entry",
+      });
+    }
     if (equals < 0) {
       throw new CandidateError(`flags: ${flag} item ${index + 1} has no "=" (gcloud reports "Bad syntax for dict arg")`, {
         hint: "write KEY=VALUE; to put a comma in a value use another delimiter, e.g. ^;^A=x,y;B=z",

@@ -45,9 +45,29 @@ describe("parseGcloudList / parseGcloudDict", () => {
     expect(parseGcloudList(value, "--x")).toEqual(expected);
   });
 
-  it("refuses a ^ without a delimiter", () => {
+  it("refuses an empty ^^ delimiter", () => {
     expect(() => parseGcloudList("^^a", "--x")).toThrow(/\^DELIM\^/);
-    expect(() => parseGcloudList("^a", "--x")).toThrow(InputError);
+    expect(() => parseGcloudList("^^a", "--x")).toThrow(InputError);
+  });
+
+  // `gcloud topic escaping`: "Just one '^' has no special meaning: --list-flag=^a,b,c # => ['^a', 'b', 'c']"
+  // (arg_parsers.ArgList only switches delimiter when a second "^" follows).
+  it.each([
+    ["^a,b,c", ["^a", "b", "c"]],
+    ["^", ["^"]],
+    // (ArgList's docstring says [",b"]; its code splits "^a^,b,c" on "," to these.)
+    ["^,^^a^,b,c", ["^a^", "b", "c"]],
+  ])("a lone ^ is an ordinary character: %j", (value, expected) => {
+    expect(parseGcloudList(value, "--x")).toEqual(expected);
+  });
+
+  it("reads a lone leading ^ as part of the first name, as gcloud does", () => {
+    expect(parseGcloudDict("^A=1,B=2", "--update-env-vars")).toEqual({ "^A": "1", B: "2" });
+  });
+
+  // arg_parsers.ArgDict matches each item with `([^=]+)([=]?)(.*)`: no name, no match, "Invalid flag value".
+  it.each(["=x", "A=1,=2", "^;^A=1;=b"])("dict %j refuses an item with an empty name", (value) => {
+    expect(() => parseGcloudDict(value, "--update-env-vars")).toThrow(/Invalid flag value/);
   });
 
   it.each([
