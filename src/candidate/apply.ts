@@ -2,6 +2,7 @@
 // (clear, then remove, then update), so `merge` predicts "live config + these changes".
 // Changes land on one container (the first, as gcloud does without --container);
 // other containers keep what they had.
+import { CandidateError } from "../errors.js";
 import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
 import { note } from "./notes.js";
 import { type SecretFile, sameSecret } from "./secret-ref.js";
@@ -82,6 +83,7 @@ export function applySecretOps(
     ),
   }));
   for (const file of ops.files) {
+    refuseSecondSecret(nextVolumes, container, file, ops.files);
     nextVolumes = nextVolumes.map((volume) => ({
       ...volume,
       // A directory holds one secret: a different secret there replaces the old volume,
@@ -107,8 +109,30 @@ export function applySecretOps(
   return { env: nextEnv, secretVolumes: nextVolumes };
 }
 
+/**
+ * gcloud (config_changes.py `_PruneManagedVolumeMapping`) splits each removal at its last "/" into
+ * a mount directory and one file in it; a bare directory therefore names a file in its parent.
+ */
 function removesMount(removed: Set<string>, mountPath: string, path: string | undefined): boolean {
-  return removed.has(mountPath) || (path !== undefined && (removed.has(`${mountPath}/${path}`) || removed.has(`${mountPath}:${path}`)));
+  return path !== undefined && removed.has(`${mountPath}/${path}`);
+}
+
+/**
+ * gcloud (config_changes.py `_UpdateManagedVolumes`) lets another secret take over a directory
+ * only if this deploy gives every file the directory holds now; otherwise "Multiple secrets are
+ * specified for directory [...]". A volume shared with other mounts is copied instead.
+ */
+function refuseSecondSecret(volumes: SecretVolume[], container: string, file: SecretFile, files: SecretFile[]): void {
+  const here = volumes.filter((volume) => volume.mounts.some((m) => m.container === container && m.mountPath === file.mountPath));
+  const other = here.filter((volume) => !sameSecret(volume.ref, file.ref));
+  const shared = here.some((volume) => volume.mounts.length > 1);
+  if (other.length === 0 || shared) return;
+  const given = new Set(files.filter((f) => f.mountPath === file.mountPath).map((f) => f.path));
+  if (here.every((volume) => volume.path === undefined || given.has(volume.path))) return;
+  throw new CandidateError(
+    `secrets: gcloud refuses this deploy: "Multiple secrets are specified for directory [${file.mountPath}]. Cloud Run only supports one secret per directory"`,
+    { hint: `mount the new secret in a directory of its own, or remove the files now in ${file.mountPath} with --remove-secrets in flags` },
+  );
 }
 
 function volumeName(ref: SecretRef): string {

@@ -6,7 +6,7 @@
 import { CandidateError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
-import { type EnvFlagOps, extractDeployFlags, mergeFlagDict } from "./flags.js";
+import { type EnvFlagOps, extractDeployFlags, lstripGcloudList, mergeFlagDict, stripGcloudKeys } from "./flags.js";
 import { asGcloudReadsIt, parseKVString } from "./kv-string.js";
 import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
 import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
@@ -133,7 +133,11 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
       hint: `use one of them: the ${kind === "secrets" ? "secrets" : "env_vars"} input becomes --update-${kind} with strategy merge and --set-${kind} with overwrite`,
     });
   }
-  return ops;
+  // Names are trimmed after the merge above, as gcloud does (flags.py _GetEnvChanges/_GetSecretsChanges).
+  const set = stripGcloudKeys(ops.set);
+  const update = stripGcloudKeys(ops.update);
+  const remove = lstripGcloudList(ops.remove);
+  return { ...ops, ...(set && { set }), ...(update && { update }), ...(remove && { remove }) };
 }
 
 function secretChanges(entries: Record<string, string>, clear: boolean, remove: string[], notes: Finding[]): SecretOps {
@@ -154,6 +158,17 @@ function secretChanges(entries: Record<string, string>, clear: boolean, remove: 
       if (reserved) notes.push(reserved);
       ops.env.push({ name: target.name, ref });
     } else {
+      if (target.path.includes(":")) {
+        notes.push(
+          note(
+            "colon_in_mount_key",
+            "warn",
+            `secrets: gcloud has no DIR:FILE form; it mounts a file named ${JSON.stringify(target.path)} in ${JSON.stringify(target.mountPath)}`,
+            "write the full file path, e.g. /secrets/api/config.json=SECRET:VERSION",
+            { subject: key },
+          ),
+        );
+      }
       ops.files.push({ mountPath: target.mountPath, path: target.path, ref, key });
     }
   }

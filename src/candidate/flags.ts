@@ -105,7 +105,14 @@ export function extractDeployFlags(input: string): DeployFlags {
   const flags: DeployFlags = { env: {}, secrets: {} };
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
-    const setter = VALUE_FLAGS[word];
+    // argparse also takes `--flag=value` as one word: parseFlags leaves it whole when the
+    // "=" sits inside quotes (`"--set-env-vars=A=1"`, as deploy-cloudrun's README advises).
+    const inline = word.startsWith("--") ? word.indexOf("=") : -1;
+    if (inline > 0 && Object.hasOwn(VALUE_FLAGS, word.slice(0, inline))) {
+      VALUE_FLAGS[word.slice(0, inline)]?.(flags, word.slice(inline + 1));
+      continue;
+    }
+    const setter = Object.hasOwn(VALUE_FLAGS, word) ? VALUE_FLAGS[word] : undefined;
     if (setter) {
       const value = words[i + 1];
       if (value === undefined) {
@@ -216,7 +223,7 @@ export function parseGcloudDict(value: string, flag: string): Record<string, str
     const equals = item.indexOf("=");
     if (equals === 0) {
       throw new CandidateError(`flags: ${flag} item ${index + 1} has no name before "=" (gcloud reports "Invalid flag value")`, {
-        hint: "write KEY=VALUE; remove the stray \"=\" or the empty entry",
+        hint: 'write KEY=VALUE; remove the stray "=" or the empty entry',
       });
     }
     if (equals < 0) {
@@ -227,4 +234,26 @@ export function parseGcloudDict(value: string, flag: string): Record<string, str
     entries.set(item.slice(0, equals), item.slice(equals + 1));
   });
   return Object.fromEntries(entries);
+}
+
+// Python's str.strip() whitespace (str.isspace), which differs from JS trim() at U+FEFF and U+001C-U+001F.
+const PY_SPACE = "\\t\\n\\v\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "g");
+const PY_LSTRIP = new RegExp(`^[${PY_SPACE}]+`);
+
+/**
+ * gcloud run (flags.py `StripKeys`) strips the names of --set-/--update-env-vars and -secrets
+ * items only after argparse merged the repeated flags, so `A=1` and ` A=2` are not "given twice":
+ * the later one wins. Values are kept as they are.
+ */
+export function stripGcloudKeys(dict: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (dict === undefined) return undefined;
+  const stripped = new Map<string, string>();
+  for (const [key, value] of Object.entries(dict)) stripped.set(key.replace(PY_STRIP, ""), value);
+  return Object.fromEntries(stripped);
+}
+
+/** gcloud run (flags.py `MapLStrip`) left-strips --remove-env-vars / --remove-secrets items. */
+export function lstripGcloudList(list: string[] | undefined): string[] | undefined {
+  return list?.map((item) => item.replace(PY_LSTRIP, ""));
 }

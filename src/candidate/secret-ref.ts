@@ -89,9 +89,14 @@ function checkVersion(version: string, where: string): void {
 /** Where a `secrets` key puts the secret: an env var, or a file under a mount directory. */
 export type SecretTarget = { kind: "env"; name: string } | { kind: "file"; mountPath: string; path: string };
 
+// A file name inside a mount. gcloud keeps a ":" in it (there is no DIR:FILE form).
+const FILE_NAME = /^[a-zA-Z0-9._:-]+$/;
+
 /**
- * Keys starting with `/` are mount paths: `/dir/file` mounts `file` in `/dir`, and
- * `/dir:file` names the mount directory and the file separately.
+ * Keys starting with `/` are mount paths, read as gcloud does (flags.py `_ValidatedMountPoint`,
+ * config_changes.py `file_path.rsplit('/', 1)`): the last segment is the file, the rest the mount
+ * directory, and at least `/<mountPath>/<path>` is needed. `/dir:file` is not another form: gcloud
+ * refuses it (one segment), and `/a/dir:file` mounts a file named `dir:file` in `/a`.
  */
 export function parseSecretTarget(key: string, inputName = "secrets"): SecretTarget {
   if (key.startsWith("#")) {
@@ -107,13 +112,18 @@ export function parseSecretTarget(key: string, inputName = "secrets"): SecretTar
     }
     return { kind: "env", name: key };
   }
-  const colon = key.indexOf(":");
-  const mountPath = colon >= 0 ? key.slice(0, colon) : key.slice(0, key.lastIndexOf("/")) || "/";
-  const path = colon >= 0 ? key.slice(colon + 1) : key.slice(key.lastIndexOf("/") + 1);
+  const slash = key.lastIndexOf("/");
+  const mountPath = key.slice(0, slash);
+  const path = key.slice(slash + 1);
+  if (mountPath === "" || path === "") {
+    throw new CandidateError(
+      `${inputName} entry ${printableKey(key)}: gcloud refuses it ("Mount path must be in the form /<mountPath>/<path>")`,
+      { hint: "write /mount/dir/file=SECRET:VERSION, e.g. /secrets/api/key=SECRET:latest; there is no /dir:file form" },
+    );
+  }
   checkMountPath(mountPath, key, inputName);
-  const pathParts = path.split("/");
-  if (path === "" || path.startsWith("/") || !pathParts.every((part) => PATH_PART.test(part) && part !== "." && part !== "..")) {
-    throw new CandidateError(`${inputName} entry ${printableKey(key)}: the file name inside the mount is missing or unsafe`, {
+  if (!FILE_NAME.test(path) || path === "." || path === "..") {
+    throw new CandidateError(`${inputName} entry ${printableKey(key)}: the file name inside the mount is unsafe`, {
       hint: "write /mount/dir/file=SECRET:VERSION (file names use letters, digits, '.', '-', '_')",
     });
   }

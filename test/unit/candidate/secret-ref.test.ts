@@ -77,24 +77,29 @@ describe("parseSecretTarget", () => {
   const cases: [key: string, expected: ReturnType<typeof parseSecretTarget>][] = [
     ["JWT_SECRET_KEY", { kind: "env", name: "JWT_SECRET_KEY" }],
     ["/secrets/api/key", { kind: "file", mountPath: "/secrets/api", path: "key" }],
-    ["/secrets/api:config.json", { kind: "file", mountPath: "/secrets/api", path: "config.json" }],
-    ["/secrets:sub/dir.txt", { kind: "file", mountPath: "/secrets", path: "sub/dir.txt" }],
+    // gcloud splits at the last "/" (config_changes.py rsplit('/', 1)); there is no DIR:FILE form.
+    ["/secrets/api:config.json", { kind: "file", mountPath: "/secrets", path: "api:config.json" }],
+    ["/etc/app/secrets/db.json", { kind: "file", mountPath: "/etc/app/secrets", path: "db.json" }],
   ];
   it.each(cases)("%s", (key, expected) => {
     expect(parseSecretTarget(key)).toEqual(expected);
   });
 
   const refused: [key: string, pattern: RegExp][] = [
-    ["/key", /plain absolute path/],
+    // flags.py _ValidatedMountPoint: "Mount path [...] must be in the form /<mountPath>/<path>"
+    ["/key", /\/<mountPath>\/<path>/],
+    ["/secrets:key", /\/<mountPath>\/<path>/],
     ["/dev/shm/key", /\/dev, \/proc and \/sys/],
     ["/proc/key", /\/dev, \/proc and \/sys/],
     ["/sys/fs/key", /\/dev, \/proc and \/sys/],
-    ["/dev:key", /\/dev, \/proc and \/sys/],
+    ["/dev:key", /\/<mountPath>\/<path>/],
     ["/secrets/../etc/key", /plain absolute path/],
     ["/secrets//key", /plain absolute path/],
-    ["/secrets/", /file name/],
-    ["/secrets:../x", /file name/],
-    ["/secrets:/abs", /file name/],
+    ["/secrets/", /\/<mountPath>\/<path>/],
+    ["/secrets:sub/dir.txt", /plain absolute path/],
+    ["/secrets:../x", /plain absolute path/],
+    ["/secrets:/abs", /plain absolute path/],
+    ["/secrets/..", /file name/],
     ["/secrets/a%2Fb/key", /plain absolute path/],
     ["# note", /not a comment/],
     ["API_KEY: sk-live-123", /not a valid environment variable name/],
@@ -130,7 +135,7 @@ describe("checkSecretFiles", () => {
     expect(() => checkSecretFiles([file("/s/a", "x"), file("/s/b", "y")])).toThrow(/two different secrets in "\/s"/);
   });
   it("refuses one file path given twice", () => {
-    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s:a", "x", "2")])).toThrow(/both mount "\/s\/a"/);
+    expect(() => checkSecretFiles([file("/s/a", "x"), file("/s/a", "x", "2")])).toThrow(/both mount "\/s\/a"/);
   });
 });
 
