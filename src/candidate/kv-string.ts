@@ -6,7 +6,14 @@
 import { CandidateError } from "../errors.js";
 import type { Finding } from "../model.js";
 
-export type KvWarningKind = "quotes_kept" | "hash_not_comment" | "colon_in_key" | "empty_value" | "empty_key" | "duplicate_key";
+export type KvWarningKind =
+  | "quotes_kept"
+  | "hash_not_comment"
+  | "colon_in_key"
+  | "empty_value"
+  | "empty_key"
+  | "duplicate_key"
+  | "dropped_key";
 
 export interface KvWarning {
   kind: KvWarningKind;
@@ -40,7 +47,7 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
   if (!text) return { pairs: undefined, warnings: [] };
   if (text === "{}") return { pairs: {}, warnings: [] };
 
-  // A Map, not an object: a `__proto__` key must stay an ordinary key.
+  // A Map, so no key can reach Object.prototype here; `__proto__` is dropped below as upstream drops it.
   const result = new Map<string, string>();
   const warnings: KvWarning[] = [];
   let pairNumber = 0;
@@ -53,6 +60,17 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
       pairNumber++;
       const key = current.key.trim();
       const value = current.value.trim();
+      if (key === "__proto__") {
+        // Upstream assigns into a plain object, where this key hits the prototype setter: lost.
+        warnings.push({
+          kind: "dropped_key",
+          key: '"__proto__"',
+          pair: pairNumber,
+          message: `${inputName} pair ${pairNumber}: deploy-cloudrun silently drops a variable named "__proto__" (it parses into a plain JavaScript object)`,
+        });
+        current = { key: "", value: "", sawEquals: false };
+        return;
+      }
       warnings.push(...surprises(key, value, current.sawEquals, pairNumber, inputName));
       if (result.has(key)) {
         warnings.push({

@@ -26,6 +26,7 @@ const KV_HINTS: Record<KvWarningKind, { status: CheckStatus; hint: string }> = {
   empty_value: { status: "warn", hint: "give a value after '=', or remove the entry if it is meant to be unset" },
   empty_key: { status: "fail", hint: "remove the stray spaces or the empty entry before '='" },
   duplicate_key: { status: "warn", hint: "keep one entry per name" },
+  dropped_key: { status: "warn", hint: "rename the variable; deploy-cloudrun cannot set one named __proto__" },
 };
 
 export function kvWarningNote(warning: KvWarning): Finding {
