@@ -94,6 +94,17 @@ describe("mode: candidate", () => {
     expect(checksOf(run.outputs).find((check) => check.subject === "ENVIRONMENT")?.id).toBe("env.missing");
   });
 
+  it('a quoted "--set-env-vars=…" in flags is one argv word that gcloud still reads as --set-env-vars', async () => {
+    // deploy-cloudrun's README tells users to quote the entire flag; parseFlags then keeps the "=" inside the word.
+    const run = await candidate(world, manifest, {
+      flags: '"--set-env-vars=LOG_LEVEL=info"',
+      secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest",
+    });
+
+    expect(run.outputs.result).toBe("fail");
+    expect(checksOf(run.outputs).find((check) => check.subject === "ENVIRONMENT")?.id).toBe("env.missing");
+  });
+
   it("warns where deploy-cloudrun reads the input differently than it looks (quotes kept, # is not a comment)", async () => {
     const run = await candidate(world, manifest, {
       env_vars: 'ENVIRONMENT="staging"\n# the auth URL\n',
