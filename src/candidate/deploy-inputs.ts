@@ -7,7 +7,7 @@ import { CandidateError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
 import { type EnvFlagOps, extractDeployFlags, lstripGcloudList, mergeFlagDict, stripGcloudKeys } from "./flags.js";
-import { asGcloudReadsIt, parseKVString } from "./kv-string.js";
+import { asGcloudReadsIt, parseKVString, printableKey } from "./kv-string.js";
 import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
 import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
 
@@ -84,9 +84,20 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
     remove: envOps.remove ?? [],
     update: Object.entries({ ...envOps.set, ...envOps.update }),
   };
-  for (const [name] of literal.update) {
+  for (const [name, value] of literal.update) {
     const reserved = reservedEnvNote(name);
     if (reserved) notes.push(reserved);
+    if (looksLikeSecretRef(value)) {
+      notes.push(
+        note(
+          "secret_ref_in_env_vars",
+          "warn",
+          `${printableKey(name)} is set as plain text to what looks like a Secret Manager reference (SECRET:latest or projects/…/secrets/…); env vars do not resolve it`,
+          "move it to the secrets input (or --update-secrets in flags) to have Cloud Run read the secret",
+          { subject: printableKey(name) },
+        ),
+      );
+    }
   }
   const secrets = secretChanges({ ...secretOps.set, ...secretOps.update }, replacesSecrets, secretOps.remove ?? [], notes);
 
@@ -138,6 +149,13 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
   const update = stripGcloudKeys(ops.update);
   const remove = lstripGcloudList(ops.remove);
   return { ...ops, ...(set && { set }), ...(update && { update }), ...(remove && { remove }) };
+}
+
+/** `NAME:latest`, or a cross-project ref: what `secrets` takes. `host:6379` and `v1:2` are not flagged. */
+function looksLikeSecretRef(value: string): boolean {
+  return (
+    /^[a-zA-Z0-9_-]{1,255}:latest$/.test(value) || /^projects\/[^/\s]+\/secrets\/[a-zA-Z0-9_-]{1,255}(?::|\/versions\/)[^\s]+$/.test(value)
+  );
 }
 
 function secretChanges(entries: Record<string, string>, clear: boolean, remove: string[], notes: Finding[]): SecretOps {

@@ -110,6 +110,7 @@ export function extractDeployFlags(input: string): DeployFlags {
     const inline = word.startsWith("--") ? word.indexOf("=") : -1;
     if (inline > 0 && Object.hasOwn(VALUE_FLAGS, word.slice(0, inline))) {
       VALUE_FLAGS[word.slice(0, inline)]?.(flags, word.slice(inline + 1));
+      refuseStrayWord(words[i + 1], word.slice(0, inline));
       continue;
     }
     const setter = Object.hasOwn(VALUE_FLAGS, word) ? VALUE_FLAGS[word] : undefined;
@@ -120,11 +121,25 @@ export function extractDeployFlags(input: string): DeployFlags {
       }
       setter(flags, value);
       i++;
+      refuseStrayWord(words[i + 1], word);
     } else if (Object.hasOwn(SWITCH_FLAGS, word)) {
       SWITCH_FLAGS[word]?.(flags);
     }
   }
   return flags;
+}
+
+/**
+ * gcloud run deploy takes one positional argument, SERVICE, which deploy-cloudrun already passes:
+ * a plain word right after a flag's value is refused ("unrecognized arguments"). It is usually the
+ * rest of a value with a space in it, so it is not quoted (it may be part of a secret).
+ */
+function refuseStrayWord(next: string | undefined, flag: string): void {
+  if (next === undefined || next.startsWith("-")) return;
+  throw new CandidateError(
+    `flags: a word after the value of ${flag} is not a flag, and gcloud refuses the deploy ("unrecognized arguments")`,
+    { hint: `deploy-cloudrun splits flags at spaces: quote a value that has spaces, e.g. ${flag}="NAME=two words"` },
+  );
 }
 
 /**

@@ -137,6 +137,17 @@ export function asGcloudReadsIt(pairs: Record<string, string>, inputName: string
       continue;
     }
     const name = key.slice(0, equals);
+    if (name === "") {
+      // The item reaches gcloud as "=…", which ArgDict's ([^=]+)(=?)(.*) does not match.
+      notes.push({
+        id: "candidate.empty_key",
+        status: "fail",
+        subject: '""',
+        message: `${inputName}: a name that starts with an escaped "=" reaches gcloud with no name before "="; gcloud refuses it ("Invalid flag value")`,
+        hint: 'names cannot contain "="; write NAME=value',
+      });
+      continue;
+    }
     notes.push({
       id: "candidate.equals_in_name",
       status: "warn",

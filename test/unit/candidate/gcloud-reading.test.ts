@@ -122,3 +122,49 @@ describe("--remove-secrets removes one file, split at the last '/' (_PruneManage
     expect(mounts(run({ flags: "--remove-secrets=/secrets/tls" }))).toEqual(["/secrets/tls|key.pem|tls-key:1"]);
   });
 });
+
+describe("words gcloud cannot place", () => {
+  // gcloud run deploy takes one positional (SERVICE, which deploy-cloudrun passes): any other word
+  // is refused ("unrecognized arguments"). After a value flag's value, a word without "-" is one.
+  it.each([
+    ["--update-env-vars=GREETING=hello world", /unrecognized arguments/],
+    ["--update-env-vars A=1 B=2", /unrecognized arguments/],
+    ["--set-secrets=A=a:1 B=b:2", /unrecognized arguments/],
+  ])("refuses %j", (flags, pattern) => {
+    expect(() => run({ flags })).toThrow(pattern);
+    expect(() => run({ flags })).toThrow(InputError);
+  });
+
+  it("does not quote the stray word, which may be part of a value", () => {
+    expect(() => run({ flags: "--update-env-vars=TOKEN=abc def-secret-tail" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("def-secret-tail") }),
+    );
+  });
+
+  it("leaves words after flags it does not know alone (they may be those flags' values)", () => {
+    expect(() => run({ flags: "--cpu 2 --memory 1Gi --update-env-vars=A=1 --port 8080" })).not.toThrow();
+  });
+});
+
+describe("names gcloud cannot read", () => {
+  it("an env_vars name written as \\=X reaches gcloud as an item with no name: refused", () => {
+    // deploy-cloudrun re-joins the pair as "=X=1"; ArgDict's ([^=]+)(=?)(.*) does not match it.
+    expect(ids(run({ envVars: "\\=X=1" }))).toContain("candidate.empty_key:fail");
+  });
+});
+
+describe("a secret reference given in env_vars", () => {
+  it.each(["jwt-secret:latest", "projects/123456789012/secrets/jwt-secret:3", "projects/123456789012/secrets/jwt/versions/2"])(
+    "warns that %j is set as plain text, without quoting it",
+    (value) => {
+      const candidate = run({ envVars: `JWT_SIGNING_KEY=${value}` });
+      expect(ids(candidate)).toEqual(["candidate.secret_ref_in_env_vars:warn"]);
+      expect(JSON.stringify(candidate.notes)).not.toContain(value);
+      expect(envOf(candidate).JWT_SIGNING_KEY).toBe(`=${value}`);
+    },
+  );
+
+  it.each(["redis:6379", "https://auth.example/x:1", "v1:2"])("does not warn about %j", (value) => {
+    expect(ids(run({ envVars: `UPSTREAM=${value}` }))).toEqual([]);
+  });
+});
