@@ -124,6 +124,7 @@ export function extractDeployFlags(input: string): DeployFlags {
       refuseStrayWord(words[i + 1], word);
     } else if (Object.hasOwn(SWITCH_FLAGS, word)) {
       SWITCH_FLAGS[word]?.(flags);
+      refuseStrayWord(words[i + 1], word);
     }
   }
   return flags;
@@ -131,13 +132,14 @@ export function extractDeployFlags(input: string): DeployFlags {
 
 /**
  * gcloud run deploy takes one positional argument, SERVICE, which deploy-cloudrun already passes:
- * a plain word right after a flag's value is refused ("unrecognized arguments"). It is usually the
+ * a plain word right after a flag's value (or after a switch, which takes none) is refused
+ * ("unrecognized arguments"). It is usually the
  * rest of a value with a space in it, so it is not quoted (it may be part of a secret).
  */
 function refuseStrayWord(next: string | undefined, flag: string): void {
   if (next === undefined || next.startsWith("-")) return;
   throw new CandidateError(
-    `flags: a word after the value of ${flag} is not a flag, and gcloud refuses the deploy ("unrecognized arguments")`,
+    `flags: a word after ${flag}${Object.hasOwn(SWITCH_FLAGS, flag) ? "" : "'s value"} is not a flag, and gcloud refuses the deploy ("unrecognized arguments")`,
     { hint: `deploy-cloudrun splits flags at spaces: quote a value that has spaces, e.g. ${flag}="NAME=two words"` },
   );
 }

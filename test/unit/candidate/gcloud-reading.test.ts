@@ -130,6 +130,9 @@ describe("words gcloud cannot place", () => {
     ["--update-env-vars=GREETING=hello world", /unrecognized arguments/],
     ["--update-env-vars A=1 B=2", /unrecognized arguments/],
     ["--set-secrets=A=a:1 B=b:2", /unrecognized arguments/],
+    // store_true switches take no value; deploy-cloudrun splits "--clear-env-vars=true" into two words.
+    ["--clear-env-vars=true", /unrecognized arguments/],
+    ["--clear-secrets yes", /unrecognized arguments/],
   ])("refuses %j", (flags, pattern) => {
     expect(() => run({ flags })).toThrow(pattern);
     expect(() => run({ flags })).toThrow(InputError);
