@@ -147,6 +147,14 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
   // Names are trimmed after the merge above, as gcloud does (flags.py _GetEnvChanges/_GetSecretsChanges).
   const set = stripGcloudKeys(ops.set);
   const update = stripGcloudKeys(ops.update);
+  if ((set && Object.hasOwn(set, "")) || (update && Object.hasOwn(update, ""))) {
+    throw new CandidateError(
+      `the deploy would give --set-${kind} or --update-${kind} an item with an empty name (only spaces before "=")`,
+      {
+        hint: "remove the stray spaces or the empty entry before '='; Cloud Run refuses a variable without a name",
+      },
+    );
+  }
   const remove = lstripGcloudList(ops.remove);
   return { ...ops, ...(set && { set }), ...(update && { update }), ...(remove && { remove }) };
 }

@@ -131,6 +131,8 @@ export function parseKVString(input: string, inputName = "env_vars"): KvParseRes
 export function asGcloudReadsIt(pairs: Record<string, string>, inputName: string, notes: Finding[]): Record<string, string> {
   const dict = new Map<string, string>();
   for (const [key, value] of Object.entries(pairs)) {
+    // gcloud refuses the "=value" item ("Invalid flag value"); parseKVString already noted it (empty_key).
+    if (key === "") continue;
     const equals = key.indexOf("=");
     if (equals < 0) {
       dict.set(key, value);

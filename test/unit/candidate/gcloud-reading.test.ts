@@ -55,6 +55,10 @@ describe("gcloud trims the names it is given in flags (flags.py StripKeys / MapL
     expect(envOf(run({ flags: '--update-secrets="A=a:1, B=b:2"' }))).toMatchObject({ A: "a:1", B: "b:2" });
   });
 
+  it("refuses a name that is only spaces: it is empty once gcloud strips it", () => {
+    expect(() => run({ flags: '--update-env-vars="A=1, =2"' })).toThrow(/empty name/);
+  });
+
   it("left-strips --remove-env-vars items", () => {
     expect(envOf(run({ flags: '--remove-env-vars=" ENVIRONMENT"' }))).not.toHaveProperty("ENVIRONMENT");
   });
