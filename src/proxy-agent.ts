@@ -11,16 +11,13 @@ import { ProxyFailure, proxyFor, proxyOrigin, proxyStatusReason, recordProxyFail
 type Env = Readonly<Record<string, string | undefined>>;
 
 const tunnels = new Map<string, Promise<http.Agent>>();
-let plainHttp: http.Agent | undefined;
-let plainHttps: https.Agent | undefined;
+const direct = { http: new http.Agent(), https: new https.Agent() };
 
 /** The agent for `url`: a CONNECT tunnel through its proxy, else a direct one. */
 export async function agentFor(url: string | URL, env: Env = process.env): Promise<http.Agent> {
   const proxy = proxyFor(url, env);
   if (proxy !== undefined) return tunnelAgent(proxy);
-  const secure = /^(https|wss):$/.test(new URL(url).protocol);
-  if (secure) return (plainHttps ??= new https.Agent());
-  return (plainHttp ??= new http.Agent());
+  return /^(https|wss):$/.test(new URL(url).protocol) ? direct.https : direct.http;
 }
 
 /** One tunnelling agent per proxy URL (https-proxy-agent, loaded only when a proxy applies). */

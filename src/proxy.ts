@@ -16,7 +16,7 @@ export const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTT
 /**
  * The proxy URL for a request to `url`, or undefined to connect directly.
  * - http:// and ws:// use http_proxy / HTTP_PROXY; https:// and wss:// use https_proxy / HTTPS_PROXY,
- *   falling back to the HTTP proxy. An empty variable counts as unset.
+ *   falling back to the HTTP proxy. An empty variable counts as unset; `host:port` means `http://host:port`.
  * - NO_PROXY (no_proxy first), entries split on commas and white space, case-insensitive:
  *   `*` bypasses every host; `name` or an IP only that exact host; `.suffix` and `*.suffix` every host
  *   ending in `.suffix` (not `suffix` itself); `entry:port` only on that port (the scheme's default
@@ -32,12 +32,16 @@ export function proxyFor(url: string | URL, env: Env = process.env): string | un
   }
   const secure = target.protocol === "https:" || target.protocol === "wss:";
   if (!secure && target.protocol !== "http:" && target.protocol !== "ws:") return undefined;
-  const proxy = secure
-    ? first(env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY)
-    : first(env.http_proxy, env.HTTP_PROXY);
+  const proxy = secure ? first(env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY) : first(env.http_proxy, env.HTTP_PROXY);
   if (proxy === undefined) return undefined;
   const port = Number(target.port) || DEFAULT_PORTS[target.protocol] || 0;
-  return bypassed(target.hostname.toLowerCase(), port, first(env.no_proxy, env.NO_PROXY) ?? "") ? undefined : proxy;
+  if (bypassed(target.hostname.toLowerCase(), port, first(env.no_proxy, env.NO_PROXY) ?? "")) return undefined;
+  return withScheme(proxy);
+}
+
+/** `proxy.corp:3128` without a scheme means http://, as in curl. */
+function withScheme(proxy: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }
 
 function first(...values: Array<string | undefined>): string | undefined {
@@ -70,7 +74,7 @@ function parseEntry(entry: string): { host: string; port: number } | undefined {
 /** `http://host:port` of a proxy URL: what a log or an error may say about it (its userinfo is a credential). */
 export function proxyOrigin(proxy: string): string {
   try {
-    const url = new URL(proxy);
+    const url = new URL(withScheme(proxy));
     return url.origin === "null" ? "the proxy" : url.origin;
   } catch {
     return "the proxy (an invalid URL)";
@@ -84,7 +88,7 @@ export function proxyPasswords(env: Env = process.env): string[] {
     const value = env[name];
     if (!value) continue;
     try {
-      const { password } = new URL(value.trim());
+      const { password } = new URL(withScheme(value.trim()));
       if (password === "") continue;
       found.add(password);
       found.add(safeDecode(password));
@@ -105,7 +109,14 @@ export function describeProxies(env: Env = process.env): string | undefined {
     https === undefined ? "https:// directly" : `https:// via proxy ${proxyOrigin(https)}`,
     http === undefined ? "http:// directly" : `http:// via proxy ${proxyOrigin(http)}`,
   ];
-  return `Network: ${parts.join(", ")}${noProxy === undefined ? "" : `; NO_PROXY hosts directly: ${noProxy.split(/[,\s]+/).filter(Boolean).join(", ")}`}`;
+  return `Network: ${parts.join(", ")}${
+    noProxy === undefined
+      ? ""
+      : `; NO_PROXY hosts directly: ${noProxy
+          .split(/[,\s]+/)
+          .filter(Boolean)
+          .join(", ")}`
+  }`;
 }
 
 function safeDecode(value: string): string {
@@ -157,7 +168,8 @@ export function proxyFailureOf(error: unknown): ProxyFailure | undefined {
     if (current.code === "EPROXY") {
       // One from dist/proxied-fetch.js is the same class from another bundle: known by its shape.
       const { target, proxy, reason } = current as { target?: unknown; proxy?: unknown; reason?: unknown };
-      if (typeof target === "string" && typeof proxy === "string" && typeof reason === "string") return new ProxyFailure(target, proxy, reason);
+      if (typeof target === "string" && typeof proxy === "string" && typeof reason === "string")
+        return new ProxyFailure(target, proxy, reason);
       coded = true;
     }
     current = (current.cause ?? current.error) as typeof current;

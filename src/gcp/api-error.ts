@@ -56,6 +56,7 @@ export function networkPathError(error: unknown, what: string): GateError | unde
   const proxied = proxyFailureOf(error);
   if (proxied) return new GcpError(`${what}: ${proxied.message}`, { code: "GCP_UNAVAILABLE", hint: PROXY_HINT });
   const certificate = certificateErrorCode(error);
-  if (certificate) return new GcpError(`${what}: TLS error (${certificate})`, { code: "GCP_UNAVAILABLE", hint: UNTRUSTED_CERTIFICATE_HINT });
+  if (certificate)
+    return new GcpError(`${what}: TLS error (${certificate})`, { code: "GCP_UNAVAILABLE", hint: UNTRUSTED_CERTIFICATE_HINT });
   return undefined;
 }

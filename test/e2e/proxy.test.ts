@@ -116,7 +116,10 @@ describe("proxies and private CAs, end to end", () => {
     manifest = await world.writeManifest(MANIFEST);
     const dir = await mkdtemp(join(tmpdir(), "gate-proxy-"));
     eventPath = join(dir, "event.json");
-    await writeFile(eventPath, JSON.stringify({ action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } }));
+    await writeFile(
+      eventPath,
+      JSON.stringify({ action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } }),
+    );
     ca = makeTestCa();
   });
   afterAll(async () => {
@@ -167,7 +170,11 @@ describe("proxies and private CAs, end to end", () => {
         expect.stringMatching(new RegExp(`^${hostPort(world.secretManager.url)} GET /v1/projects/.*:access$`)),
       ],
       service: [`${backend} GET /health`, `${backend} GET /api/me`, `${backend} GET /ws`],
-      github: [expect.stringMatching(new RegExp(`^${hostPort(github.url.replace("127.0.0.1", serviceHost))} GET /repos/owner/repo/issues/${PR}/comments$`))],
+      github: [
+        expect.stringMatching(
+          new RegExp(`^${hostPort(github.url.replace("127.0.0.1", serviceHost))} GET /repos/owner/repo/issues/${PR}/comments$`),
+        ),
+      ],
     };
   };
 
@@ -211,7 +218,11 @@ describe("proxies and private CAs, end to end", () => {
       it("NO_PROXY=127.0.0.1: Google directly, the service and GitHub (on localhost) through the proxy", async () => {
         const proxy = await startProxy();
         try {
-          const { inputs, env } = inputsAndEnv("localhost", { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: "example.com, 127.0.0.1" });
+          const { inputs, env } = inputsAndEnv("localhost", {
+            HTTPS_PROXY: proxy.url,
+            HTTP_PROXY: proxy.url,
+            NO_PROXY: "example.com, 127.0.0.1",
+          });
           const run = await runAction(inputs, env, node);
 
           expect(run.outputs.result).toBe("pass");
@@ -316,7 +327,9 @@ describe("proxies and private CAs, end to end", () => {
         const run = await runAction({ ...inputs, cloud_run_endpoint: cloudRun.url }, { ...env, GITHUB_API_URL: gitHub.url });
 
         expect(run.outputs.result).toBe("error");
-        expect(run.stdout).toMatch(/TLS error \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+        expect(run.stdout).toMatch(
+          /TLS error \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+        );
         expect(run.stdout).toContain("NODE_EXTRA_CA_CERTS");
         // GitHub's failure is a warning (the gate's result stands), with the same hint.
         expect(run.stdout).toMatch(/could not write the .*TLS error.*NODE_EXTRA_CA_CERTS/);

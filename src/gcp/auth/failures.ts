@@ -42,7 +42,10 @@ export function authFailure(error: unknown, context: FailureContext, signal: Abo
   if (proxied) return authError(`${STAGE_NAMES[stage ?? "unknown"][0]}: ${proxied.message}`, PROXY_HINT);
   const certificate = certificateErrorCode(error);
   if (certificate) {
-    return authError(`${STAGE_NAMES[stage ?? "unknown"][0]} at ${facts.url?.host ?? "the endpoint"}: TLS error (${certificate})`, UNTRUSTED_CERTIFICATE_HINT);
+    return authError(
+      `${STAGE_NAMES[stage ?? "unknown"][0]} at ${facts.url?.host ?? "the endpoint"}: TLS error (${certificate})`,
+      UNTRUSTED_CERTIFICATE_HINT,
+    );
   }
   const redirect = redirectOf(error);
   if (redirect) {
