@@ -103,8 +103,9 @@ describe("proxies and private CAs, end to end", () => {
   let ca: TestCa;
 
   beforeAll(async () => {
+    ca = makeTestCa();
     world = await startWorldWithSecret(
-      { "chat-backend": { routes: { "/api/me": "verify" } } },
+      { "chat-backend": { routes: { "/api/me": "verify" } }, "tls-backend": { tls: ca, routes: { "/api/me": "verify" } } },
       { id: "jwt-secret-staging", value: SECRET, env: "JWT_SECRET_STAGING" },
     );
     google = await startGoogleAuthEmulator();
@@ -120,7 +121,6 @@ describe("proxies and private CAs, end to end", () => {
       eventPath,
       JSON.stringify({ action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } }),
     );
-    ca = makeTestCa();
   });
   afterAll(async () => {
     await Promise.all([world.close(), google.close(), github.close()]);
@@ -317,6 +317,23 @@ describe("proxies and private CAs, end to end", () => {
         proxy.server.close();
         cloudRun.close();
         gitHub.close();
+      }
+    });
+
+    it.each(NODES)("wss:// and https:// to a backend signed by it, tunnelled (%s)", async (_nodeName, node) => {
+      const proxy = await startProxy();
+      try {
+        const { inputs, env } = inputsAndEnv("127.0.0.1", { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: ca.caFile });
+        const tlsManifest = await world.writeManifest(MANIFEST.replace("chat-backend:", "tls-backend:"));
+        const run = await runAction({ ...inputs, manifest: tlsManifest }, env, node);
+
+        expect(run.outputs.failed_checks).toBe("");
+        expect(run.outputs.result).toBe("pass");
+        expect(world.backends.get("tls-backend")!.url).toMatch(/^https:/);
+        expect(proxy.log.tunnels).toContain(hostPort(world.backends.get("tls-backend")!.url));
+        expect(checksOf(run.outputs).find((check) => check.id === "ws.connected")?.status).toBe("pass");
+      } finally {
+        proxy.server.close();
       }
     });
 
