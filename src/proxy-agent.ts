@@ -11,7 +11,9 @@ import { ProxyFailure, proxyFor, proxyOrigin, proxyStatusReason, recordProxyFail
 type Env = Readonly<Record<string, string | undefined>>;
 
 const tunnels = new Map<string, Promise<http.Agent>>();
-const direct = { http: new http.Agent(), https: new https.Agent() };
+// Kept alive as Node's global agents are (Google's calls reuse one TLS connection); idle sockets are unref'd.
+const KEEP_ALIVE = { keepAlive: true, timeout: 5_000 } as const;
+const direct = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_ALIVE) };
 
 /** The agent for `url`: a CONNECT tunnel through its proxy, else a direct one. */
 export async function agentFor(url: string | URL, env: Env = process.env): Promise<http.Agent> {
@@ -62,7 +64,7 @@ async function makeTunnelAgent(proxy: string): Promise<http.Agent> {
       return socket;
     }
   }
-  return new Tunnel(proxy);
+  return new Tunnel(proxy, KEEP_ALIVE);
 }
 
 function connectReason(error: unknown): string {

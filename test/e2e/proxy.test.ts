@@ -51,7 +51,7 @@ services:
 /** What went through the proxy: each tunnel's target, and each HTTP request line sent inside it (the targets here speak plain HTTP). */
 interface ProxyLog {
   tunnels: string[];
-  requests: string[];
+  readonly requests: string[];
   /** Requests sent to the proxy in absolute form instead of through a tunnel: the proxy would see their headers. */
   forwarded: string[];
 }
@@ -59,18 +59,26 @@ interface ProxyLog {
 async function startProxy(authenticate?: (req: IncomingMessage) => boolean): Promise<{ url: string; log: ProxyLog; server: ProxyServer }> {
   const server = createProxy(createServer());
   if (authenticate) server.authenticate = authenticate;
-  const log: ProxyLog = { tunnels: [], requests: [], forwarded: [] };
+  // Everything the client sent into each tunnel (a kept-alive tunnel carries several requests).
+  const streams: { target: string; text: string }[] = [];
+  const log: ProxyLog = {
+    tunnels: [],
+    forwarded: [],
+    get requests() {
+      return streams.flatMap(({ target, text }) =>
+        [...text.matchAll(/(GET|POST|PATCH|PUT|DELETE|HEAD) (\/\S*) HTTP\/1\.1\r\n/g)].map(
+          (match) => `${target} ${match[1]} ${match[2]?.replace(/\?.*/, "")}`,
+        ),
+      );
+    },
+  };
   server.on("request", (req: IncomingMessage) => log.forwarded.push(`${req.method} ${req.url}`));
   server.on("connect", (req: IncomingMessage, socket: Socket) => {
-    const target = req.url ?? "";
-    log.tunnels.push(target);
-    let pending = "";
+    const stream = { target: req.url ?? "", text: "" };
+    log.tunnels.push(stream.target);
+    streams.push(stream);
     socket.on("data", (chunk: Buffer) => {
-      pending = (pending + chunk.toString("latin1")).slice(-4096);
-      for (const match of pending.matchAll(/(?:^|\r\n)(GET|POST|PATCH|PUT|DELETE|HEAD) (\S+) HTTP\/1\.1\r\n/g)) {
-        log.requests.push(`${target} ${match[1]} ${match[2]?.replace(/\?.*/, "")}`);
-      }
-      pending = pending.slice(pending.lastIndexOf("\r\n") + 2);
+      stream.text += chunk.toString("latin1");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
