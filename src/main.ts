@@ -12,6 +12,7 @@ import { annotationTimeMs } from "./github/check-run.js";
 import { DEFAULT_FAIL_ON, inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { type Manifest, parseManifest } from "./manifest/load.js";
 import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
+import { describeProxies, proxyPasswords } from "./proxy.js";
 import { publish, type Publisher, redactReport } from "./publish.js";
 import { type RenderLastWords, type RunBackstop, startBackstop, withDeadline } from "./deadline.js";
 import { readFailure } from "./read-file.js";
@@ -43,6 +44,10 @@ export async function run(deps: Deps): Promise<RunOutcome> {
   const finished: Report["services"] = [];
   let backstop: RunBackstop | undefined;
   try {
+    // A proxy URL's password is a credential: masked before anything could print it.
+    for (const password of proxyPasswords(deps.env)) deps.mask(password);
+    const network = describeProxies(deps.env);
+    if (network) deps.log.info(network);
     inputs = parseInputs(inputReader(deps.env), deps.env);
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
     const settings = inputs;

@@ -2,6 +2,7 @@
 // response body. We keep only the HTTP status and Google's status word, so no
 // token or payload can ride an error message out of the gate.
 import { GateError, GcpError } from "../errors.js";
+import { certificateErrorCode, PROXY_HINT, proxyFailureOf, UNTRUSTED_CERTIFICATE_HINT } from "../proxy.js";
 
 export interface ApiFailure {
   status: number | undefined;
@@ -22,6 +23,8 @@ export function apiFailure(error: unknown): ApiFailure {
 /** Wrap a failed call as the gate's own error, naming what was being read. */
 export function apiError(error: unknown, what: string, principalHint?: string): GateError {
   if (error instanceof GateError) return error;
+  const path = networkPathError(error, what);
+  if (path) return path;
   const { status, reason, timedOut } = apiFailure(error);
   // A 2xx that still failed: the body was too large (maxContentLength) or could not be read.
   const detail =
@@ -46,4 +49,14 @@ export function apiError(error: unknown, what: string, principalHint?: string): 
 function networkCode(error: unknown): string {
   const code = (error as { code?: unknown; cause?: { code?: unknown } })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code;
   return typeof code === "string" && /^[A-Z_]{2,30}$/.test(code) ? `network error ${code}` : "request failed";
+}
+
+/** The runner's proxy or an untrusted certificate: the network between the gate and Google, not Google's answer. */
+export function networkPathError(error: unknown, what: string): GateError | undefined {
+  const proxied = proxyFailureOf(error);
+  if (proxied) return new GcpError(`${what}: ${proxied.message}`, { code: "GCP_UNAVAILABLE", hint: PROXY_HINT });
+  const certificate = certificateErrorCode(error);
+  if (certificate)
+    return new GcpError(`${what}: TLS error (${certificate})`, { code: "GCP_UNAVAILABLE", hint: UNTRUSTED_CERTIFICATE_HINT });
+  return undefined;
 }

@@ -1,16 +1,17 @@
-// The GitHub REST client: @actions/github's Octokit (proxy-aware fetch) with
-// the retry and throttling plugins, pointed at GITHUB_API_URL (GitHub
-// Enterprise), and bounded: every request has its own timeout and all of them
-// stop when the publish budget's signal aborts, so GitHub can never hang the run.
-import * as http from "node:http";
+// The GitHub REST client: @actions/github's Octokit with the retry and
+// throttling plugins, pointed at GITHUB_API_URL (GitHub Enterprise), through
+// the runner's proxy (../fetch.ts), and bounded: every request has its own
+// timeout and all of them stop when the publish budget's signal aborts, so
+// GitHub can never hang the run.
 import { Octokit } from "@octokit/core";
 import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { gateFetch } from "../fetch.js";
 
 // What @actions/github's getOctokit builds, without @actions/github: its proxy-aware
-// fetch bundles undici (418 KB, ~30 ms of every start-up) for what Node 24 does itself.
+// fetch bundles undici (418 KB, ~30 ms of every start-up) into every run; ours loads it only behind a proxy.
 const GitHub = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHub>;
 type Fetch = typeof globalThis.fetch;
@@ -25,7 +26,7 @@ export interface ClientSettings {
   remainingMs: () => number;
   /** Where rate-limit waits are reported (a person wonders why the step pauses). */
   info: (line: string) => void;
-  /** Tests inject a fetch; the runner uses Node's fetch (proxied by HTTPS_PROXY on Node 24). */
+  /** Tests inject a fetch; the runner uses gateFetch (HTTPS_PROXY / NO_PROXY, ../proxy.ts). */
   fetch?: Fetch;
 }
 
@@ -33,8 +34,7 @@ export interface ClientSettings {
 const RETRIES = 2;
 
 export function githubClient(settings: ClientSettings): GitHubClient {
-  if (!settings.fetch) routeFetchThroughEnvProxy();
-  const base = settings.fetch ?? globalThis.fetch;
+  const base = settings.fetch ?? gateFetch;
   const bounded: Fetch = (url, init) =>
     base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
   const onLimit =
@@ -54,11 +54,4 @@ export function githubClient(settings: ClientSettings): GitHubClient {
     // Octokit's own console output would bypass the redacting logger; its messages are not needed.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
-}
-
-/** HTTPS_PROXY / NO_PROXY for fetch on self-hosted runners: Node 24 (the action runs on node24) routes fetch itself; Node 20 has no such switch. */
-function routeFetchThroughEnvProxy(): void {
-  const env = process.env;
-  if (!(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy)) return;
-  (http as { setGlobalProxyFromEnv?: () => void }).setGlobalProxyFromEnv?.();
 }

@@ -4,6 +4,7 @@
 
 import { deferCut } from "../cut.js";
 import { foreignStatus } from "../errors.js";
+import { certificateErrorCode, PROXY_HINT, proxyFailureOf, UNTRUSTED_CERTIFICATE_HINT } from "../proxy.js";
 
 export function statusOf(error: unknown): number | undefined {
   return foreignStatus(error);
@@ -18,6 +19,11 @@ export function isReadOnlyToken(error: unknown): boolean {
 }
 
 export function describeGitHubError(error: unknown): string {
+  // Octokit reports a failed fetch as HTTP 500: the network path comes first, with what to check.
+  const proxied = proxyFailureOf(error);
+  if (proxied) return `${proxied.message}; ${PROXY_HINT}`;
+  const certificate = certificateErrorCode(error);
+  if (certificate) return `TLS error (${certificate}); ${UNTRUSTED_CERTIFICATE_HINT}`;
   const status = statusOf(error);
   // Cut after redaction (src/cut.ts): GitHub may echo what it was sent, and the log wrapper redacts first.
   const message = deferCut(gitHubMessage(error).split(/\r?\n/, 1)[0] ?? "", 200);

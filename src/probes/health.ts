@@ -6,6 +6,7 @@ import type { Finding } from "../model.js";
 import { isGoogleFrontEnd404, reservedPathHint } from "./cloud-run-traps.js";
 import { excerpt } from "./excerpt.js";
 import { sleep } from "../wait.js";
+import { PROXY_HINT, UNTRUSTED_CERTIFICATE_HINT } from "../proxy.js";
 import { boundedFetch, urlOnService } from "./http.js";
 
 export interface HealthProbeOptions {
@@ -57,19 +58,22 @@ export async function probeHealth(
     const duration_ms = Math.round(performance.now() - started);
     const tries = attempt > 1 ? ` (after ${attempt} attempts)` : "";
     if (response.kind === "error") {
+      // The runner's proxy failing says nothing about the revision: the gate could not decide.
+      const viaProxy = response.failure.class === "proxy";
       last = {
         ...base,
-        id: `${prefix}.unreachable`,
-        status: "fail",
+        id: viaProxy ? `${prefix}.proxy_error` : `${prefix}.unreachable`,
+        status: viaProxy ? "error" : "fail",
         message: `${method} ${health.path} did not answer: ${response.failure.reason}${tries}`,
-        hint:
-          response.failure.class === "tls"
-            ? "the certificate is not trusted by the runner"
+        hint: viaProxy
+          ? PROXY_HINT
+          : response.failure.class === "tls"
+            ? UNTRUSTED_CERTIFICATE_HINT
             : "check the URL and that the revision is serving",
         found: response.failure.class,
         duration_ms,
       };
-      if (response.failure.class === "aborted") break;
+      if (response.failure.class === "aborted" || viaProxy) break;
     } else if (!expects(health, response.status) && response.redirectedTo !== undefined) {
       // Not followed: the ID token would go along. A health check that redirects is itself the problem.
       last = {

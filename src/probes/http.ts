@@ -1,5 +1,7 @@
 // One HTTP request with a per-call timeout inside the run's deadline and a cap
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
+import { gateFetch } from "../fetch.js";
+import { proxyFailureOf } from "../proxy.js";
 import { parseRetryAfter } from "../wait.js";
 
 export type HttpOutcome =
@@ -16,7 +18,7 @@ export type HttpOutcome =
 
 /** Why a connection failed, in classes a user acts on differently. */
 export interface NetworkFailure {
-  class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "other";
+  class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "proxy" | "other";
   /** Short and safe: error codes only, never a message that could echo a URL's query or a body. */
   reason: string;
 }
@@ -65,7 +67,7 @@ export async function boundedFetch(
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS)]);
   try {
     // Never follow a redirect: fetch would carry the ID token header to wherever it points.
-    const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers, signal, redirect: "manual" });
+    const response = await gateFetch(url, { method: options.method ?? "GET", headers: options.headers, signal, redirect: "manual" });
     const { body, truncated } = await readCapped(response, options.bodyCap);
     return {
       kind: "response",
@@ -107,6 +109,8 @@ export function classifyNetworkError(error: unknown, runSignal?: AbortSignal): N
   if (runSignal?.aborted) return { class: "aborted", reason: "aborted (the run's deadline was reached)" };
   if (e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError") return { class: "timeout", reason: "timed out" };
   if (e?.name === "AbortError") return { class: "aborted", reason: "aborted" };
+  const proxied = proxyFailureOf(error);
+  if (proxied) return { class: "proxy", reason: proxied.message };
   const code = e?.cause?.code ?? e?.code ?? e?.errors?.[0]?.code ?? e?.cause?.errors?.[0]?.code;
   switch (code) {
     case "ENOTFOUND":

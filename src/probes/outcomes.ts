@@ -1,6 +1,7 @@
 // Every way a handshake can end, as a finding with a stable id and the cause a
 // person should check first. "403" alone cost the team hours each time.
 import type { Finding } from "../model.js";
+import { PROXY_HINT, UNTRUSTED_CERTIFICATE_HINT } from "../proxy.js";
 import type { NetworkFailure } from "./http.js";
 import { type HandshakeOutcome, type HandshakeSpec, wasAccepted } from "./websocket.js";
 
@@ -133,20 +134,23 @@ function networkFinding(path: string, failure: NetworkFailure): Described {
     reset: "ws.connection_reset",
     timeout: "ws.timeout",
     aborted: "ws.aborted",
+    proxy: "ws.proxy_error",
     other: "ws.network",
   };
   const hints: Record<NetworkFailure["class"], string> = {
     dns: "the host does not resolve: check the service URL, the tag, or the url input",
-    tls: "the certificate is not trusted: a custom domain without a valid certificate, or a proxy (for a private CA set NODE_EXTRA_CA_CERTS)",
+    tls: UNTRUSTED_CERTIFICATE_HINT,
     refused: "nothing listens there: wrong URL or port",
     reset: "the connection was cut: a proxy or load balancer in the path, or the instance crashed",
     timeout: "the backend did not answer in time",
     aborted: "the run's timeout was reached; raise the timeout input",
+    proxy: PROXY_HINT,
     other: "check the URL and network path",
   };
   return {
     id: ids[failure.class],
-    status: failure.class === "aborted" ? "error" : "fail",
+    // A deadline or the runner's proxy: nothing was learnt about the revision.
+    status: failure.class === "aborted" || failure.class === "proxy" ? "error" : "fail",
     message: `WebSocket ${path} could not connect: ${failure.reason}`,
     hint: hints[failure.class],
     found: failure.class,

@@ -2,6 +2,8 @@
 // would (without one), and say exactly how each handshake ended: refused with
 // which status, accepted then closed with which code, or never connected and why.
 import type { WebsocketRequirement } from "../manifest/schema.js";
+import { proxyFor } from "../proxy.js";
+import { tunnelAgent } from "../proxy-agent.js";
 import { excerpt } from "./excerpt.js";
 import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, urlOnService } from "./http.js";
 
@@ -124,6 +126,10 @@ export async function handshake(
   const sent = [...(token ? [token] : []), ...(options.redact ?? []), ...Object.values(options.headers ?? {})];
   const timeoutMs = spec.timeout_ms ?? 10_000;
   const messages = firstMessages(spec, token);
+  // Through the runner's proxy, a CONNECT tunnel for ws:// and wss:// alike (ws's own connection
+  // bypasses any global agent); no agent otherwise, so ws connects directly.
+  const proxy = proxyFor(target);
+  const agent = proxy === undefined ? undefined : await tunnelAgent(proxy);
   // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
@@ -140,6 +146,7 @@ export async function handshake(
       followRedirects: false,
       perMessageDeflate: false,
       maxPayload: 1024 * 1024,
+      ...(agent ? { agent } : {}),
     });
     const finish = (outcome: HandshakeOutcome) => {
       if (settled) return;

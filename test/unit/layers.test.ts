@@ -37,6 +37,11 @@ function layerOf(file: string): Layer {
     "parse-yaml.ts": "shared",
     "project-from-env.ts": "shared",
     "resource-name.ts": "shared",
+    // The network path every client takes: the proxy decision, its agents, and the fetch built on them.
+    "proxy.ts": "shared",
+    "proxy-agent.ts": "shared",
+    "fetch.ts": "shared",
+    "proxied-fetch.ts": "shared",
     "inputs.ts": "inputs",
   };
   return top[file] ?? "wiring";

@@ -3,6 +3,7 @@
 // and the response body, so we read only numbers and Google's short error
 // codes out of them, and never keep the error itself as a cause.
 import { DeadlineError, GateError } from "../../errors.js";
+import { certificateErrorCode, PROXY_HINT, proxyFailureOf, UNTRUSTED_CERTIFICATE_HINT } from "../../proxy.js";
 import { describeRedirect, redirectOf } from "../redirects.js";
 import { authError } from "./credential-file.js";
 
@@ -37,6 +38,15 @@ export function authFailure(error: unknown, context: FailureContext, signal: Abo
   }
   const facts = factsOf(error);
   const stage = stageOf(facts.url, context.stages);
+  const proxied = proxyFailureOf(error);
+  if (proxied) return authError(`${STAGE_NAMES[stage ?? "unknown"][0]}: ${proxied.message}`, PROXY_HINT);
+  const certificate = certificateErrorCode(error);
+  if (certificate) {
+    return authError(
+      `${STAGE_NAMES[stage ?? "unknown"][0]} at ${facts.url?.host ?? "the endpoint"}: TLS error (${certificate})`,
+      UNTRUSTED_CERTIFICATE_HINT,
+    );
+  }
   const redirect = redirectOf(error);
   if (redirect) {
     return authError(
