@@ -15,8 +15,11 @@ export interface Budget {
 
 /** What markdown.ts hands over: the full rendering and the pieces every shorter form starts and ends with. */
 export interface FullRendering {
-  /** The whole report; without passing checks when `showPassing` is false, with `note` saying so. */
-  render(showPassing: boolean, note?: string): string;
+  /**
+   * The whole report; without passing checks when `showPassing` is false, with `note` saying so.
+   * Given a budget, undefined when the text would exceed it (it may stop rendering early to say so).
+   */
+  render(showPassing: boolean, note?: string, budget?: Budget): string | undefined;
   /** The verdict heading, first in every form. */
   verdict: string[];
   footer: string[];
@@ -36,18 +39,25 @@ interface Form {
 
 const md = (text: string, max = 300) => escapeMarkdown(clipCell(text, max));
 
+/** How a budget counts a text's size. */
+export function measurer(measure: Budget["measure"]): (text: string) => number {
+  return measure === "bytes" ? (text) => Buffer.byteLength(text, "utf8") : (text) => text.length;
+}
+
 export function fitToBudget(report: Report, full: FullRendering, budget: Budget): string {
-  const size = budget.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
-  const fits = (text: string) => size(text) <= budget.limit;
-  const whole = full.render(true);
+  const size = measurer(budget.measure);
+  const fits = (text: string | undefined): text is string => text !== undefined && size(text) <= budget.limit;
+  const whole = full.render(true, undefined, budget);
   if (fits(whole)) return whole;
 
   const findings = [...report.services.flatMap((service) => service.checks), ...(report.checks ?? [])];
   const passing = findings.filter((finding) => !isProblem(finding)).length;
   const passingLeftOut = passing > 0 ? [`${passing} passing or skipped check${passing === 1 ? "" : "s"}`] : [];
   const where = elsewhere(budget);
-  const withoutPassing = full.render(false, leftOutNote(passingLeftOut, budget, where));
-  if (passingLeftOut.length > 0 && fits(withoutPassing)) return withoutPassing;
+  if (passingLeftOut.length > 0) {
+    const withoutPassing = full.render(false, leftOutNote(passingLeftOut, budget, where), budget);
+    if (fits(withoutPassing)) return withoutPassing;
+  }
 
   // The per-service tables go: the problems alone, in ever shorter forms, failures before warnings.
   const problems = problemsOf(report);

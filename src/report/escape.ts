@@ -13,9 +13,11 @@ const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/
 
 /** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup, no links. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(INVISIBLE, "")
-    .replace(/[\r\n\t]+/g, " ")
+  const line = text.replace(INVISIBLE, "").replace(/[\r\n\t]+/g, " ");
+  // Most text links nothing: escaped whole, it reads the same as word by word (a word's edges are
+  // spaces, which are not intraword either), without splitting a summary's thousands of cells.
+  if (!LINKABLE.test(line)) return escapeWord(line);
+  return line
     .split(/( +)/)
     .map((word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)))
     .join("");
@@ -24,8 +26,15 @@ export function escapeMarkdown(text: string): string {
 function escapeWord(word: string): string {
   return word.replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
     // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
-    char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1)) ? "_" : `&#${char.charCodeAt(0)};`,
+    char === "_" && intraword(whole, offset - 1) && intraword(whole, offset + 1) ? "_" : `&#${char.charCodeAt(0)};`,
   );
+}
+
+/** A letter or digit at `at` (ASCII answered without the Unicode regex: it is most of what is asked). */
+function intraword(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return INTRAWORD.test(text.charAt(at));
 }
 
 /**
