@@ -31,10 +31,15 @@ interface Problem {
   finding: Finding;
 }
 
-/** A compact form of the problem list: its lines, and what it leaves out (for the note). */
+/** A compact form of the problem list: its lines (rendered as they are read), and what it leaves out (for the note). */
 interface Form {
-  lines: string[];
+  lines: Iterable<string>;
   leftOut: string[];
+}
+
+/** `line` of each item, rendered only when read: compose stops reading once a form is over the budget. */
+function* each<T>(items: T[], line: (item: T) => string): Generator<string> {
+  for (const item of items) yield line(item);
 }
 
 const md = (text: string, max = 300) => escapeMarkdown(clipCell(text, max));
@@ -64,11 +69,23 @@ export function fitToBudget(report: Report, full: FullRendering, budget: Budget)
   const failures = problems.filter(({ finding }) => finding.status !== "warn");
   const warnings = problems.length - failures.length;
   const tables = [...passingLeftOut, "the per-service tables (expected, found, probe timings, the previous revision)"];
-  const compose = (form: Form, shown: Problem[]) => {
+  // Measured line by line as the form renders: a form that cannot fit stops there (a fleet's problems
+  // are thousands of lines, and every form would otherwise render them all to learn it is too big).
+  const compose = (form: Form, shown: Problem[]): string | undefined => {
     const dropped = shown.length < problems.length ? [`${warnings} warning${warnings === 1 ? "" : "s"}`] : [];
     const heading = `**${shown.length} problem${shown.length === 1 ? "" : "s"}${dropped.length ? ` (warnings left out)` : ""}:**`;
     const note = leftOutNote([...tables, ...dropped, ...form.leftOut], budget, where);
-    return [...full.verdict, `> ${note}`, "", heading, "", ...form.lines, "", ...full.footer].join("\n");
+    const lines = [...full.verdict, `> ${note}`, "", heading, ""];
+    const end = ["", ...full.footer];
+    // The joined text's size: each line's, plus one per newline between them.
+    let used = [...lines, ...end].reduce((total, line) => total + size(line) + 1, -1);
+    if (used > budget.limit) return undefined;
+    for (const line of form.lines) {
+      used += size(line) + 1;
+      if (used > budget.limit) return undefined;
+      lines.push(line);
+    }
+    return [...lines, ...end].join("\n");
   };
   for (const form of FORMS) {
     for (const shown of warnings > 0 ? [problems, failures] : [problems]) {
@@ -82,15 +99,15 @@ export function fitToBudget(report: Report, full: FullRendering, budget: Budget)
 /** Shorter and shorter: each keeps every problem's service and check id. */
 const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
     leftOut: [],
   }),
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message, 100)}${fix(problem.finding, 160)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}: ${md(problem.finding.message, 100)}${fix(problem.finding, 160)}`),
     leftOut: ["the end of long messages and fixes"],
   }),
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
     leftOut: ["the messages"],
   }),
   (problems, icon) => ({

@@ -8,6 +8,8 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>&|~#$]/g;
 const INTRAWORD = /^[\p{L}\p{N}]$/u;
 /** C0/C1 controls and bidirectional overrides (text that reads differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** What makes a code span more than `text` between two backticks: a control or invisible character (INVISIBLE, \t, \r, \n), a backtick. */
+const PLAIN_SPAN_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069`]/;
 /** What GitHub links or notifies from: a scheme URL, www., mailto:/xmpp:, an email or @mention, #123, GH-123. */
 const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/i;
 
@@ -43,6 +45,8 @@ function intraword(text: string, at: number): boolean {
  * space (the renderer strips one each side). Inside a table, pass it through tableCell.
  */
 export function codeSpan(text: string): string {
+  // The common case (an id, a name): nothing to strip, no backtick, no space at an end.
+  if (text && !PLAIN_SPAN_UNSAFE.test(text) && text.charAt(0) !== " " && text.charAt(text.length - 1) !== " ") return `\`${text}\``;
   const inner = text.replace(INVISIBLE, "").replace(/[\r\n\t]/g, " ");
   if (!inner) return "";
   const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
@@ -53,7 +57,7 @@ export function codeSpan(text: string): string {
 
 /** A GFM table cell: a `|` (only code spans still have one) is escaped, which GitHub honours even inside them. */
 export function tableCell(markdown: string): string {
-  return markdown.replace(/\|/g, "\\|");
+  return markdown.includes("|") ? markdown.replace(/\|/g, "\\|") : markdown;
 }
 
 /** Keep a cell to one readable size; the JSON report has the whole text. The text is already redacted. */
