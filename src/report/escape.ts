@@ -12,17 +12,17 @@ const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u2
 const PLAIN_SPAN_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069`]/;
 /** What GitHub links or notifies from: a scheme URL, www., mailto:/xmpp:, an email or @mention, #123, GH-123. */
 const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/i;
+/** What every LINKABLE match contains, found without LINKABLE's backtracking over each word's letters: a quick no. */
+const MAY_LINK = /:\/\/|www\.|mailto:|xmpp:|@|#\d|GH-\d/i;
 
 /** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup, no links. */
 export function escapeMarkdown(text: string): string {
   const line = text.replace(INVISIBLE, "").replace(/[\r\n\t]+/g, " ");
   // Most text links nothing: escaped whole, it reads the same as word by word (a word's edges are
   // spaces, which are not intraword either), without splitting a summary's thousands of cells.
-  if (!LINKABLE.test(line)) return escapeWord(line);
-  return line
-    .split(/( +)/)
-    .map((word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)))
-    .join("");
+  if (!MAY_LINK.test(line) || !LINKABLE.test(line)) return escapeWord(line);
+  // Word by word (runs of spaces stay as they are): a word that links goes in a code span.
+  return line.replace(/[^ ]+/g, (word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)));
 }
 
 function escapeWord(word: string): string {
