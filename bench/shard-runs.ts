@@ -110,7 +110,8 @@ export async function aggregateCpu(
   const bare: number[] = [];
   for (let run = 0; run < runs; run++) {
     const merged = await runAction({ mode: "aggregate", reports }, { ...cpuEnv, GITHUB_SHA: "bench" }, node);
-    if (merged.outputs.result !== "pass") throw new Error(`the aggregate did not pass (${merged.outputs.result}): ${merged.stdout.slice(-1500)}`);
+    if (merged.outputs.result !== "pass")
+      throw new Error(`the aggregate did not pass (${merged.outputs.result}): ${merged.stdout.slice(-1500)}`);
     full.push(await cpu());
     await runAction({ mode: "aggregate", reports: none }, cpuEnv, node);
     empty.push(await cpu());

@@ -68,6 +68,15 @@ export function fitToBudget(report: Report, full: FullRendering, budget: Budget)
   const problems = problemsOf(report);
   const failures = problems.filter(({ finding }) => finding.status !== "warn");
   const warnings = problems.length - failures.length;
+  // Grouped once per list shown: the last form and the cut share it (a fleet's failures are thousands).
+  const groupings = new Map<Problem[], Group[]>();
+  const groupedOf = (shown: Problem[]) => {
+    const known = groupings.get(shown);
+    if (known) return known;
+    const groups = grouped(shown, full.icon);
+    groupings.set(shown, groups);
+    return groups;
+  };
   const tables = [...passingLeftOut, "the per-service tables (expected, found, probe timings, the previous revision)"];
   // Measured line by line as the form renders: a form that cannot fit stops there (a fleet's problems
   // are thousands of lines, and every form would otherwise render them all to learn it is too big).
@@ -89,15 +98,23 @@ export function fitToBudget(report: Report, full: FullRendering, budget: Budget)
   };
   for (const form of FORMS) {
     for (const shown of warnings > 0 ? [problems, failures] : [problems]) {
-      const text = compose(form(shown, full.icon), shown);
+      const text = compose(form(shown, full.icon, groupedOf), shown);
       if (fits(text)) return text;
     }
   }
-  return cut(full, grouped(failures, full.icon), failures.length, [...tables, `${warnings} warnings`], budget, size, where);
+  return cut(
+    full,
+    groupedOf(warnings > 0 ? failures : problems),
+    failures.length,
+    [...tables, `${warnings} warnings`],
+    budget,
+    size,
+    where,
+  );
 }
 
 /** Shorter and shorter: each keeps every problem's service and check id. */
-const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
+const FORMS: ((problems: Problem[], icon: FullRendering["icon"], groupedOf: (problems: Problem[]) => Group[]) => Form)[] = [
   (problems, icon) => ({
     lines: each(problems, (problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
     leftOut: [],
@@ -110,8 +127,8 @@ const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
     lines: each(problems, (problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
     leftOut: ["the messages"],
   }),
-  (problems, icon) => ({
-    lines: grouped(problems, icon).map((group) => group.line),
+  (problems, _icon, groupedOf) => ({
+    lines: groupedOf(problems).map((group) => group.line),
     leftOut: ["the messages", "each service's own fix (one example per check)"],
   }),
 ];
@@ -129,11 +146,23 @@ function grouped(problems: Problem[], icon: FullRendering["icon"]): Group[] {
   const byId = new Map<string, Problem[]>();
   for (const problem of problems) {
     const key = `${problem.finding.status} ${problem.finding.id}`;
-    byId.set(key, [...(byId.get(key) ?? []), problem]);
+    // Pushed in place: copying the group on every problem was quadratic in a fleet's failures.
+    const group = byId.get(key);
+    if (group) group.push(problem);
+    else byId.set(key, [problem]);
   }
+  // A service fails several checks: its name is escaped once.
+  const names = new Map<string, string>();
+  const name = (service: string) => {
+    const known = names.get(service);
+    if (known !== undefined) return known;
+    const shown = service ? md(service, 100) : "across services";
+    names.set(service, shown);
+    return shown;
+  };
   return [...byId.values()].map((group) => {
     const [first] = group as [Problem, ...Problem[]];
-    const services = group.map((problem) => (problem.service ? md(problem.service, 100) : "across services"));
+    const services = group.map((problem) => name(problem.service));
     const hints = new Set(group.map((problem) => problem.finding.hint ?? ""));
     const hint = first.finding.hint
       ? hints.size === 1

@@ -48,7 +48,11 @@ interface Context {
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
   // Grouped once per rendering: the headline, the service table and the sections all read it.
   const all = groupProblems(report);
-  const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: withoutQuoted(report, all) };
+  const context: Context = {
+    title: options.title ?? "Cloud Run deploy gate",
+    links: options.links ?? {},
+    groups: withoutQuoted(report, all),
+  };
   const top = head(report, context, all);
   return fitToBudget(
     report,
