@@ -45,7 +45,7 @@ function* each<T>(items: T[], line: (item: T) => string): Generator<string> {
 const md = (text: string, max = 300) => escapeMarkdown(clipCell(text, max));
 
 /** How a budget counts a text's size. */
-export function measurer(measure: Budget["measure"]): (text: string) => number {
+function measurer(measure: Budget["measure"]): (text: string) => number {
   return measure === "bytes" ? (text) => Buffer.byteLength(text, "utf8") : (text) => text.length;
 }
 

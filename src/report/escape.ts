@@ -8,8 +8,8 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>&|~#$]/g;
 const INTRAWORD = /^[\p{L}\p{N}]$/u;
 /** C0/C1 controls and bidirectional overrides (text that reads differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/** What makes a code span more than `text` between two backticks: a control or invisible character (INVISIBLE, \t, \r, \n), a backtick. */
-const PLAIN_SPAN_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069`]/;
+/** INVISIBLE, \t, \r or \n: text without any is left as it is by the clean-up both escapes start with. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** What GitHub links or notifies from: a scheme URL, www., mailto:/xmpp:, an email or @mention, #123, GH-123. */
 const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/i;
 /** What every LINKABLE match contains, found without LINKABLE's backtracking over each word's letters: a quick no. */
@@ -17,12 +17,12 @@ const MAY_LINK = /:\/\/|www\.|mailto:|xmpp:|@|#\d|GH-\d/i;
 
 /** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup, no links. */
 export function escapeMarkdown(text: string): string {
-  const line = text.replace(INVISIBLE, "").replace(/[\r\n\t]+/g, " ");
+  const line = CONTROL.test(text) ? text.replace(INVISIBLE, "").replace(/[\r\n\t]+/g, " ") : text;
   // Most text links nothing: escaped whole, it reads the same as word by word (a word's edges are
   // spaces, which are not intraword either), without splitting a summary's thousands of cells.
   if (!MAY_LINK.test(line) || !LINKABLE.test(line)) return escapeWord(line);
   // Word by word (runs of spaces stay as they are): a word that links goes in a code span.
-  return line.replace(/[^ ]+/g, (word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)));
+  return line.replace(/[^ ]+/g, (word) => (MAY_LINK.test(word) && LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)));
 }
 
 function escapeWord(word: string): string {
@@ -46,7 +46,9 @@ function intraword(text: string, at: number): boolean {
  */
 export function codeSpan(text: string): string {
   // The common case (an id, a name): nothing to strip, no backtick, no space at an end.
-  if (text && !PLAIN_SPAN_UNSAFE.test(text) && text.charAt(0) !== " " && text.charAt(text.length - 1) !== " ") return `\`${text}\``;
+  if (text && !CONTROL.test(text) && !text.includes("`") && text.charAt(0) !== " " && text.charAt(text.length - 1) !== " ") {
+    return `\`${text}\``;
+  }
   const inner = text.replace(INVISIBLE, "").replace(/[\r\n\t]/g, " ");
   if (!inner) return "";
   const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));

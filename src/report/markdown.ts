@@ -8,7 +8,7 @@
 // over 1 MiB, so the report shrinks to fit instead.
 import { shortName } from "../resource-name.js";
 import type { Finding, Report, ServiceReport } from "../model.js";
-import { type Budget, fitToBudget, measurer } from "./budget.js";
+import { type Budget, fitToBudget } from "./budget.js";
 import { quotedFinding, shortCause, verdictText } from "./cause.js";
 import { clipCell, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 import { mergedFix, proseHints } from "./fix.js";
@@ -78,12 +78,13 @@ function withoutQuoted(report: Report, groups: ProblemGroups): ProblemGroups {
  */
 function render(report: Report, context: Context, top: string[], showPassing: boolean, note?: string, budget?: Budget): string | undefined {
   const lines = [...top];
-  const size = budget ? measurer(budget.measure) : undefined;
+  // Counted in UTF-16 units, a lower bound of the size in either measure (a UTF-8 byte count is never
+  // less): over it, the text is over the budget for sure; fitToBudget measures what is returned.
   let used = -1;
   let measured = 0;
   const over = () => {
-    if (!size || !budget) return false;
-    for (; measured < lines.length; measured++) used += size(lines[measured] as string) + 1;
+    if (!budget) return false;
+    for (; measured < lines.length; measured++) used += (lines[measured] as string).length + 1;
     return used > budget.limit;
   };
   if (report.result === "pass" && context.groups.services.every((group) => group.status === "pass")) {
