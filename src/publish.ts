@@ -149,7 +149,17 @@ export function redactReport(report: Report, redact: (text: string) => string): 
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return settleCuts(redact(value), []);
     if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, walk(inner)]));
+    if (value && typeof value === "object") {
+      // A plain loop, not fromEntries(entries().map()): an aggregate's report has tens of thousands of objects.
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) {
+        const inner = walk((value as Record<string, unknown>)[key]);
+        // An own `__proto__` key stays a key, as fromEntries would leave it, and never becomes the prototype.
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
+        else copy[key] = inner;
+      }
+      return copy;
+    }
     return value;
   };
   return walk(report) as Report;

@@ -15,8 +15,11 @@ export interface Budget {
 
 /** What markdown.ts hands over: the full rendering and the pieces every shorter form starts and ends with. */
 export interface FullRendering {
-  /** The whole report; without passing checks when `showPassing` is false, with `note` saying so. */
-  render(showPassing: boolean, note?: string): string;
+  /**
+   * The whole report; without passing checks when `showPassing` is false, with `note` saying so.
+   * Given a budget, undefined when the text would exceed it (it may stop rendering early to say so).
+   */
+  render(showPassing: boolean, note?: string, budget?: Budget): string | undefined;
   /** The verdict heading, first in every form. */
   verdict: string[];
   footer: string[];
@@ -28,63 +31,104 @@ interface Problem {
   finding: Finding;
 }
 
-/** A compact form of the problem list: its lines, and what it leaves out (for the note). */
+/** A compact form of the problem list: its lines (rendered as they are read), and what it leaves out (for the note). */
 interface Form {
-  lines: string[];
+  lines: Iterable<string>;
   leftOut: string[];
+}
+
+/** `line` of each item, rendered only when read: compose stops reading once a form is over the budget. */
+function* each<T>(items: T[], line: (item: T) => string): Generator<string> {
+  for (const item of items) yield line(item);
 }
 
 const md = (text: string, max = 300) => escapeMarkdown(clipCell(text, max));
 
+/** How a budget counts a text's size. */
+function measurer(measure: Budget["measure"]): (text: string) => number {
+  return measure === "bytes" ? (text) => Buffer.byteLength(text, "utf8") : (text) => text.length;
+}
+
 export function fitToBudget(report: Report, full: FullRendering, budget: Budget): string {
-  const size = budget.measure === "bytes" ? (text: string) => Buffer.byteLength(text, "utf8") : (text: string) => text.length;
-  const fits = (text: string) => size(text) <= budget.limit;
-  const whole = full.render(true);
+  const size = measurer(budget.measure);
+  const fits = (text: string | undefined): text is string => text !== undefined && size(text) <= budget.limit;
+  const whole = full.render(true, undefined, budget);
   if (fits(whole)) return whole;
 
   const findings = [...report.services.flatMap((service) => service.checks), ...(report.checks ?? [])];
   const passing = findings.filter((finding) => !isProblem(finding)).length;
   const passingLeftOut = passing > 0 ? [`${passing} passing or skipped check${passing === 1 ? "" : "s"}`] : [];
   const where = elsewhere(budget);
-  const withoutPassing = full.render(false, leftOutNote(passingLeftOut, budget, where));
-  if (passingLeftOut.length > 0 && fits(withoutPassing)) return withoutPassing;
+  if (passingLeftOut.length > 0) {
+    const withoutPassing = full.render(false, leftOutNote(passingLeftOut, budget, where), budget);
+    if (fits(withoutPassing)) return withoutPassing;
+  }
 
   // The per-service tables go: the problems alone, in ever shorter forms, failures before warnings.
   const problems = problemsOf(report);
   const failures = problems.filter(({ finding }) => finding.status !== "warn");
   const warnings = problems.length - failures.length;
+  // Grouped once per list shown: the last form and the cut share it (a fleet's failures are thousands).
+  const groupings = new Map<Problem[], Group[]>();
+  const groupedOf = (shown: Problem[]) => {
+    const known = groupings.get(shown);
+    if (known) return known;
+    const groups = grouped(shown, full.icon);
+    groupings.set(shown, groups);
+    return groups;
+  };
   const tables = [...passingLeftOut, "the per-service tables (expected, found, probe timings, the previous revision)"];
-  const compose = (form: Form, shown: Problem[]) => {
+  // Measured line by line as the form renders: a form that cannot fit stops there (a fleet's problems
+  // are thousands of lines, and every form would otherwise render them all to learn it is too big).
+  const compose = (form: Form, shown: Problem[]): string | undefined => {
     const dropped = shown.length < problems.length ? [`${warnings} warning${warnings === 1 ? "" : "s"}`] : [];
     const heading = `**${shown.length} problem${shown.length === 1 ? "" : "s"}${dropped.length ? ` (warnings left out)` : ""}:**`;
     const note = leftOutNote([...tables, ...dropped, ...form.leftOut], budget, where);
-    return [...full.verdict, `> ${note}`, "", heading, "", ...form.lines, "", ...full.footer].join("\n");
+    const lines = [...full.verdict, `> ${note}`, "", heading, ""];
+    const end = ["", ...full.footer];
+    // The joined text's size: each line's, plus one per newline between them.
+    let used = [...lines, ...end].reduce((total, line) => total + size(line) + 1, -1);
+    if (used > budget.limit) return undefined;
+    for (const line of form.lines) {
+      used += size(line) + 1;
+      if (used > budget.limit) return undefined;
+      lines.push(line);
+    }
+    return [...lines, ...end].join("\n");
   };
   for (const form of FORMS) {
     for (const shown of warnings > 0 ? [problems, failures] : [problems]) {
-      const text = compose(form(shown, full.icon), shown);
+      const text = compose(form(shown, full.icon, groupedOf), shown);
       if (fits(text)) return text;
     }
   }
-  return cut(full, grouped(failures, full.icon), failures.length, [...tables, `${warnings} warnings`], budget, size, where);
+  return cut(
+    full,
+    groupedOf(warnings > 0 ? failures : problems),
+    failures.length,
+    [...tables, `${warnings} warnings`],
+    budget,
+    size,
+    where,
+  );
 }
 
 /** Shorter and shorter: each keeps every problem's service and check id. */
-const FORMS: ((problems: Problem[], icon: FullRendering["icon"]) => Form)[] = [
+const FORMS: ((problems: Problem[], icon: FullRendering["icon"], groupedOf: (problems: Problem[]) => Group[]) => Form)[] = [
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}: ${md(problem.finding.message)}${fix(problem.finding, 300)}`),
     leftOut: [],
   }),
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}: ${md(problem.finding.message, 100)}${fix(problem.finding, 160)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}: ${md(problem.finding.message, 100)}${fix(problem.finding, 160)}`),
     leftOut: ["the end of long messages and fixes"],
   }),
   (problems, icon) => ({
-    lines: problems.map((problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
+    lines: each(problems, (problem) => `${lead(problem, icon)}${fix(problem.finding, 120)}`),
     leftOut: ["the messages"],
   }),
-  (problems, icon) => ({
-    lines: grouped(problems, icon).map((group) => group.line),
+  (problems, _icon, groupedOf) => ({
+    lines: groupedOf(problems).map((group) => group.line),
     leftOut: ["the messages", "each service's own fix (one example per check)"],
   }),
 ];
@@ -102,11 +146,23 @@ function grouped(problems: Problem[], icon: FullRendering["icon"]): Group[] {
   const byId = new Map<string, Problem[]>();
   for (const problem of problems) {
     const key = `${problem.finding.status} ${problem.finding.id}`;
-    byId.set(key, [...(byId.get(key) ?? []), problem]);
+    // Pushed in place: copying the group on every problem was quadratic in a fleet's failures.
+    const group = byId.get(key);
+    if (group) group.push(problem);
+    else byId.set(key, [problem]);
   }
+  // A service fails several checks: its name is escaped once.
+  const names = new Map<string, string>();
+  const name = (service: string) => {
+    const known = names.get(service);
+    if (known !== undefined) return known;
+    const shown = service ? md(service, 100) : "across services";
+    names.set(service, shown);
+    return shown;
+  };
   return [...byId.values()].map((group) => {
     const [first] = group as [Problem, ...Problem[]];
-    const services = group.map((problem) => (problem.service ? md(problem.service, 100) : "across services"));
+    const services = group.map((problem) => name(problem.service));
     const hints = new Set(group.map((problem) => problem.finding.hint ?? ""));
     const hint = first.finding.hint
       ? hints.size === 1

@@ -2,7 +2,7 @@
 // from it: when the diagnosis says the deploy is fine (incident 3), the
 // headline says so instead of "do not ship this revision".
 import type { Finding, Report } from "../model.js";
-import { groupProblems, plural, problemCount, type ServiceProblems } from "./problems.js";
+import { groupProblems, plural, problemCount, type ProblemGroups, type ServiceProblems } from "./problems.js";
 
 /** The tests' side is wrong, not the deployed revision. */
 const TEST_SIDE = new Set(["diagnosis.test_secret"]);
@@ -46,11 +46,10 @@ function missingNames(group: ServiceProblems): string {
   return names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", ");
 }
 
-/** The headline's words, without icon or markup (each surface adds its own): the result, then why. */
-export function verdictText(report: Report): string {
-  const groups = groupProblems(report);
+/** The headline's words, without icon or markup (each surface adds its own): the result, then why. `groups`: the report's, when already grouped. */
+export function verdictText(report: Report, groups: ProblemGroups = groupProblems(report)): string {
   const failing = groups.services.filter((group) => group.status === "fail" || group.status === "error");
-  const count = problemCount(report);
+  const count = problemCount(report, groups);
   if (report.result === "pass") {
     const names = report.services.map((service) => service.service).join(", ");
     return `pass, ${names || "the deploy"} meets the manifest`;
@@ -72,14 +71,14 @@ export function verdictText(report: Report): string {
     const names = failing.map((group) => group.service.service);
     return `fail, do not ship: ${plural(count, "problem")}${names.length ? ` in ${names.join(", ")}` : " across services"}`;
   }
-  const quoted = quotedFinding(report);
+  const quoted = quotedFinding(report, groups);
   return `error, the gate could not decide${quoted ? `: ${quoted.message}` : ` (${plural(count, "problem")})`}`;
 }
 
 /** The one error an error headline quotes whole: the renderers do not list it again. */
-export function quotedFinding(report: Report): Finding | undefined {
+export function quotedFinding(report: Report, grouped?: ProblemGroups): Finding | undefined {
   if (report.result !== "error") return undefined;
-  const groups = groupProblems(report);
+  const groups = grouped ?? groupProblems(report);
   const all = [...groups.across, ...groups.services.flatMap((group) => [...(group.cause ? [group.cause] : []), ...group.requirements])];
   return all.length === 1 ? all[0] : undefined;
 }

@@ -8,24 +8,35 @@ const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>&|~#$]/g;
 const INTRAWORD = /^[\p{L}\p{N}]$/u;
 /** C0/C1 controls and bidirectional overrides (text that reads differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** INVISIBLE, \t, \r or \n: text without any is left as it is by the clean-up both escapes start with. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** What GitHub links or notifies from: a scheme URL, www., mailto:/xmpp:, an email or @mention, #123, GH-123. */
 const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(mailto|xmpp):|@|#\d|\bGH-\d/i;
+/** What every LINKABLE match contains, found without LINKABLE's backtracking over each word's letters: a quick no. */
+const MAY_LINK = /:\/\/|www\.|mailto:|xmpp:|@|#\d|GH-\d/i;
 
 /** For text in a Markdown paragraph, list item, table cell or HTML element. One line, no markup, no links. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(INVISIBLE, "")
-    .replace(/[\r\n\t]+/g, " ")
-    .split(/( +)/)
-    .map((word) => (LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)))
-    .join("");
+  const line = CONTROL.test(text) ? text.replace(INVISIBLE, "").replace(/[\r\n\t]+/g, " ") : text;
+  // Most text links nothing: escaped whole, it reads the same as word by word (a word's edges are
+  // spaces, which are not intraword either), without splitting a summary's thousands of cells.
+  if (!MAY_LINK.test(line) || !LINKABLE.test(line)) return escapeWord(line);
+  // Word by word (runs of spaces stay as they are): a word that links goes in a code span.
+  return line.replace(/[^ ]+/g, (word) => (MAY_LINK.test(word) && LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)));
 }
 
 function escapeWord(word: string): string {
   return word.replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
     // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
-    char === "_" && INTRAWORD.test(whole.charAt(offset - 1)) && INTRAWORD.test(whole.charAt(offset + 1)) ? "_" : `&#${char.charCodeAt(0)};`,
+    char === "_" && intraword(whole, offset - 1) && intraword(whole, offset + 1) ? "_" : `&#${char.charCodeAt(0)};`,
   );
+}
+
+/** A letter or digit at `at` (ASCII answered without the Unicode regex: it is most of what is asked). */
+function intraword(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return INTRAWORD.test(text.charAt(at));
 }
 
 /**
@@ -34,6 +45,10 @@ function escapeWord(word: string): string {
  * space (the renderer strips one each side). Inside a table, pass it through tableCell.
  */
 export function codeSpan(text: string): string {
+  // The common case (an id, a name): nothing to strip, no backtick, no space at an end.
+  if (text && !CONTROL.test(text) && !text.includes("`") && text.charAt(0) !== " " && text.charAt(text.length - 1) !== " ") {
+    return `\`${text}\``;
+  }
   const inner = text.replace(INVISIBLE, "").replace(/[\r\n\t]/g, " ");
   if (!inner) return "";
   const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
@@ -44,7 +59,7 @@ export function codeSpan(text: string): string {
 
 /** A GFM table cell: a `|` (only code spans still have one) is escaped, which GitHub honours even inside them. */
 export function tableCell(markdown: string): string {
-  return markdown.replace(/\|/g, "\\|");
+  return markdown.includes("|") ? markdown.replace(/\|/g, "\\|") : markdown;
 }
 
 /** Keep a cell to one readable size; the JSON report has the whole text. The text is already redacted. */

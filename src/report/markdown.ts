@@ -8,7 +8,7 @@
 // over 1 MiB, so the report shrinks to fit instead.
 import { shortName } from "../resource-name.js";
 import type { Finding, Report, ServiceReport } from "../model.js";
-import { fitToBudget } from "./budget.js";
+import { type Budget, fitToBudget } from "./budget.js";
 import { quotedFinding, shortCause, verdictText } from "./cause.js";
 import { clipCell, codeSpan, escapeMarkdown, tableCell } from "./escape.js";
 import { mergedFix, proseHints } from "./fix.js";
@@ -46,12 +46,19 @@ interface Context {
 
 /** The full report if it fits, else shorter forms that keep the verdict and every failure (see budget.ts). */
 export function renderMarkdown(report: Report, options: RenderOptions = {}): string {
-  const context: Context = { title: options.title ?? "Cloud Run deploy gate", links: options.links ?? {}, groups: withoutQuoted(report) };
+  // Grouped once per rendering: the headline, the service table and the sections all read it.
+  const all = groupProblems(report);
+  const context: Context = {
+    title: options.title ?? "Cloud Run deploy gate",
+    links: options.links ?? {},
+    groups: withoutQuoted(report, all),
+  };
+  const top = head(report, context, all);
   return fitToBudget(
     report,
     {
-      render: (showPassing, note) => render(report, context, showPassing, note),
-      verdict: head(report, context).slice(0, 2),
+      render: (showPassing, note, budget) => render(report, context, top, showPassing, note, budget),
+      verdict: top.slice(0, 2),
       footer: footer(report, context),
       icon: ICON,
     },
@@ -60,27 +67,47 @@ export function renderMarkdown(report: Report, options: RenderOptions = {}): str
 }
 
 /** The groups, minus the error the headline already quotes whole (stated once). */
-function withoutQuoted(report: Report): ProblemGroups {
-  const groups = groupProblems(report);
-  const quoted = quotedFinding(report);
+function withoutQuoted(report: Report, groups: ProblemGroups): ProblemGroups {
+  const quoted = quotedFinding(report, groups);
   return quoted ? { ...groups, across: groups.across.filter((finding) => finding !== quoted) } : groups;
 }
 
-function render(report: Report, context: Context, showPassing: boolean, note?: string): string {
-  const lines = head(report, context);
+/**
+ * The whole report, or undefined as soon as it is known to exceed `budget`: measured section by
+ * section, so a 200-service report that cannot fit a comment is not rendered whole to find out.
+ */
+function render(report: Report, context: Context, top: string[], showPassing: boolean, note?: string, budget?: Budget): string | undefined {
+  const lines = [...top];
+  // Counted in UTF-16 units, a lower bound of the size in either measure (a UTF-8 byte count is never
+  // less): over it, the text is over the budget for sure; fitToBudget measures what is returned.
+  let used = -1;
+  let measured = 0;
+  const over = () => {
+    if (!budget) return false;
+    for (; measured < lines.length; measured++) used += (lines[measured] as string).length + 1;
+    return used > budget.limit;
+  };
   if (report.result === "pass" && context.groups.services.every((group) => group.status === "pass")) {
-    if (showPassing) lines.push(...passDetails(context.groups));
+    if (showPassing) {
+      for (const group of context.groups.services) {
+        lines.push(...passingTable(group.rest, group.service));
+        if (over()) return undefined;
+      }
+    }
   } else {
-    for (const group of context.groups.services) lines.push(...serviceSection(group, context, showPassing));
+    for (const group of context.groups.services) {
+      lines.push(...serviceSection(group, context, showPassing));
+      if (over()) return undefined;
+    }
     lines.push(...acrossSection(context));
   }
   if (note) lines.push(`> ${note}`, "");
   lines.push(...footer(report, context));
-  return lines.join("\n");
+  return over() ? undefined : lines.join("\n");
 }
 
-function head(report: Report, context: Context): string[] {
-  const lines = [`## ${RESULT_ICON[report.result]} ${md(context.title)}: ${md(verdictText(report), 200)}`, ""];
+function head(report: Report, context: Context, all: ProblemGroups): string[] {
+  const lines = [`## ${RESULT_ICON[report.result]} ${md(context.title)}: ${md(verdictText(report, all), 200)}`, ""];
   if (report.result === "pass" && context.groups.services.every((group) => group.status === "pass")) return lines;
   if (context.groups.services.length > 0) {
     lines.push("| | Service | Revision | Likely cause |", "|---|---|---|---|");
@@ -191,12 +218,6 @@ function passingTable(findings: Finding[], service: ServiceReport | undefined): 
     lines.push(row(ICON[finding.status], checkCell(finding), `${md(finding.message, CELL_LIMIT)}${timing}`));
   }
   return [...lines, "", "</details>", ""];
-}
-
-function passDetails(groups: ProblemGroups): string[] {
-  const lines: string[] = [];
-  for (const group of groups.services) lines.push(...passingTable(group.rest, group.service));
-  return lines;
 }
 
 function acrossSection(context: Context): string[] {

@@ -93,8 +93,7 @@ export function serviceProblemCount(group: ServiceProblems): number {
 }
 
 /** The one count every surface shows: comment, summary, check-run title and CLI. */
-export function problemCount(report: Pick<Report, "services" | "checks">): number {
-  const groups = groupProblems(report);
+export function problemCount(report: Pick<Report, "services" | "checks">, groups = groupProblems(report)): number {
   return groups.services.reduce((sum, group) => sum + serviceProblemCount(group), 0) + groups.across.length;
 }
 
