@@ -27,7 +27,7 @@ describe("the run's backstop", () => {
     let rendered = 0;
     let last: Report | undefined;
     const backstop = startBackstop(
-      { timeoutSeconds: 600, failOn: "fail" },
+      { timeoutSeconds: 600, failOn: "error" },
       (report) => {
         const started = performance.now();
         const text = JSON.stringify(report);
