@@ -76,6 +76,7 @@ export function startBackstop(
   let pending: Report["services"] | undefined;
   let timer: NodeJS.Timeout | undefined;
   let nextAt = 0;
+  let stopped = false;
   const refresh = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -89,6 +90,8 @@ export function startBackstop(
   };
   return {
     serviceDone: (finished) => {
+      // A body the deadline left running can still finish services: the run's words are already out.
+      if (stopped) return;
       pending = finished;
       if (timer) return;
       const wait = nextAt - performance.now();
@@ -101,6 +104,7 @@ export function startBackstop(
       watchdog.publishing(publishAllowanceMs(settings.timeoutSeconds) + extraMs);
     },
     stop: () => {
+      stopped = true;
       clearTimeout(timer);
       timer = undefined;
       pending = undefined;

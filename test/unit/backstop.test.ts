@@ -60,4 +60,21 @@ describe("the run's backstop", () => {
     expect(rendered).toBeLessThan(5 * 400);
     expect(renderMs / elapsedMs).toBeLessThan(0.25);
   });
+
+  it("renders nothing once stopped: a body the deadline left running cannot replace the emptied last words", () => {
+    let renders = 0;
+    const backstop = startBackstop(
+      { timeoutSeconds: 600, failOn: "error" },
+      () => {
+        renders++;
+        return { files: [], stdout: "", stderr: "" };
+      },
+      (report) => report,
+      new Date(),
+    );
+    const before = renders;
+    backstop.stop();
+    backstop.serviceDone([service(0)]);
+    expect(renders).toBe(before);
+  });
 });
