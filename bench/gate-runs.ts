@@ -1,9 +1,11 @@
 // Whole gate runs of dist/index.js against the emulators with a fixed latency
 // per request: one service (incident 1, fixed) against its critical path, and
-// 1/10/50 services with 10 secrets each for scale. Times are the gate's own
-// duration_ms from its report (process start-up is the cold-start bench).
+// 1/10/50/200 services with 10 secrets each for scale. Times are the gate's own
+// clock, duration_ms from its report: run() starts after the bundle is loaded
+// (process start-up is the cold-start bench). Spawn to exit, and the process's
+// CPU (user + system), are kept beside it as diagnostics.
 import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { websocketRequirementSchema } from "../src/manifest/schema.js";
@@ -18,7 +20,11 @@ export interface GateTiming {
   gateMs: number;
   /** Spawn to exit, start-up included. */
   processMs: number;
+  /** The process's CPU, user + system (bench/cpu-probe.cjs): on a loaded machine, steadier than wall times. */
+  cpuMs: number;
   peakRssKiB: number;
+  /** The 1-minute load average before and after the runs. */
+  load: [number, number];
   path: CriticalPath;
 }
 
@@ -33,9 +39,15 @@ async function timeGate(
   const servers = [world.cloudRun, world.secretManager, world.resourceManager];
   for (const server of servers) server.latencyMs = latencyMs;
   const log = stampArrivals(servers);
-  const rssFile = join(await mkdtemp(join(tmpdir(), "gate-bench-rss-")), "rss");
-  const env = { NODE_OPTIONS: `--require ${resolve("bench/rss-probe.cjs")}`, BENCH_RSS_FILE: rssFile };
-  const samples: Omit<GateTiming, "path">[] = [];
+  const dir = await mkdtemp(join(tmpdir(), "gate-bench-rss-"));
+  const [rssFile, cpuFile] = [join(dir, "rss"), join(dir, "cpu")];
+  const env = {
+    NODE_OPTIONS: `--require ${resolve("bench/rss-probe.cjs")} --require ${resolve("bench/cpu-probe.cjs")}`,
+    BENCH_RSS_FILE: rssFile,
+    BENCH_CPU_FILE: cpuFile,
+  };
+  const samples: Omit<GateTiming, "path" | "load">[] = [];
+  const loadBefore = round(loadavg()[0] ?? 0, 2);
   let path: CriticalPath | undefined;
   for (let run = 0; run < runs; run++) {
     log.reset();
@@ -44,12 +56,19 @@ async function timeGate(
     const processMs = performance.now() - started;
     const report = JSON.parse(result.outputs.report ?? "{}") as { result?: string; duration_ms?: number };
     if (report.result !== "pass") throw new Error(`bench gate run did not pass (${report.result}): ${result.stdout.slice(-2000)}`);
-    samples.push({ gateMs: report.duration_ms ?? Number.NaN, processMs, peakRssKiB: Number(await readFile(rssFile, "utf8")) });
+    samples.push({
+      gateMs: report.duration_ms ?? Number.NaN,
+      processMs,
+      cpuMs: Number(await readFile(cpuFile, "utf8")),
+      peakRssKiB: Number(await readFile(rssFile, "utf8")),
+    });
     path = criticalPath(log.take());
   }
   return {
     gateMs: round(median(samples.map((sample) => sample.gateMs))),
     processMs: round(median(samples.map((sample) => sample.processMs))),
+    cpuMs: round(median(samples.map((sample) => sample.cpuMs))),
+    load: [loadBefore, round(loadavg()[0] ?? 0, 2)],
     peakRssKiB: Math.max(...samples.map((sample) => sample.peakRssKiB)),
     path: path as CriticalPath,
   };

@@ -83,7 +83,7 @@ export function markdownTable(results: BenchResults): string {
     const targeted = scale.maxConcurrency === undefined;
     rows.push([
       `Scale: ${points.map((point) => point.services).join(" / ")} services, ${shape}, values read, probes off, max_concurrency ${scale.maxConcurrency ?? "default (16)"} (Node ${scale.node})`,
-      `${points.map((point) => `${point.gateMs} ms`).join(" / ")} (floors ${points.map((point) => point.lowerBoundMs).join(" / ")} ms: chain or requests ÷ cap, × latency); ${points.map((point) => point.path.requests).join(" / ")} requests, of them Secret Manager reads (quota 600/min/project) ${points.map(secretManagerReads).join(" / ")}; peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; largest = ${scale.ratio}× one${floor}`,
+      `${points.map((point) => `${point.gateMs} ms`).join(" / ")} on the gate's own clock, run() start (bundle loaded) to report (floors ${points.map((point) => point.lowerBoundMs).join(" / ")} ms: chain or requests ÷ cap, × latency); whole process, spawn to exit (diagnostic: start-up is the cold-start row) ${points.map((point) => `${point.processMs}`).join(" / ")} ms, CPU ${points.map((point) => `${point.cpuMs ?? "?"}`).join(" / ")} ms; ${points.map((point) => point.path.requests).join(" / ")} requests, of them Secret Manager reads (quota 600/min/project) ${points.map(secretManagerReads).join(" / ")}; peak RSS ${points.map((point) => mib(point.peakRssKiB)).join(" / ")}; largest = ${scale.ratio}× one${floor}; load ${points.map((point) => point.load?.join("→") ?? "?").join(" / ")}`,
       targeted ? `≤ ${TARGETS.fleetFloorRatio}× its own floor at every size` : "(diagnostic)",
       targeted ? mark(worst <= TARGETS.fleetFloorRatio) : "",
     ]);
@@ -94,7 +94,7 @@ export function markdownTable(results: BenchResults): string {
   if (rss) {
     rows.push([
       `Memory: one job, ${rss.services} services with their own ${rss.secretsPerService} secrets, values read, comment and check run posted (Node ${rss.node})`,
-      `peak RSS ${mib(rss.peakRssKiB)} (one service ${mib(rss.oneServiceRssKiB)}): ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters`,
+      `peak RSS ${mib(rss.peakRssKiB)} (one service ${mib(rss.oneServiceRssKiB)}): ${rss.perServiceKiB} KiB per service; ${rss.gateMs} ms; comment ${rss.commentChars} characters; load ${rss.load?.join("→") ?? "?"}`,
       `< ${TARGETS.fleetRssMiB} MiB`,
       mark(rss.peakRssKiB < TARGETS.fleetRssMiB * 1024),
     ]);
@@ -113,7 +113,7 @@ function shardingRows(run: ShardingResult & { node: string }): string[][] {
   return [
     [
       `Sharding: ${run.services} services with their own ${run.secretsPerService} secrets, 1 job vs ${run.shards} shard jobs (parallel processes) + aggregate, ${run.latencyMs} ms per request (Node ${run.node})`,
-      `${run.shardedMs} ms (slowest shard of ${run.shardMs.join(" / ")} ms + aggregate ${run.aggregateMs} ms) vs ${run.singleMs} ms = ${run.ratio}×; CPU per shard ${run.shardCpuMs.join(" / ")} ms vs ${run.singleCpuMs} ms for the one job (the ${run.shards} shards shared this machine's cores: with a core each, CPU bounds a shard's wall time)`,
+      `${run.shardedMs} ms (slowest shard of ${run.shardMs.join(" / ")} ms + aggregate ${run.aggregateMs} ms) vs ${run.singleMs} ms = ${run.ratio}×; CPU per shard ${run.shardCpuMs.join(" / ")} ms vs ${run.singleCpuMs} ms for the one job (the ${run.shards} shards shared this machine's cores: with a core each, CPU bounds a shard's wall time); load ${run.load?.join("→") ?? "?"}`,
       `≤ ${TARGETS.shardedRatio}×`,
       mark(run.ratio <= TARGETS.shardedRatio),
     ],

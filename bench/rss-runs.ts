@@ -6,7 +6,7 @@
 // not spread over the fleet. Four secrets a service (2,000 in all): with ten,
 // a 500-service manifest passes the loader's 20,000-node cap on YAML.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runAction } from "../test/e2e/harness.js";
 import { startWorld } from "../test/e2e/world.js";
@@ -26,6 +26,8 @@ export interface RssResult {
   perServiceKiB: number;
   gateMs: number;
   commentChars: number;
+  /** The 1-minute load average before and after: garbage collection keeps up less on a busy machine, or more on a slow run. */
+  load: [number, number];
 }
 
 // BENCH_NODE_FLAGS: more node flags for these runs, e.g. --max-old-space-size=100 to tell the live heap from GC slack.
@@ -34,6 +36,7 @@ const TOKEN = "ghs_benchWriteToken0123456789abcdef";
 export async function measureRss(node: string, latencyMs: number, services = 500, secretsPerService = 4): Promise<RssResult> {
   const github = await startGitHubEmulator();
   github.writeTokens.add(TOKEN);
+  const loadBefore = round(loadavg()[0] ?? 0, 2);
   try {
     const one = await peakOf(node, github, 1, secretsPerService, latencyMs);
     const fleet = await peakOf(node, github, services, secretsPerService, latencyMs);
@@ -46,6 +49,7 @@ export async function measureRss(node: string, latencyMs: number, services = 500
       perServiceKiB: round((fleet.peakRssKiB - one.peakRssKiB) / Math.max(1, services - 1), 1),
       gateMs: fleet.gateMs,
       commentChars: fleet.commentChars,
+      load: [loadBefore, round(loadavg()[0] ?? 0, 2)],
     };
   } finally {
     await github.close();

@@ -6,7 +6,7 @@
 // of AGGREGATE_CPU_RUNS runs over the same shard reports.
 import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { type ActionRun, runAction } from "../test/e2e/harness.js";
@@ -34,6 +34,8 @@ export interface ShardingResult {
   emptyAggregateCpuMs: number;
   /** `node -e ''` for scale: the part of the aggregate's CPU that any Node process spends. */
   emptyNodeCpuMs: number;
+  /** The 1-minute load average before and after: other work on the machine takes the shards' cores too. */
+  load: [number, number];
 }
 
 export async function measureSharding(
@@ -44,6 +46,7 @@ export async function measureSharding(
   secretsPerService = 10,
 ): Promise<ShardingResult> {
   const world = await startWorld();
+  const loadBefore = round(loadavg()[0] ?? 0, 2);
   try {
     const manifest = await world.writeManifest(fleet(world, services, secretsPerService));
     for (const server of [world.cloudRun, world.secretManager, world.resourceManager]) server.latencyMs = latencyMs;
@@ -82,6 +85,7 @@ export async function measureSharding(
       aggregateCpuMs: round(aggregateCpuMs),
       emptyAggregateCpuMs: round(emptyAggregateCpuMs),
       emptyNodeCpuMs: round(emptyNodeCpuMs),
+      load: [loadBefore, round(loadavg()[0] ?? 0, 2)],
     };
   } finally {
     await world.close();

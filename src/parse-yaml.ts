@@ -7,7 +7,7 @@
 // - `uniqueKeys` compares every key with every other of its map (50,000 keys:
 //   minutes); it is off, and duplicates are found here with a Set per map.
 // Duplicate keys stay an error, reported as the yaml package reports them.
-import { CST, type Document, isScalar, Lexer, type LineCounter, parseDocument, visit, YAMLParseError } from "yaml";
+import { Composer, CST, type Document, isScalar, Lexer, type LineCounter, Parser, visit, YAMLParseError } from "yaml";
 import type { CandidateError, InputError, ManifestError } from "./errors.js";
 
 /** A hand-written manifest or service YAML uses a few; more is a generated or hostile file. */
@@ -34,6 +34,11 @@ export function parseBoundedYaml(text: string, lineCounter: LineCounter, source:
   let aliases = 0;
   let nodes = 0;
   let offset = 0;
+  // One lexer pass feeds both the count and the parser (what parseDocument would lex again):
+  // the CST is linear to build; composing it, where aliases cost, waits until the count is done.
+  const parser = new Parser(lineCounter.addNewLine);
+  const tokens: CST.Token[] = [];
+  lineCounter.addNewLine(0);
   for (const token of new Lexer().lex(text)) {
     if (token === CST.SCALAR || token === CST.DOCUMENT || token === CST.FLOW_END) {
       // Markers the lexer adds: not in the source. A plain or block scalar follows SCALAR.
@@ -61,10 +66,32 @@ export function parseBoundedYaml(text: string, lineCounter: LineCounter, source:
         "this is not a file a person wrote: point the gate at the real one, or split it",
       );
     }
+    for (const cst of parser.next(token)) tokens.push(cst);
   }
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  for (const cst of parser.end()) tokens.push(cst);
+  const doc = composeOne(tokens, text.length);
   checkMaps(doc, (offset) => lineAt(text, offset), source);
   return doc;
+}
+
+/** What yaml's parseDocument does with the parsed tokens: the first document, and an error if there are more. */
+function composeOne(tokens: CST.Token[], length: number): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer({ prettyErrors: false, uniqueKeys: false }).compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          "MULTIPLE_DOCS",
+          "Source contains multiple documents; please use YAML.parseAllDocuments()",
+        ),
+      );
+      break;
+    }
+  }
+  // compose(…, true) always ends with a document, even for empty text.
+  return doc as Document.Parsed;
 }
 
 /** Duplicate keys (as `uniqueKeys` would report them) and oversized maps, in one linear walk. */

@@ -54,7 +54,7 @@ export function redactor(): Redactor {
 interface FormIndex {
   byStart: Map<number, number[]>;
   /** Tried on every text: a form with `*` can appear where an earlier one was replaced by `***`. */
-  always: number[];
+  always: readonly number[];
 }
 
 const START = 3;
@@ -82,12 +82,16 @@ function indexForms(sorted: string[]): FormIndex {
  * so a run with thousands of secrets redacts a 1 MB summary in milliseconds. Replacing a form
  * only ever creates new matches that contain `*`: those forms are always tried.
  */
-function candidates(index: FormIndex, text: string): number[] {
-  const found = new Set<number>(index.always);
+function candidates(index: FormIndex, text: string): readonly number[] {
+  // Most strings of a report hold no secret: they cost a scan, not a Set and an array each.
+  let found: Set<number> | undefined;
   for (let at = 0; at + START <= text.length; at++) {
     const positions = index.byStart.get(startAt(text, at));
-    if (positions) for (const position of positions) found.add(position);
+    if (!positions) continue;
+    found ??= new Set<number>(index.always);
+    for (const position of positions) found.add(position);
   }
+  if (!found) return index.always;
   return [...found].sort((a, b) => a - b);
 }
 
