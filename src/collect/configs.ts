@@ -2,6 +2,8 @@
 // or, before a deploy, the candidate the deploy step is about to apply.
 import type { AuthClient } from "google-auth-library";
 import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
+import { note } from "../candidate/notes.js";
+import { refuseDeployFlagsWithServiceYaml } from "../candidate/replace-flags.js";
 import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
 import { CandidateError, InputError } from "../errors.js";
 import { cloudRun } from "../gcp/cloud-run.js";
@@ -36,12 +38,18 @@ export async function configReader(
       return revisions.map((revision) => ({ requirement: target.requirement, ...revision }));
     };
   }
-  if (inputs.serviceYaml) return serviceYamlReader(inputs.serviceYaml, targets, readFile);
+  if (inputs.serviceYaml) return serviceYamlReader(inputs, inputs.serviceYaml, targets, readFile);
   return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal));
 }
 
 /** `gcloud run services replace` / deploy-cloudrun `metadata`: the YAML is the whole truth. */
-async function serviceYamlReader(path: string, targets: Target[], readFile: (path: string) => Promise<string>): Promise<ConfigReader> {
+async function serviceYamlReader(
+  inputs: Pick<Inputs, "envVars" | "secrets" | "flags">,
+  path: string,
+  targets: Target[],
+  readFile: (path: string) => Promise<string>,
+): Promise<ConfigReader> {
+  if (inputs.flags !== undefined) refuseDeployFlagsWithServiceYaml(inputs.flags);
   let text: string;
   try {
     text = await readFile(path);
@@ -58,6 +66,18 @@ async function serviceYamlReader(path: string, targets: Target[], readFile: (pat
     throw new CandidateError(`service_yaml ${path} deploys service "${config.service}", which the manifest does not list`, {
       hint: `add ${config.service} under services: in the manifest, or fix metadata.name`,
     });
+  }
+  const ignored = [inputs.envVars !== undefined && "env_vars", inputs.secrets !== undefined && "secrets"].filter(Boolean);
+  if (ignored.length > 0) {
+    config.notes = config.notes ?? [];
+    config.notes.push(
+      note(
+        "ignored_with_service_yaml",
+        "warn",
+        `${ignored.join(" and ")} ${ignored.length === 1 ? "is" : "are"} ignored with service_yaml: deploy-cloudrun deploys metadata with "gcloud run services replace" and drops ${ignored.length === 1 ? "it" : "them"}, so the gate judges the YAML alone`,
+        "put these variables and secrets in the service YAML, or deploy without metadata",
+      ),
+    );
   }
   return async (candidate) =>
     candidate === target

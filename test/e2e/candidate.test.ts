@@ -70,6 +70,35 @@ describe("mode: candidate", () => {
     expect(run.everything).not.toContain(STAGING_SECRET);
   });
 
+  // deploy-cloudrun with metadata: runs "gcloud run services replace" (its src/main.ts): env_vars and
+  // secrets are dropped, flags are still appended, and replace has no --set-env-vars.
+  it("service_yaml with env_vars/secrets: warns that deploy-cloudrun ignores them, and judges the YAML alone", async () => {
+    const file = join(world.dir, "service-ignored.yaml");
+    await writeFile(file, serviceYaml(""));
+
+    const run = await candidate(world, manifest, { service_yaml: file, secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
+
+    expect(run.outputs.result).toBe("fail");
+    expect(run.outputs.failed_checks?.split(",")).toContain("secret.missing");
+    const ignored = checksOf(run.outputs).find((check) => check.id === "candidate.ignored_with_service_yaml");
+    expect(ignored?.status).toBe("warn");
+    expect(ignored?.message).toContain("secrets is ignored with service_yaml");
+  });
+
+  it("service_yaml with a deploy-only flag: error, since gcloud run services replace refuses it", async () => {
+    const file = join(world.dir, "service-flags.yaml");
+    await writeFile(file, serviceYaml(""));
+
+    const run = await candidate(world, manifest, {
+      service_yaml: file,
+      flags: '--region=europe-west1 "--update-secrets=JWT_SECRET_STAGING=jwt-secret-staging:latest"',
+    });
+
+    expect(run.outputs.result).toBe("error");
+    expect(run.stdout).toContain("flags --update-secrets with service_yaml");
+    expect(run.stdout).toContain("gcloud run services replace");
+  });
+
   it("secrets input, merge: live config plus the new ref passes", async () => {
     const run = await candidate(world, manifest, { secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
 
