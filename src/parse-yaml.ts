@@ -143,16 +143,17 @@ function checkMap(map: YAMLMap, lineOf: (offset: number) => number, source: Yaml
       { hint: "this is not a file a person wrote: point the gate at the real one" },
     );
   }
-  const seen = new Set<string>();
+  // Same rule as the yaml package: two scalar keys are the same when their values are (1 and "1" differ).
+  // Primitives by value, without a string per key; !!timestamp and !!binary values (Date, Uint8Array) by their text.
+  const seen = new Set<unknown>();
+  const seenObjects = new Set<string>();
   for (const pair of map.items) {
-    // Same rule as the yaml package: two scalar keys are the same when their values are (1 and "1" differ).
     if (!isScalar(pair.key)) continue;
     const value = pair.key.value;
-    const id = `${typeof value}:${String(value)}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      continue;
-    }
+    const before = seen.size + seenObjects.size;
+    if (typeof value === "object" && value !== null) seenObjects.add(String(value));
+    else seen.add(value);
+    if (seen.size + seenObjects.size > before) continue;
     const [start, end] = pair.key.range ?? [0, 0];
     duplicates.push(new YAMLParseError([start, end], "DUPLICATE_KEY", "Map keys must be unique"));
   }
