@@ -1,6 +1,6 @@
 // Reads the manifest YAML, validates it with the zod schema and keeps the line
 // of every requirement, so a finding can point at the line that asked for it.
-import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 import type * as z from "zod";
 import { ManifestError } from "../errors.js";
 import { clipForMessage, NAME_PATTERNS } from "../inputs.js";
@@ -82,11 +82,14 @@ export function parseManifest(text: string, file: string): Manifest {
   if (data === null || data === undefined) {
     throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
-  const parsed = manifestSchema.safeParse(data);
+  const locate = locator(doc, lineCounter, file);
+  // jitless: the manifest is parsed once per run, and zod's compiled fast path only pays from the second
+  // parse on (bench/manifest-parse.ts, cold: no faster on Node 20, slower on 24). Per call, not `z.config`:
+  // that would switch it off for every schema built after this module, in whatever order they load.
+  const parsed = manifestSchema.safeParse(data, { jitless: true });
   if (!parsed.success)
-    throw new ManifestError(describeIssues(parsed.error, doc, lineCounter, file), { hint: "see the manifest reference in README.md" });
+    throw new ManifestError(describeIssues(parsed.error, locate, file), { hint: "see the manifest reference in README.md" });
 
-  const locate = (path: (string | number)[]): SourceLocation => locationOf(doc, lineCounter, file, path);
   const raw = parsed.data;
   checkNames(raw, (path) => locate(path).line, file);
   const services: ServiceRequirement[] = Object.entries(raw.services).map(([name, requirement]) => {
@@ -119,9 +122,10 @@ export function parseManifest(text: string, file: string): Manifest {
     }),
     location: locate(["consistent", index]),
   }));
+  const names = new Set(services.map((service) => service.name));
   for (const group of consistent) {
     for (const member of group.members) {
-      if (!services.some((service) => service.name === member.service)) {
+      if (!names.has(member.service)) {
         throw new ManifestError(
           `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${member.service}", which is not under services:`,
           { hint: `add ${member.service} to services: or fix the name` },
@@ -199,12 +203,12 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 3;
 }
 
-function describeIssues(error: z.ZodError, doc: Document, lineCounter: LineCounter, file: string): string {
+function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) => SourceLocation, file: string): string {
   const lines = error.issues.slice(0, 5).map((issue) => {
     const path = issue.path.filter((part): part is string | number => typeof part !== "symbol");
     // Point at the offending key itself, not at its parent.
     const linePath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
-    const { line } = locationOf(doc, lineCounter, file, linePath);
+    const { line } = locate(linePath);
     const where = path.length ? path.join(".") : "(top level)";
     const message =
       issue.code === "unrecognized_keys"
@@ -223,21 +227,37 @@ function unknownKey(key: string, fields: readonly string[]): string {
   return `${JSON.stringify(clipForMessage(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
 }
 
-/** The line of the deepest node on `path` that exists. */
-function locationOf(doc: Document, lineCounter: LineCounter, file: string, path: (string | number)[]): SourceLocation {
-  let node: unknown = doc.contents;
-  let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
-  for (const key of path) {
-    if (isSeq(node) && typeof key === "number") {
-      node = node.items[key];
-      offset = (node as Node | undefined)?.range?.[0] ?? offset;
-      continue;
+/**
+ * The line of the deepest node on `path` that exists. Every requirement is located, so a map's keys
+ * are indexed the first time it is searched: a scan per lookup made a fleet's `services:` quadratic.
+ */
+function locator(doc: Document, lineCounter: LineCounter, file: string): (path: (string | number)[]) => SourceLocation {
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string | number): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      // The first of equal keys, as a scan would find it (String(1) and "1" are equal here, as before).
+      for (const item of map.items) if (isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
+      indexes.set(map, index);
     }
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
-    if (!pair) break;
-    offset = (pair.key as Node).range?.[0] ?? offset;
-    node = pair.value;
-  }
-  return offset === undefined ? { file } : { file, line: lineCounter.linePos(offset).line };
+    return index.get(String(key));
+  };
+  return (path) => {
+    let node: unknown = doc.contents;
+    let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
+    for (const key of path) {
+      if (isSeq(node) && typeof key === "number") {
+        node = node.items[key];
+        offset = (node as Node | undefined)?.range?.[0] ?? offset;
+        continue;
+      }
+      if (!isMap(node)) break;
+      const pair = pairOf(node, key);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    }
+    return offset === undefined ? { file } : { file, line: lineCounter.linePos(offset).line };
+  };
 }

@@ -4,9 +4,6 @@
 import * as z from "zod";
 import { patternProblem } from "./pattern.js";
 
-// The manifest is parsed once per run: zod's JIT (code generated on the first parse) costs more than it saves.
-z.config({ jitless: true });
-
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name (letters, digits, _)");
 const secretId = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Secret Manager secret id ([A-Za-z0-9_-], 1-255 chars)");
 
