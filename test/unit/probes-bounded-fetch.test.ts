@@ -22,7 +22,10 @@ describe("boundedFetch", () => {
         setTimeout(() => req.socket.destroy(), 20);
         return;
       }
-      if (req.url === "/redirect") return res.writeHead(302, { location: "http://127.0.0.2:9/elsewhere?token=x" }).end();
+      if (req.url === "/redirect") {
+        res.writeHead(302, { location: "http://127.0.0.2:9/elsewhere?token=x" }).end();
+        return;
+      }
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"healthy"}');
     });
     server.on("connection", () => connections++);
