@@ -40,7 +40,7 @@ import type { FailureLogs, Finding, LatestSecretVersion, LogFacts, RevisionConfi
 import { cloudRunTraps } from "./probes/cloud-run-traps.js";
 import { probeHttpChecks } from "./probes/http-checks.js";
 import { hasProbes, probeHttp, probeRefusals, probeWebsocket, type RefusalOutcomes } from "./probes/run-probes.js";
-import { forgedToken, tokensFor, validToken } from "./probes/tokens.js";
+import { forgedToken, type ProbeTokens, roundTokenMarginMs, roundTokens, tokensFor, validToken } from "./probes/tokens.js";
 import { preloadWebsocket } from "./probes/websocket.js";
 import { startNow } from "./start-now.js";
 import { verifyOverTime } from "./verify-rounds.js";
@@ -163,7 +163,7 @@ async function assessRevision(
   const runtime = startNow(() => runtimeFindings(entry, early, jwtSecret?.bytes, run.vault, context));
   // Checks, once every fact is in; the report waits for the probes (and any `verify:` rounds) too.
   const [{ accessor, numbers }, { testSecret, probes: firstProbes }] = await Promise.all([otherFacts, runtime]);
-  const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context, run.forgedFor(entry.requirement)) : [])];
+  const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context) : [])];
   const later = { logs: await logFacts, latestVersions: await latestVersions, failureLogs: await failureLogs };
   const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, later, context);
   context.onServiceDone?.(service);
@@ -332,6 +332,7 @@ async function runProbes(
   early: EarlyProbes | undefined,
   secret: Uint8Array | undefined,
   context: GateContext,
+  minted?: ProbeTokens,
 ): Promise<Finding[]> {
   const { requirement, config } = entry;
   if (!context.probe || !hasProbes(requirement)) return [];
@@ -345,7 +346,7 @@ async function runProbes(
       },
     ];
   }
-  const tokens = await tokensFor(requirement, secret, context.mask, await early.forgedToken);
+  const tokens = minted ?? (await tokensFor(requirement, secret, context.mask, await early.forgedToken));
   const { findings, headers } = await early.http;
   const [websocket, http] = await Promise.all([
     probeWebsocket(requirement, { baseUrl: early.baseUrl, ...tokens }, headers, context.signal, early.refusals),
@@ -354,21 +355,18 @@ async function runProbes(
   return [...tokens.tokenFindings, ...findings, ...http, ...websocket, ...cloudRunTraps(config, requirement, websocket)];
 }
 
-/** `verify:` rounds after the first probes: the same probes (fresh tokens, same secret) and the log lines written since the last round. */
-async function verification(
-  entry: ConfigUnderTest,
-  secret: Uint8Array | undefined,
-  context: GateContext,
-  forged: Promise<string | undefined>,
-): Promise<Finding[]> {
+/** `verify:` rounds after the first probes: the same probes with the same tokens (re-minted only before they expire) and the log lines written since the last round. */
+async function verification(entry: ConfigUnderTest, secret: Uint8Array | undefined, context: GateContext): Promise<Finding[]> {
   const verify = entry.requirement.verify;
   if (!verify) return [];
+  const tokens = roundTokens(entry.requirement, secret, context.mask, roundTokenMarginMs(entry.requirement));
   let since = new Date().toISOString();
   const round = async () => {
     const from = since;
     since = new Date().toISOString();
+    const minted = await tokens();
     const [probes, logs] = await Promise.all([
-      runProbes(entry, startProbes(entry, context, forged), secret, context),
+      runProbes(entry, startProbes(entry, context, Promise.resolve(minted.forged)), secret, context, minted.tokens),
       readLogFacts(context.logging, { ...entry.config, createTime: from }, entry.requirement, context.signal),
     ]);
     return [...probes, ...checkLogs(entry.requirement, entry.config, logs, context.redact ?? ((text) => text))];

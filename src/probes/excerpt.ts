@@ -10,11 +10,14 @@ const EXCERPT_CHARS = 200;
 export function redactSent(text: string, sent: readonly string[]): string {
   const needles = new Set<string>();
   for (const value of sent) {
-    if (value.length < 8) continue;
-    needles.add(value);
-    needles.add(encodeURIComponent(value));
+    // A needle longer than the text cannot be in it (a refusal's "Forbidden" meets 150-character tokens every round).
+    if (value.length < 8 || (value.length > text.length && text.length < 16)) continue;
+    if (value.length <= text.length) {
+      needles.add(value);
+      needles.add(encodeURIComponent(value));
+    }
     // A JWT's payload or signature alone identifies it; echoing one segment is a leak too.
-    for (const part of value.split(".")) if (part.length >= 16) needles.add(part);
+    if (text.length >= 16) for (const part of value.split(".")) if (part.length >= 16) needles.add(part);
   }
   let result = text;
   for (const needle of [...needles].sort((a, b) => b.length - a.length)) result = result.split(needle).join("[redacted]");

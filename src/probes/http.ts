@@ -1,7 +1,9 @@
 // One HTTP request with a per-call timeout inside the run's deadline and a cap
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
-import { gateFetch } from "../fetch.js";
+import { type Agent, type ClientRequest, request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { proxyFailureOf } from "../proxy.js";
+import { agentFor } from "../proxy-agent.js";
 import { parseRetryAfter } from "../wait.js";
 
 export type HttpOutcome =
@@ -60,49 +62,83 @@ const CALL_TIMEOUT_MS = 10_000;
 /** Longest Retry-After we honour; longer waits are capped (and the run deadline still applies). */
 const MAX_RETRY_AFTER_MS = 30_000;
 
+/**
+ * One request through node:http(s): a probe runs every `verify:` round, and fetch (undici, WHATWG
+ * streams, a timeout signal that fires 10 s later) cost about four times its CPU per call (bench,
+ * issue 14). Like fetch it never follows a redirect (the ID token would go along), trusts the
+ * system CAs plus NODE_EXTRA_CA_CERTS, and keeps the connection alive for the next round.
+ */
 export async function boundedFetch(
   url: string,
   options: { headers: Record<string, string>; signal: AbortSignal; bodyCap: number; method?: string; timeoutMs?: number },
 ): Promise<HttpOutcome> {
-  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS)]);
+  // The one proxy decision (HTTPS_PROXY / HTTP_PROXY / NO_PROXY, src/proxy.ts): a CONNECT tunnel
+  // when proxied, else a direct keep-alive agent (never a global agent with other proxy rules).
+  let agent: Agent;
   try {
-    // Never follow a redirect: fetch would carry the ID token header to wherever it points.
-    const response = await gateFetch(url, { method: options.method ?? "GET", headers: options.headers, signal, redirect: "manual" });
-    const { body, truncated } = await readCapped(response, options.bodyCap);
-    return {
-      kind: "response",
-      status: response.status,
-      body,
-      truncated,
-      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), MAX_RETRY_AFTER_MS),
-      ...(isRedirect(response.status) ? { redirectedTo: redirectTarget(response.headers.get("location"), url) } : {}),
-    };
+    agent = await agentFor(url);
   } catch (error) {
     return { kind: "error", failure: classifyNetworkError(error, options.signal) };
   }
-}
-
-async function readCapped(response: Response, cap: number): Promise<{ body: string; truncated: boolean }> {
-  if (!response.body) return { body: "", truncated: false };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let truncated = false;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > cap) {
-      truncated = true;
-      break;
+  return new Promise((resolve) => {
+    let request: ClientRequest | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (outcome: HttpOutcome, keepConnection = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener("abort", onAbort);
+      if (!keepConnection) request?.destroy();
+      resolve(outcome);
+    };
+    const fail = (error: unknown) => settle({ kind: "error", failure: classifyNetworkError(error, options.signal) });
+    const onAbort = () => fail(options.signal.reason);
+    if (options.signal.aborted) return onAbort();
+    try {
+      const target = new URL(url);
+      const send = target.protocol === "https:" ? httpsRequest : target.protocol === "http:" ? httpRequest : undefined;
+      if (!send) return fail(undefined);
+      request = send(target, { method: options.method ?? "GET", headers: { accept: "*/*", ...options.headers }, agent });
+    } catch (error) {
+      // An invalid header value or URL: refused before anything is sent.
+      return fail(error);
     }
-  }
-  await reader.cancel().catch(() => undefined);
-  return { body: Buffer.concat(chunks).subarray(0, cap).toString("utf8"), truncated };
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    timer = setTimeout(() => fail(Object.assign(new Error("timed out"), { name: "TimeoutError" })), options.timeoutMs ?? CALL_TIMEOUT_MS);
+    request.on("error", fail);
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const answer = (truncated: boolean) =>
+        settle(
+          {
+            kind: "response",
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).subarray(0, options.bodyCap).toString("utf8"),
+            truncated,
+            retryAfterMs: parseRetryAfter(header(response.headers["retry-after"]), MAX_RETRY_AFTER_MS),
+            ...(isRedirect(response.statusCode ?? 0) ? { redirectedTo: redirectTarget(header(response.headers.location), url) } : {}),
+          },
+          // A body read to its end leaves the connection reusable; one cut short does not.
+          !truncated,
+        );
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size > options.bodyCap) answer(true);
+      });
+      response.on("end", () => answer(false));
+      response.on("error", fail);
+      response.on("aborted", () => fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" })));
+    });
+    request.end();
+  });
 }
 
-/** Classify fetch (undici) and ws errors alike; their codes sit on the error, its cause, or an AggregateError's first error. */
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** Classify node:http and ws errors alike (and fetch's, undici's codes); their codes sit on the error, its cause, or an AggregateError's first error. */
 export function classifyNetworkError(error: unknown, runSignal?: AbortSignal): NetworkFailure {
   type Coded = { name?: string; code?: string; cause?: Coded; errors?: Coded[] };
   const e = error as Coded | undefined;

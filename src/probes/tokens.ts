@@ -25,8 +25,8 @@ export async function forgedToken(requirement: ServiceRequirement, mask: (value:
   return requirement.jwt ? mintForged(requirement.jwt, mask) : undefined;
 }
 
-async function mintForged(jwt: JwtRequirement, mask: (value: string) => void): Promise<string> {
-  const { token } = await mintToken(randomSigningKey(jwt.alg), jwt);
+async function mintForged(jwt: JwtRequirement, mask: (value: string) => void, now = new Date()): Promise<string> {
+  const { token } = await mintToken(randomSigningKey(jwt.alg), jwt, now);
   mask(token);
   return token;
 }
@@ -36,6 +36,7 @@ export async function tokensFor(
   secret: Uint8Array | undefined,
   mask: (value: string) => void,
   forged?: string,
+  now = new Date(),
 ): Promise<ProbeTokens> {
   const jwt = requirement.jwt;
   if (!jwt)
@@ -47,7 +48,7 @@ export async function tokensFor(
       tokenFindings: [],
     };
   const base = { subject: jwt.secret_env, location: jwt.location };
-  const forgedOne = forged ?? (await mintForged(jwt, mask));
+  const forgedOne = forged ?? (await mintForged(jwt, mask, now));
   const withForged = (tokenNote: string, tokenFindings: Finding[]): ProbeTokens => ({
     token: forgedOne,
     tokenNote,
@@ -71,7 +72,7 @@ export async function tokensFor(
   }
   let minted: MintedToken;
   try {
-    minted = await mintToken(key.key, jwt);
+    minted = await mintToken(key.key, jwt, now);
   } catch (error) {
     const reason = error instanceof Error && "code" in error ? String((error as { code: unknown }).code) : "signing failed";
     return withForged(`no token could be signed with ${jwt.secret_env}`, [
@@ -84,7 +85,7 @@ export async function tokensFor(
     token: minted.token,
     tokenNote: `token signed with the revision's ${jwt.secret_env}, claims: ${claims}`,
     forgedToken: forgedOne,
-    negatives: await negativeProbes(key.key, jwt, requirement.websocket, minted.token, mask),
+    negatives: await negativeProbes(key.key, jwt, requirement.websocket, minted.token, mask, now),
     tokenFindings: [
       {
         ...base,
@@ -100,4 +101,50 @@ export async function tokensFor(
 /** The token signed with the deployed key, if one could be: a forged one stands in otherwise, and proves nothing to a route. */
 export function validToken(tokens: ProbeTokens): string | undefined {
   return tokens.forgedToken !== undefined ? tokens.token : undefined;
+}
+
+/** What a verification round sends: the forged token (also the refusals') and the rest, all minted at one instant. */
+export interface RoundTokens {
+  forged: string | undefined;
+  tokens: ProbeTokens;
+}
+
+/**
+ * The tokens of a `verify:` run's rounds: "the same token and negative probes" each round, so they
+ * are minted (and masked) once, then again only when they would expire during a round: every one
+ * that must be valid (the valid token, the forged one, alg none, wrong aud/iss) shares the same
+ * exp, while the expired one stays expired. `marginMs`: the longest a round may still be using them.
+ */
+export function roundTokens(
+  requirement: ServiceRequirement,
+  secret: Uint8Array | undefined,
+  mask: (value: string) => void,
+  marginMs: number,
+  now: () => number = Date.now,
+): () => Promise<RoundTokens> {
+  let current: { minted: Promise<RoundTokens>; expiresAtMs: number } | undefined;
+  return () => {
+    const at = now();
+    if (!current || at + marginMs >= current.expiresAtMs) {
+      const jwt = requirement.jwt;
+      const issued = new Date(at);
+      // mintToken's exp: whole seconds from the same instant.
+      const expiresAtMs = jwt ? (Math.floor(at / 1000) + jwt.ttl) * 1000 : Number.POSITIVE_INFINITY;
+      const minted = (async () => {
+        const forged = jwt ? await mintForged(jwt, mask, issued) : undefined;
+        return { forged, tokens: await tokensFor(requirement, secret, mask, forged, issued) };
+      })();
+      current = { minted, expiresAtMs };
+      // A failed mint is not kept: the next round tries again.
+      minted.catch(() => {
+        if (current?.minted === minted) current = undefined;
+      });
+    }
+    return current.minted;
+  };
+}
+
+/** How long a round may still hold its tokens after it starts: the handshakes (and their reply wait) plus room for the other probes. */
+export function roundTokenMarginMs(requirement: Pick<ServiceRequirement, "websocket">): number {
+  return 30_000 + 2 * (requirement.websocket?.timeout_ms ?? 10_000);
 }

@@ -1,6 +1,7 @@
 // Open the WebSocket as the browser does (with the token) and as an attacker
 // would (without one), and say exactly how each handshake ended: refused with
 // which status, accepted then closed with which code, or never connected and why.
+import type { ClientRequest } from "node:http";
 import type { WebsocketRequirement } from "../manifest/schema.js";
 import { proxyFor } from "../proxy.js";
 import { tunnelAgent } from "../proxy-agent.js";
@@ -102,7 +103,15 @@ export function wasAccepted(outcome: HandshakeOutcome, given: HandshakeSpec): bo
 }
 
 // Loaded on first use: ws and what it loads cost start-up that a run without a WebSocket probe need not pay.
-const loadWs = () => import("ws");
+// Kept once loaded: every `verify:` round opens several sockets.
+let wsModule: Promise<typeof import("ws")> | undefined;
+const loadWs = () => {
+  wsModule ??= import("ws");
+  wsModule.catch(() => {
+    wsModule = undefined;
+  });
+  return wsModule;
+};
 
 /** Load ws while the gate waits on the network, so the first handshake after the secret arrives does not. */
 export function preloadWebsocket(): void {
@@ -148,6 +157,8 @@ export async function handshake(
       maxPayload: 1024 * 1024,
       ...(agent ? { agent } : {}),
     });
+    // The refused upgrade's request: ending it directly spares terminate() building an Error (with its stack) per refusal.
+    let refusedRequest: ClientRequest | undefined;
     const finish = (outcome: HandshakeOutcome) => {
       if (settled) return;
       settled = true;
@@ -155,7 +166,10 @@ export async function handshake(
       options.signal.removeEventListener("abort", onAbort);
       socket.removeAllListeners();
       socket.on("error", () => undefined);
-      socket.terminate();
+      if (refusedRequest) {
+        refusedRequest.on("error", () => undefined);
+        refusedRequest.destroy();
+      } else socket.terminate();
       resolve(outcome);
     };
     const onAbort = () => finish({ kind: "network", failure: classifyNetworkError(undefined, options.signal) });
@@ -170,7 +184,8 @@ export async function handshake(
       later(CLOSE_WAIT_MS, () => finish({ kind: "open", reply, cleanClose: false }));
     };
 
-    socket.on("unexpected-response", (_request, response) => {
+    socket.on("unexpected-response", (request, response) => {
+      refusedRequest = request;
       const chunks: Buffer[] = [];
       let size = 0;
       response.on("data", (chunk: Buffer) => {

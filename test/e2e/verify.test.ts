@@ -59,6 +59,30 @@ describe("verify: rounds over a duration", () => {
     expect(run.outputs.failed_checks).toBe("verify.inconclusive");
   });
 
+  // Issue 14: "each round repeats /health and the WebSocket probes (with the same token and negative probes)".
+  const jwtsMasked = (masked: string[]) => new Set(masked.filter((value) => /^eyJ[\w-]+\.[\w-]+\./.test(value))).size;
+
+  it("every round sends the same tokens: four rounds mint (and mask) one set of tokens, not four", async () => {
+    const run = await runAction(world.inputs(await withVerify("{ duration: 3s, interval: 1s, consecutive_successes: 2 }")));
+    expect(checksOf(run.outputs).find((check) => check.id === "verify.passed")?.rounds).toHaveLength(4);
+    // The first probes' set (valid, forged, expired, alg none) and the rounds' one: 8 at most (HS256 tokens
+    // minted in the same second as identical ones coincide). Minted per round, four rounds made 16.
+    expect(jwtsMasked(run.masked)).toBeGreaterThanOrEqual(5);
+    expect(jwtsMasked(run.masked)).toBeLessThanOrEqual(8);
+  });
+
+  it("tokens that would expire during a round are minted again: a 2 s jwt.ttl still passes every round", async () => {
+    const manifest = await world.writeManifest(
+      `${incident1.manifest.replace("claims: { sub: deploy-gate }", "claims: { sub: deploy-gate }\n      ttl: 2")}    verify: { duration: 3s, interval: 1s, consecutive_successes: 4 }\n`,
+    );
+    const run = await runAction(world.inputs(manifest));
+    expect(run.outputs.result).toBe("pass");
+    const rounds = checksOf(run.outputs).find((check) => check.id === "verify.passed")?.rounds;
+    expect(rounds?.map((round) => round.websocket)).toEqual(["ws.connected", "ws.connected", "ws.connected", "ws.connected"]);
+    // The backend checks exp: a token kept past its 2 s would have been refused by round 3.
+    expect(jwtsMasked(run.masked)).toBeGreaterThan(8);
+  });
+
   it("passes when the last rounds all pass; a duration that cannot fit the timeout is refused with its line", async () => {
     const manifest = await withVerify("{ duration: 2s, interval: 1s, consecutive_successes: 2 }");
     const run = await runAction(world.inputs(manifest));
