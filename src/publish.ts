@@ -30,6 +30,8 @@ export interface Publisher {
 const GITHUB_BUDGET_MS = 30_000;
 const GITHUB_REQUEST_TIMEOUT_MS = 10_000;
 export const REPORT_FILE_NAME = "deploy-gate-report.json";
+/** The report file's report_id outside a GitHub run (no GITHUB_REPOSITORY). */
+const DEFAULT_REPORT_ID = "deploy-gate";
 
 /** Publishes the report; returns it as published (redacted), for a caller that shows it itself. */
 export async function publish(rawReport: Report, inputs: Inputs | undefined, out: Publisher): Promise<Report> {
@@ -55,8 +57,11 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     out.log.warning("could not write the job summary");
   }
 
+  // The report file and the PR comment carry the same body: rendered once, and only if one of them needs it.
+  let body: string | undefined;
+  const commentBody = () => (body ??= stickyCommentBody(report, run?.reportId ?? DEFAULT_REPORT_ID, links));
   // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
-  const reportFile = await writeReportFile(report, run, out);
+  const reportFile = await writeReportFile(report, run, out, commentBody);
   if (reportFile) out.setOutput("report_file", reportFile);
   const github = await publishToGitHub(
     report,
@@ -70,6 +75,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
       reportFile,
       links,
+      commentBody,
     },
     { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
@@ -95,18 +101,22 @@ function shardReportId(inputs: Inputs | undefined, env: Publisher["env"]): strin
  * The report plus what a later workflow_run job needs to post it: the PR, the
  * commit, and the comment body. Fork PRs get no write token, so that job does the posting.
  */
-async function writeReportFile(report: Report, run: RunContext | undefined, out: Publisher): Promise<string | undefined> {
+async function writeReportFile(
+  report: Report,
+  run: RunContext | undefined,
+  out: Publisher,
+  commentBody: () => string,
+): Promise<string | undefined> {
   const dir = out.env.RUNNER_TEMP;
   if (!dir || !out.writeFile) return undefined;
   const path = join(dir, REPORT_FILE_NAME);
-  const reportId = run?.reportId ?? "deploy-gate";
   const github = {
     repository: run ? `${run.owner}/${run.repo}` : null,
     pull_request: run?.pullRequest ?? null,
     head_sha: run?.headSha ?? null,
-    report_id: reportId,
+    report_id: run?.reportId ?? DEFAULT_REPORT_ID,
     // A shard never owns the comment (the aggregate job renders it): its file skips the costly render.
-    comment: report.shard ? null : stickyCommentBody(report, reportId, runLinks(out.env, run?.headSha)),
+    comment: report.shard ? null : commentBody(),
   };
   try {
     await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);
