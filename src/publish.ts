@@ -17,8 +17,8 @@ import { allFindings, failedChecks } from "./report/verdict.js";
 export interface Publisher {
   env: Readonly<Record<string, string | undefined>>;
   readFile: (path: string) => Promise<string>;
-  /** Absent: no report file (a host without a filesystem to hand over). */
-  writeFile?: (path: string, text: string) => Promise<void>;
+  /** Absent: no report file (a host without a filesystem to hand over). The text comes in pieces (see jsonPieces). */
+  writeFile?: (path: string, text: Iterable<string>) => Promise<void>;
   setOutput: (name: string, value: string) => void;
   writeSummary: (markdown: string) => Promise<void>;
   log: { info: (line: string) => void; warning: (line: string) => void; error: (line: string) => void };
@@ -119,12 +119,53 @@ async function writeReportFile(
     comment: report.shard ? null : commentBody(),
   };
   try {
-    await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);
+    await out.writeFile(path, jsonPieces({ ...report, github }));
     return path;
   } catch {
     out.log.warning(`could not write the report file ${path}`);
     return undefined;
   }
+}
+
+/** Characters per piece of the report file: well under V8's large-object size, so each piece dies young. */
+const PIECE_CHARS = 32 * 1024;
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, in pieces of about PIECE_CHARS: a 500-service
+ * report is 1.4 MB of text, and as one string plus its Buffer it outlived several garbage
+ * collections during the write and stayed in the process's peak memory (issue 15). Each
+ * top-level array's items are stringified one at a time; JSON text never holds a raw
+ * newline, so re-indenting an item's lines gives exactly the bytes of the whole at once.
+ */
+export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
+  let piece = "";
+  const emit = (text: string) => {
+    piece += text;
+    return piece.length >= PIECE_CHARS;
+  };
+  const take = () => {
+    const out = piece;
+    piece = "";
+    return out;
+  };
+  const nested = (item: unknown, pad: string) => (JSON.stringify(item, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+  // As JSON.stringify: properties whose value has no JSON form are left out.
+  const keys = Object.keys(value).filter((key) => {
+    const item = value[key];
+    return item !== undefined && typeof item !== "function" && typeof item !== "symbol";
+  });
+  if (keys.length === 0) emit("{}");
+  for (const [index, key] of keys.entries()) {
+    const item = value[key];
+    if (emit(`${index === 0 ? "{" : ","}\n  ${JSON.stringify(key)}: `)) yield take();
+    if (Array.isArray(item) && item.length > 0) {
+      emit("[");
+      for (const [at, element] of item.entries()) if (emit(`${at === 0 ? "" : ","}\n    ${nested(element, "    ")}`)) yield take();
+      emit("\n  ]");
+    } else if (emit(nested(item, "  "))) yield take();
+  }
+  emit(keys.length === 0 ? "\n" : "\n}\n");
+  yield take();
 }
 
 function logReport(report: Report, out: Publisher): void {
