@@ -15,7 +15,12 @@ function fleet(services: number): Record<string, unknown> {
       service: `svc-${index}`,
       revision: index % 7 === 0 ? undefined : `svc-${index}-00001-abc`,
       checks: [
-        { id: "secret.ok", status: "pass", message: `API_KEY comes from key-${index}:latest — “quoted”, ✅, \n and \\ and "`, subject: "API_KEY" },
+        {
+          id: "secret.ok",
+          status: "pass",
+          message: `API_KEY comes from key-${index}:latest — “quoted”, ✅, \n and \\ and "`,
+          subject: "API_KEY",
+        },
         { id: "env.ok", status: "pass", message: "", location: { file: ".github/deploy-gate.yml", line: index + 1 } },
       ],
       empty: [],
@@ -41,7 +46,7 @@ describe("report file JSON in pieces", () => {
       { a: {} },
       { a: undefined, b: () => 1, c: Symbol("s") },
       // biome-ignore lint/suspicious/noSparseArray: a hole becomes null, as in JSON.stringify
-      { a: [1, , undefined, () => 1, "x"], b: [[], [[]]], "k\"ey": "v\n" },
+      { a: [1, , undefined, () => 1, "x"], b: [[], [[]]], 'k"ey': "v\n" },
     ]) {
       expect(pieced(value)).toBe(whole(value));
     }
