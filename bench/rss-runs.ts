@@ -5,6 +5,9 @@
 // growth over the same run with one service, so Node's fixed start-up cost is
 // not spread over the fleet. Four secrets a service (2,000 in all): with ten,
 // a 500-service manifest passes the loader's 20,000-node cap on YAML.
+// Peak RSS is mostly V8's garbage-collection slack (the young generation alone
+// grows to 128 MiB on Node 24), so one run swings by ±10 MiB with the machine's
+// load: the figures are medians of RUNS runs, one and 500 services alternating.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,16 +15,19 @@ import { runAction } from "../test/e2e/harness.js";
 import { startWorld } from "../test/e2e/world.js";
 import { startGitHubEmulator } from "../test/emulators/github.js";
 import { scaleScenario } from "./gate-runs.js";
-import { round } from "./stats.js";
+import { median, round } from "./stats.js";
 
 export interface RssResult {
   services: number;
   secretsPerService: number;
   latencyMs: number;
-  /** Peak RSS of the 500-service run, KiB. */
+  /** Peak RSS of the 500-service run, KiB: the median of `runs`. */
   peakRssKiB: number;
-  /** Peak RSS of the same run with one service, KiB. */
+  /** Each run's peak, KiB, in the order run. */
+  peakRssRunsKiB: number[];
+  /** Peak RSS of the same run with one service, KiB (median). */
   oneServiceRssKiB: number;
+  runs: number;
   /** (peak − one service) ÷ (services − 1), KiB. */
   perServiceKiB: number;
   gateMs: number;
@@ -33,22 +39,32 @@ export interface RssResult {
 // BENCH_NODE_FLAGS: more node flags for these runs, e.g. --max-old-space-size=100 to tell the live heap from GC slack.
 const TOKEN = "ghs_benchWriteToken0123456789abcdef";
 
-export async function measureRss(node: string, latencyMs: number, services = 500, secretsPerService = 4): Promise<RssResult> {
+const RUNS = 5;
+
+export async function measureRss(node: string, latencyMs: number, services = 500, secretsPerService = 4, runs = RUNS): Promise<RssResult> {
   const github = await startGitHubEmulator();
   github.writeTokens.add(TOKEN);
   const loadBefore = round(loadavg()[0] ?? 0, 2);
   try {
-    const one = await peakOf(node, github, 1, secretsPerService, latencyMs);
-    const fleet = await peakOf(node, github, services, secretsPerService, latencyMs);
+    const ones: number[] = [];
+    const fleets: Awaited<ReturnType<typeof peakOf>>[] = [];
+    for (let run = 0; run < runs; run++) {
+      ones.push((await peakOf(node, github, 1, secretsPerService, latencyMs)).peakRssKiB);
+      fleets.push(await peakOf(node, github, services, secretsPerService, latencyMs));
+    }
+    const peakRssKiB = median(fleets.map((fleet) => fleet.peakRssKiB));
+    const oneServiceRssKiB = median(ones);
     return {
       services,
       secretsPerService,
       latencyMs,
-      peakRssKiB: fleet.peakRssKiB,
-      oneServiceRssKiB: one.peakRssKiB,
-      perServiceKiB: round((fleet.peakRssKiB - one.peakRssKiB) / Math.max(1, services - 1), 1),
-      gateMs: fleet.gateMs,
-      commentChars: fleet.commentChars,
+      peakRssKiB,
+      peakRssRunsKiB: fleets.map((fleet) => fleet.peakRssKiB),
+      oneServiceRssKiB,
+      runs,
+      perServiceKiB: round((peakRssKiB - oneServiceRssKiB) / Math.max(1, services - 1), 1),
+      gateMs: median(fleets.map((fleet) => fleet.gateMs)),
+      commentChars: fleets[0]?.commentChars ?? 0,
       load: [loadBefore, round(loadavg()[0] ?? 0, 2)],
     };
   } finally {

@@ -17,8 +17,8 @@ import { allFindings, failedChecks } from "./report/verdict.js";
 export interface Publisher {
   env: Readonly<Record<string, string | undefined>>;
   readFile: (path: string) => Promise<string>;
-  /** Absent: no report file (a host without a filesystem to hand over). */
-  writeFile?: (path: string, text: string) => Promise<void>;
+  /** Absent: no report file (a host without a filesystem to hand over). The text comes in pieces (see jsonPieces). */
+  writeFile?: (path: string, text: Iterable<string>) => Promise<void>;
   setOutput: (name: string, value: string) => void;
   writeSummary: (markdown: string) => Promise<void>;
   log: { info: (line: string) => void; warning: (line: string) => void; error: (line: string) => void };
@@ -30,6 +30,8 @@ export interface Publisher {
 const GITHUB_BUDGET_MS = 30_000;
 const GITHUB_REQUEST_TIMEOUT_MS = 10_000;
 export const REPORT_FILE_NAME = "deploy-gate-report.json";
+/** The report file's report_id outside a GitHub run (no GITHUB_REPOSITORY). */
+const DEFAULT_REPORT_ID = "deploy-gate";
 
 /** Publishes the report; returns it as published (redacted), for a caller that shows it itself. */
 export async function publish(rawReport: Report, inputs: Inputs | undefined, out: Publisher): Promise<Report> {
@@ -55,8 +57,11 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
     out.log.warning("could not write the job summary");
   }
 
+  // The report file and the PR comment carry the same body: rendered once, and only if one of them needs it.
+  let body: string | undefined;
+  const commentBody = () => (body ??= stickyCommentBody(report, run?.reportId ?? DEFAULT_REPORT_ID, links));
   // Written before GitHub is asked anything: on a fork PR this file is how the report reaches the comment.
-  const reportFile = await writeReportFile(report, run, out);
+  const reportFile = await writeReportFile(report, run, out, commentBody);
   if (reportFile) out.setOutput("report_file", reportFile);
   const github = await publishToGitHub(
     report,
@@ -70,6 +75,7 @@ export async function publish(rawReport: Report, inputs: Inputs | undefined, out
       requestTimeoutMs: GITHUB_REQUEST_TIMEOUT_MS,
       reportFile,
       links,
+      commentBody,
     },
     { log: { info: (line) => out.log.info(escapeLog(out.redact(line))), warning: (line) => out.log.warning(escapeLog(out.redact(line))) } },
   );
@@ -95,26 +101,71 @@ function shardReportId(inputs: Inputs | undefined, env: Publisher["env"]): strin
  * The report plus what a later workflow_run job needs to post it: the PR, the
  * commit, and the comment body. Fork PRs get no write token, so that job does the posting.
  */
-async function writeReportFile(report: Report, run: RunContext | undefined, out: Publisher): Promise<string | undefined> {
+async function writeReportFile(
+  report: Report,
+  run: RunContext | undefined,
+  out: Publisher,
+  commentBody: () => string,
+): Promise<string | undefined> {
   const dir = out.env.RUNNER_TEMP;
   if (!dir || !out.writeFile) return undefined;
   const path = join(dir, REPORT_FILE_NAME);
-  const reportId = run?.reportId ?? "deploy-gate";
   const github = {
     repository: run ? `${run.owner}/${run.repo}` : null,
     pull_request: run?.pullRequest ?? null,
     head_sha: run?.headSha ?? null,
-    report_id: reportId,
+    report_id: run?.reportId ?? DEFAULT_REPORT_ID,
     // A shard never owns the comment (the aggregate job renders it): its file skips the costly render.
-    comment: report.shard ? null : stickyCommentBody(report, reportId, runLinks(out.env, run?.headSha)),
+    comment: report.shard ? null : commentBody(),
   };
   try {
-    await out.writeFile(path, `${JSON.stringify({ ...report, github }, null, 2)}\n`);
+    await out.writeFile(path, jsonPieces({ ...report, github }));
     return path;
   } catch {
     out.log.warning(`could not write the report file ${path}`);
     return undefined;
   }
+}
+
+/** Characters per piece of the report file: well under V8's large-object size, so each piece dies young. */
+const PIECE_CHARS = 32 * 1024;
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, in pieces of about PIECE_CHARS: a 500-service
+ * report is 1.4 MB of text, and as one string plus its Buffer it outlived several garbage
+ * collections during the write and stayed in the process's peak memory (issue 15). Each
+ * top-level array's items are stringified one at a time; JSON text never holds a raw
+ * newline, so re-indenting an item's lines gives exactly the bytes of the whole at once.
+ */
+export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
+  let piece = "";
+  const emit = (text: string) => {
+    piece += text;
+    return piece.length >= PIECE_CHARS;
+  };
+  const take = () => {
+    const out = piece;
+    piece = "";
+    return out;
+  };
+  const nested = (item: unknown, pad: string) => (JSON.stringify(item, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+  // As JSON.stringify: properties whose value has no JSON form are left out.
+  const keys = Object.keys(value).filter((key) => {
+    const item = value[key];
+    return item !== undefined && typeof item !== "function" && typeof item !== "symbol";
+  });
+  if (keys.length === 0) emit("{}");
+  for (const [index, key] of keys.entries()) {
+    const item = value[key];
+    if (emit(`${index === 0 ? "{" : ","}\n  ${JSON.stringify(key)}: `)) yield take();
+    if (Array.isArray(item) && item.length > 0) {
+      emit("[");
+      for (const [at, element] of item.entries()) if (emit(`${at === 0 ? "" : ","}\n    ${nested(element, "    ")}`)) yield take();
+      emit("\n  ]");
+    } else if (emit(nested(item, "  "))) yield take();
+  }
+  emit(keys.length === 0 ? "\n" : "\n}\n");
+  yield take();
 }
 
 function logReport(report: Report, out: Publisher): void {

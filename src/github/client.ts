@@ -1,6 +1,6 @@
 // The GitHub REST client: @actions/github's Octokit with the retry and
 // throttling plugins, pointed at GITHUB_API_URL (GitHub Enterprise), through
-// the runner's proxy (../fetch.ts), and bounded: every request has its own
+// the runner's proxy (./direct-fetch.ts), and bounded: every request has its own
 // timeout and all of them stop when the publish budget's signal aborts, so
 // GitHub can never hang the run.
 import { Octokit } from "@octokit/core";
@@ -8,7 +8,7 @@ import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { gateFetch } from "../fetch.js";
+import { githubFetch } from "./direct-fetch.js";
 
 // What @actions/github's getOctokit builds, without @actions/github: its proxy-aware
 // fetch bundles undici (418 KB, ~30 ms of every start-up) into every run; ours loads it only behind a proxy.
@@ -26,7 +26,7 @@ export interface ClientSettings {
   remainingMs: () => number;
   /** Where rate-limit waits are reported (a person wonders why the step pauses). */
   info: (line: string) => void;
-  /** Tests inject a fetch; the runner uses gateFetch (HTTPS_PROXY / NO_PROXY, ../proxy.ts). */
+  /** Tests inject a fetch; the runner uses githubFetch (node-fetch, or gateFetch behind a proxy: ./direct-fetch.ts). */
   fetch?: Fetch;
 }
 
@@ -34,7 +34,7 @@ export interface ClientSettings {
 const RETRIES = 2;
 
 export function githubClient(settings: ClientSettings): GitHubClient {
-  const base = settings.fetch ?? gateFetch;
+  const base = settings.fetch ?? githubFetch;
   const bounded: Fetch = (url, init) =>
     base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
   const onLimit =

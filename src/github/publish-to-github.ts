@@ -26,6 +26,11 @@ export interface GitHubSettings {
   reportFile: string | undefined;
   /** Links to the manifest lines at the commit and to the workflow run (report/links.ts). */
   links?: RunLinks;
+  /**
+   * The sticky comment's body, when the caller renders it anyway (the report file carries it):
+   * one render of a 500-service report, not two. Absent: rendered here, only if a comment is posted.
+   */
+  commentBody?: () => string;
 }
 
 export interface GitHubIO {
@@ -120,7 +125,8 @@ async function comment(
   // on-failure: a pass still updates an earlier failing comment, so a stale failure is never left.
   const updateOnly = settings.comment === "on-failure" && report.result === "pass";
   const target = { owner: run.owner, repo: run.repo, pullRequest, reportId: run.reportId };
-  const result = await upsertStickyComment(api, target, stickyCommentBody(report, run.reportId, settings.links), updateOnly);
+  const body = settings.commentBody?.() ?? stickyCommentBody(report, run.reportId, settings.links);
+  const result = await upsertStickyComment(api, target, body, updateOnly);
   if (result.url) outcome.commentUrl = result.url;
   if (result.action !== "none") io.log.info(`PR #${pullRequest} comment ${result.action}: ${result.url ?? ""}`);
   if (result.impostors.length > 0) io.log.warning(impostorWarning(pullRequest, result.impostors));

@@ -86,6 +86,9 @@ describe("PR comment and check run, end to end", () => {
     expect(github.checkRuns[0]?.annotations).toContainEqual(
       expect.objectContaining({ path: basename(manifest), annotation_level: "failure", start_line: expect.any(Number) }),
     );
+    // Rendered once for both: the report file carries exactly the body the PR shows.
+    const file = JSON.parse(await readFile(broken.outputs.report_file ?? "", "utf8"));
+    expect(file.github.comment).toBe(comment?.body);
 
     incident1.fixed(world);
     const fixed = await onPullRequest(WRITE_TOKEN);

@@ -1,0 +1,59 @@
+// The fetch GitHub's unproxied requests go through: node-fetch, on node:http,
+// the copy gaxios already brings into the bundle. Node's own fetch is undici:
+// its first request loads and compiles undici and its WebAssembly HTTP parser,
+// ~16 MiB of peak RSS that a run without probes pays for GitHub alone (issue 15,
+// bench/rss-runs.ts). A proxied request still goes through ../fetch.ts.
+//
+// Redirects keep Node's fetch's rule (the Fetch standard's): followed, but the
+// token never goes to another origin. node-fetch's own rule would keep it for
+// another port or a subdomain, so redirects are followed here, by hand.
+import nodeFetch, { type RequestInit as NodeFetchInit, type Response as NodeFetchResponse } from "node-fetch";
+import { gateFetch } from "../fetch.js";
+import { proxyFor } from "../proxy.js";
+
+type Fetch = typeof globalThis.fetch;
+
+/** The Fetch standard's limit is 20; GitHub's API redirects once at most (a renamed repository). */
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** What a redirect to another origin must not carry. */
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+export const githubFetch: Fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (proxyFor(url) !== undefined) return gateFetch(input, init);
+  return (await followRedirects(url, init ?? {})) as unknown as Response;
+};
+
+async function followRedirects(first: string, init: RequestInit): Promise<NodeFetchResponse> {
+  let url = new URL(first);
+  let method = (init.method ?? "GET").toUpperCase();
+  let body = (init.body ?? null) as NonNullable<NodeFetchInit["body"]> | null;
+  const headers = new Headers(init.headers);
+  for (let hop = 0; ; hop++) {
+    const response = await nodeFetch(url.href, {
+      method,
+      headers: Object.fromEntries(headers),
+      body,
+      redirect: "manual",
+      signal: (init.signal ?? null) as NonNullable<NodeFetchInit["signal"]> | null,
+    });
+    const location = response.headers.get("location");
+    if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return response;
+    if (init.redirect === "error" || hop >= MAX_REDIRECTS) {
+      // Octokit reports a thrown TypeError as a failed request (HTTP 500), with this message.
+      throw new TypeError(`GitHub answered too many redirects (more than ${MAX_REDIRECTS})`);
+    }
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    // As the Fetch standard: 303, and 301/302 after a POST, become a GET without a body.
+    if (response.status === 303 ? method !== "HEAD" : (response.status === 301 || response.status === 302) && method === "POST") {
+      method = "GET";
+      body = null;
+      for (const name of ["content-type", "content-length"]) headers.delete(name);
+    }
+    // The redirect's own body is never read: drop it so its socket goes back to the pool.
+    response.body?.resume();
+    url = next;
+  }
+}
