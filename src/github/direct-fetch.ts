@@ -10,6 +10,7 @@
 import nodeFetch, { type RequestInit as NodeFetchInit, type Response as NodeFetchResponse } from "node-fetch";
 import { gateFetch } from "../fetch.js";
 import { proxyFor } from "../proxy.js";
+import { agentFor } from "../proxy-agent.js";
 
 type Fetch = typeof globalThis.fetch;
 
@@ -36,6 +37,9 @@ async function followRedirects(first: string, init: RequestInit): Promise<NodeFe
       headers: Object.fromEntries(headers),
       body,
       redirect: "manual",
+      // Each hop's agent from the one proxy decision: a direct keep-alive agent, or a tunnel if a
+      // redirect leads to a proxied host; never a global agent with other rules (NODE_USE_ENV_PROXY).
+      agent: await agentFor(url),
       signal: (init.signal ?? null) as NonNullable<NodeFetchInit["signal"]> | null,
     });
     const location = response.headers.get("location");
