@@ -1,11 +1,12 @@
-// The fetch every HTTP request outside Google goes through (GitHub, /health,
-// the http: checks): Node's own fetch when no proxy applies, and undici's fetch
-// with a CONNECT-tunnelling ProxyAgent when one does (./proxy.ts decides).
-// Node 20's fetch ignores HTTPS_PROXY and Node 24's follows it only with
-// NODE_USE_ENV_PROXY, so neither is left to decide. undici (418 KB, ~30 ms of
-// start-up) lives in its own bundle, dist/proxied-fetch.js, loaded only when
-// a request is proxied; Node's bundled fetch is never paired with npm undici's
-// dispatcher (their versions differ on Node 24).
+// fetch through the runner's proxy, for the one client that needs the fetch API:
+// Octokit (GitHub). Without a proxy GitHub goes through node-fetch
+// (github/direct-fetch.ts); /health, the http: checks, ws and Google take a
+// node:http agent from proxy-agent.ts instead. Node 20's fetch ignores
+// HTTPS_PROXY and Node 24's follows it only with NODE_USE_ENV_PROXY, so neither
+// is left to decide. undici (418 KB, ~30 ms of start-up) lives in its own
+// bundle, dist/proxied-fetch.js, loaded only when a request is proxied; Node's
+// bundled fetch is never paired with npm undici's dispatcher (their versions
+// differ on Node 24).
 import { proxyFor } from "./proxy.js";
 
 type Fetch = typeof globalThis.fetch;
