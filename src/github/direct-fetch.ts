@@ -4,9 +4,11 @@
 // ~16 MiB of peak RSS that a run without probes pays for GitHub alone (issue 15,
 // bench/rss-runs.ts). A proxied request still goes through ../fetch.ts.
 //
-// Redirects keep Node's fetch's rule (the Fetch standard's): followed, but the
-// token never goes to another origin. node-fetch's own rule would keep it for
-// another port or a subdomain, so redirects are followed here, by hand.
+// Redirects are followed by hand, and only within GITHUB_API_URL's origin (a
+// renamed repository answers 301 to the new path). One to another origin is
+// refused, not followed without the token as the Fetch standard would: the
+// request's body (the PR comment) would still go there. node-fetch's own rule
+// would even keep the token for another port or a subdomain.
 import nodeFetch, { type RequestInit as NodeFetchInit, type Response as NodeFetchResponse } from "node-fetch";
 import { gateFetch } from "../fetch.js";
 import { proxyFor } from "../proxy.js";
@@ -17,8 +19,6 @@ type Fetch = typeof globalThis.fetch;
 /** The Fetch standard's limit is 20; GitHub's API redirects once at most (a renamed repository). */
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** What a redirect to another origin must not carry. */
-const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
 export const githubFetch: Fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
@@ -49,7 +49,10 @@ async function followRedirects(first: string, init: RequestInit): Promise<NodeFe
       throw new TypeError(`GitHub answered too many redirects (more than ${MAX_REDIRECTS})`);
     }
     const next = new URL(location, url);
-    if (next.origin !== url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    if (next.origin !== url.origin) {
+      // The message names origins only: a Location's path or query may carry anything.
+      throw new TypeError(`GitHub at ${url.origin} answered ${response.status} to another origin (${next.origin}): not followed`);
+    }
     // As the Fetch standard: 303, and 301/302 after a POST, become a GET without a body.
     if (response.status === 303 ? method !== "HEAD" : (response.status === 301 || response.status === 302) && method === "POST") {
       method = "GET";

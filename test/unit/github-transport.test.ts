@@ -53,23 +53,26 @@ describe("GitHub transport", () => {
     expect(posts[1]?.body).toBe(posts[0]?.body);
   });
 
-  it.each([301, 302, 303, 307, 308])("a %i to another origin (another port) never carries the token there", async (status) => {
-    github.faults.push({
-      match: /^POST .*\/comments$/,
-      fault: { kind: "status", status, headers: { location: `${elsewhere.url}/repos/owner/repo/issues/7/comments` } },
-    });
-    const log = recordingLog();
-    const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+  it.each([301, 302, 303, 307, 308])(
+    "a %i to another origin (another port) is not followed: neither the token nor the body goes there",
+    async (status) => {
+      github.faults.push({
+        match: /^POST .*\/comments$/,
+        fault: { kind: "status", status, headers: { location: `${elsewhere.url}/repos/owner/repo/issues/7/comments` } },
+      });
+      const log = recordingLog();
+      const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
 
-    expect(outcome.commentUrl).toBeUndefined();
-    expect(log.warnings()).toEqual([expect.stringContaining("could not write the PR comment (the gate's result stands)")]);
-    expect(elsewhere.requests.length).toBeGreaterThan(0);
-    for (const request of elsewhere.requests) {
-      expect(request.headers.authorization).toBeUndefined();
-      expect(JSON.stringify(request)).not.toContain(WRITE_TOKEN);
-    }
-    expect(elsewhere.comments.get(7) ?? []).toHaveLength(0);
-  });
+      expect(outcome.commentUrl).toBeUndefined();
+      expect(log.warnings()).toEqual([expect.stringContaining("could not write the PR comment (the gate's result stands)")]);
+      expect(elsewhere.requests).toHaveLength(0);
+      for (const request of elsewhere.requests) {
+        expect(request.headers.authorization).toBeUndefined();
+        expect(JSON.stringify(request)).not.toContain(WRITE_TOKEN);
+      }
+      expect(elsewhere.comments.get(7) ?? []).toHaveLength(0);
+    },
+  );
 
   it("an endless redirect is a warning, not a hang", async () => {
     github.faults.push({
