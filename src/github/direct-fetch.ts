@@ -9,7 +9,7 @@
 // refused, not followed without the token as the Fetch standard would: the
 // request's body (the PR comment) would still go there. node-fetch's own rule
 // would even keep the token for another port or a subdomain.
-import nodeFetch, { type RequestInit as NodeFetchInit, type Response as NodeFetchResponse } from "node-fetch";
+import nodeFetch, { type RequestInit as NodeFetchInit } from "node-fetch";
 import { gateFetch } from "../fetch.js";
 import { proxyFor } from "../proxy.js";
 import { agentFor } from "../proxy-agent.js";
@@ -22,26 +22,43 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export const githubFetch: Fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
-  if (proxyFor(url) !== undefined) return gateFetch(input, init);
-  return (await followRedirects(url, init ?? {})) as unknown as Response;
+  // Redirects stay on this origin (below), so one proxy decision holds for every hop.
+  const send = proxyFor(url) !== undefined ? throughProxy : direct;
+  return (await followRedirects(url, init ?? {}, send)) as unknown as Response;
 };
 
-async function followRedirects(first: string, init: RequestInit): Promise<NodeFetchResponse> {
+/** One hop's answer, as node-fetch's and fetch's responses both give it. */
+interface Hop {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: unknown;
+}
+type Send = (
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body: unknown; signal: AbortSignal | null },
+) => Promise<Hop>;
+
+/** node-fetch with a direct keep-alive agent of ours: no global agent (Node 24's NODE_USE_ENV_PROXY) applies other rules. */
+const direct: Send = async (url, init) =>
+  nodeFetch(url.href, {
+    ...init,
+    body: init.body as NonNullable<NodeFetchInit["body"]> | null,
+    signal: init.signal as NonNullable<NodeFetchInit["signal"]> | null,
+    redirect: "manual",
+    agent: await agentFor(url),
+  });
+
+/** undici's fetch through the tunnel (../fetch.ts), hop by hop like the direct path. */
+const throughProxy: Send = (url, init) =>
+  gateFetch(url.href, { ...init, body: init.body as NonNullable<RequestInit["body"]> | null, redirect: "manual" });
+
+async function followRedirects(first: string, init: RequestInit, send: Send): Promise<Hop> {
   let url = new URL(first);
   let method = (init.method ?? "GET").toUpperCase();
-  let body = (init.body ?? null) as NonNullable<NodeFetchInit["body"]> | null;
+  let body: unknown = init.body ?? null;
   const headers = new Headers(init.headers);
   for (let hop = 0; ; hop++) {
-    const response = await nodeFetch(url.href, {
-      method,
-      headers: Object.fromEntries(headers),
-      body,
-      redirect: "manual",
-      // Each hop's agent from the one proxy decision: a direct keep-alive agent, or a tunnel if a
-      // redirect leads to a proxied host; never a global agent with other rules (NODE_USE_ENV_PROXY).
-      agent: await agentFor(url),
-      signal: (init.signal ?? null) as NonNullable<NodeFetchInit["signal"]> | null,
-    });
+    const response = await send(url, { method, headers: Object.fromEntries(headers), body, signal: init.signal ?? null });
     const location = response.headers.get("location");
     if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return response;
     if (init.redirect === "error" || hop >= MAX_REDIRECTS) {
@@ -60,7 +77,14 @@ async function followRedirects(first: string, init: RequestInit): Promise<NodeFe
       for (const name of ["content-type", "content-length"]) headers.delete(name);
     }
     // The redirect's own body is never read: drop it so its socket goes back to the pool.
-    response.body?.resume();
+    discard(response.body);
     url = next;
   }
+}
+
+/** A node stream (node-fetch) is drained, a web stream (fetch) cancelled. */
+function discard(body: unknown): void {
+  const stream = body as { resume?: () => void; cancel?: () => Promise<void> } | null;
+  if (typeof stream?.resume === "function") stream.resume();
+  else void stream?.cancel?.().catch(() => undefined);
 }
