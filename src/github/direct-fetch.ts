@@ -1,8 +1,8 @@
-// The fetch GitHub's unproxied requests go through: node-fetch, on node:http,
+// The fetch GitHub's requests go through. Unproxied: node-fetch, on node:http,
 // the copy gaxios already brings into the bundle. Node's own fetch is undici:
 // its first request loads and compiles undici and its WebAssembly HTTP parser,
 // ~16 MiB of peak RSS that a run without probes pays for GitHub alone (issue 15,
-// bench/rss-runs.ts). A proxied request still goes through ../fetch.ts.
+// bench/rss-runs.ts). Proxied: undici's fetch through the tunnel (../fetch.ts).
 //
 // Redirects are followed by hand, and only within GITHUB_API_URL's origin (a
 // renamed repository answers 301 to the new path). One to another origin is
