@@ -7,6 +7,7 @@
 import type { AuthClient, gaxios, IdentityPoolClient, Impersonated, JWT } from "google-auth-library";
 import { routeThroughProxy } from "../proxy.js";
 import { NO_REDIRECTS, refuseRedirects } from "../redirects.js";
+import { useTransport } from "../transport.js";
 import type { ExternalAccount, ServiceAccountKey } from "./credential-file.js";
 import { CLOUD_PLATFORM_SCOPE, GOOGLE_OAUTH_TOKEN_URL } from "./types.js";
 
@@ -37,9 +38,11 @@ export function transporterOptions({ signal, timeoutMs }: Transport): gaxios.Gax
  * Every client the gate creates passes through here: its transporter carries each of
  * its requests, ours and the token calls google-auth-library makes inside (gtoken's
  * OAuth grant, the OIDC subject token, STS once rewired below, IAM Credentials through
- * the source client), so refusing redirects and routing through the proxy on it covers them all.
+ * the source client), so refusing redirects and routing through the proxy on it covers them all,
+ * as does sending through the gate's own bounded transport (../transport.ts).
  */
 export function guarded<T extends AuthClient>(client: T): T {
+  useTransport(client.transporter);
   refuseRedirects(client.transporter);
   routeThroughProxy(client.transporter);
   return client;
