@@ -88,6 +88,20 @@ export interface CriticalPath {
   duplicates: string[];
   /** First and last arrival of each kind, ms after the first request: how concurrent the run really was. */
   arrivals: Record<string, { count: number; firstMs: number; lastMs: number }>;
+  /** The requests at each depth of the chain (depth 0 waits for nothing): see scheduleWaves. */
+  depths: number[];
+}
+
+/**
+ * Latencies no scheduler can beat with `cap` requests in flight: a request can only start once
+ * the kinds it waits for have answered, so each depth of the chain fills its own waves (the next
+ * depth cannot use a wave's free slots: what it waits for answers at the wave's end). This is
+ * the max of "chain" and "requests ÷ cap" made exact for the run's shape: 10 services need
+ * 1 wave of 12 service and revision reads, then 7 waves of 100 secret reads at a cap of 16, i.e.
+ * 8 latencies where requests ÷ cap says 7. A diagnostic beside the issue's floor, not a target.
+ */
+export function scheduleWaves(path: CriticalPath, cap: number): number {
+  return path.depths.reduce((waves, count) => waves + Math.ceil(count / cap), 0);
 }
 
 export function criticalPath(requests: TimedRequest[]): CriticalPath {
@@ -115,8 +129,14 @@ export function criticalPath(requests: TimedRequest[]): CriticalPath {
     const entry = arrivals[kind] ?? { count: 0, firstMs: atMs, lastMs: atMs };
     arrivals[kind] = { count: entry.count + 1, firstMs: Math.min(entry.firstMs, atMs), lastMs: Math.max(entry.lastMs, atMs) };
   }
+  const depths: number[] = [];
+  for (const { kind } of requests) {
+    const depth = (longest.get(kind)?.length ?? 1) - 1;
+    depths[depth] = (depths[depth] ?? 0) + 1;
+  }
   return {
     chain,
+    depths: Array.from(depths, (count) => count ?? 0),
     requests: requests.length,
     duplicates: [...counts].filter(([, count]) => count > 1).map(([key, count]) => `${key} ×${count}`),
     arrivals,

@@ -13,7 +13,7 @@ import { runAction } from "../test/e2e/harness.js";
 import { startIncident, startWorld, type World } from "../test/e2e/world.js";
 import { addSecret, deploy } from "../test/emulators/scenario.js";
 import { incident1 } from "../test/incidents/incident-1.js";
-import { type CriticalPath, criticalPath, stampArrivals } from "./critical-path.js";
+import { type CriticalPath, criticalPath, scheduleWaves, stampArrivals } from "./critical-path.js";
 import { median, round } from "./stats.js";
 
 export interface GateTiming {
@@ -125,6 +125,8 @@ export interface ScalePoint extends GateTiming {
   maxConcurrency: number | undefined;
   /** No cap can beat this: the dependent chain, or the requests pushed through the cap, times the latency. */
   lowerBoundMs: number;
+  /** Diagnostic: the same cap and latency through the run's own dependency depths (critical-path.ts scheduleWaves). */
+  scheduleFloorMs: number;
 }
 
 /**
@@ -153,7 +155,8 @@ export async function measureScale(
       const inFlight = maxConcurrency ?? ACTION_DEFAULT_CONCURRENCY;
       const lowerBoundMs = Math.max(timing.path.chain.length, Math.ceil(timing.path.requests / inFlight)) * latencyMs;
       const secrets = sharing === "own" ? services * secretsPerService : secretsPerService;
-      points.push({ services, secrets, maxConcurrency, lowerBoundMs, ...timing });
+      const scheduleFloorMs = scheduleWaves(timing.path, inFlight) * latencyMs;
+      points.push({ services, secrets, maxConcurrency, lowerBoundMs, scheduleFloorMs, ...timing });
     } finally {
       await world.close();
     }

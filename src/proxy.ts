@@ -147,8 +147,9 @@ export class ProxyFailure extends Error {
 }
 
 /**
- * Failures the tunnel agent saw, by `host:port`: gaxios (node-fetch) keeps only an error's code
- * when it wraps it, so its errors are matched back here by the URL they carry.
+ * Failures the tunnel agent saw, by `host:port`: a fetch that keeps only an error's code when it
+ * wraps it (node-fetch does) is matched back here by the URL its error carries. Google's transport
+ * (gcp/transport.ts) keeps the failure itself as the error's `cause`.
  */
 const recentFailures = new Map<string, ProxyFailure>();
 

@@ -1,8 +1,9 @@
 // A credential goes only to the endpoint it was minted for. Every request to
 // Google carries one (a bearer token, the GitHub OIDC subject token, a signed
-// key assertion), and gaxios's fetch (node-fetch) follows 3xx by default: it
-// keeps the Authorization header when only the port changes and re-posts the
-// body on 307/308. No Google endpoint the gate calls answers with a redirect,
+// key assertion). gaxios's default fetch (node-fetch) follows 3xx: it keeps the
+// Authorization header when only the port changes and re-posts the body on
+// 307/308. The gate's transport (./transport.ts) follows none, and this says so
+// to gaxios too, whatever fetch it is given. No Google endpoint the gate calls answers with a redirect,
 // so one means a proxy, a hijacked DNS name or a wrong *_endpoint input: the
 // gate never follows it, and says where it was sent.
 import type { gaxios } from "google-auth-library";

@@ -9,7 +9,10 @@
 // refused, not followed without the token as the Fetch standard would: the
 // request's body (the PR comment) would still go there. node-fetch's own rule
 // would even keep the token for another port or a subdomain.
-import nodeFetch, { type RequestInit as NodeFetchInit } from "node-fetch";
+//
+// node-fetch is loaded at the first GitHub request, not at start-up: a run that publishes nothing
+// (a shard, the CLI) never needs it, and Google's requests have their own transport (../gcp/transport.ts).
+import type { RequestInit as NodeFetchInit } from "node-fetch";
 import { gateFetch } from "../fetch.js";
 import { proxyFor } from "../proxy.js";
 import { agentFor } from "../proxy-agent.js";
@@ -40,7 +43,7 @@ type Send = (
 
 /** node-fetch with a direct keep-alive agent of ours: no global agent (Node 24's NODE_USE_ENV_PROXY) applies other rules. */
 const direct: Send = async (url, init) =>
-  nodeFetch(url.href, {
+  (await import("node-fetch")).default(url.href, {
     ...init,
     body: init.body as NonNullable<NodeFetchInit["body"]> | null,
     signal: init.signal as NonNullable<NodeFetchInit["signal"]> | null,
