@@ -130,7 +130,12 @@ export async function transportFetch(input: string | URL, init: TransportInit = 
         if (read > cap) return finish(overLimit());
         chunks.push(chunk);
       });
-      answer.on("aborted", () => finish(fetchError(`request to ${url.href} failed, reason: the connection closed mid-answer`, "system")));
+      const cutOff = () => finish(fetchError(`request to ${url.href} failed, reason: the connection closed mid-answer`, "system"));
+      answer.on("aborted", cutOff);
+      // Whatever Node version signals a cut-off answer by ('aborted', 'error' or only 'close'): short is never whole.
+      answer.on("close", () => {
+        if (!answer.complete) cutOff();
+      });
       answer.on("error", (error) => finish(fetchError(`request to ${url.href} failed, reason: ${error.message}`, "system", error)));
       answer.on("end", () => {
         let bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
