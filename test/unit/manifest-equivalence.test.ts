@@ -59,11 +59,16 @@ function referenceLine(doc: Document, lineCounter: LineCounter, path: (string | 
 }
 
 /** Every path into the value (each object once: aliases share them), and one step past each (a key that is not there). */
-function pathsOf(value: unknown, path: (string | number)[] = [], into: (string | number)[][] = [], seen = new Set()): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  path: (string | number)[] = [],
+  into: (string | number)[][] = [],
+  seen = new Set(),
+): (string | number)[][] {
   into.push(path, [...path, "missing"], [...path, 0]);
   if (!value || typeof value !== "object" || seen.has(value)) return into;
   seen.add(value);
-  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...path, index], into, seen));
+  if (Array.isArray(value)) for (const [index, item] of value.entries()) pathsOf(item, [...path, index], into, seen);
   else for (const [key, item] of Object.entries(value)) pathsOf(item, [...path, key], into, seen);
   return into;
 }
