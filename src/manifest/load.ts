@@ -98,9 +98,10 @@ export function parseManifest(text: string, file: string): Manifest {
     const spec = requirement ?? { env: {}, secrets: {} };
     const here = step(servicesAt, name);
     const atField = (field: string) => at(step(here, field));
+    // zod's output is this parse's own: named and located in place rather than copied (a fleet has thousands).
     const located = <T extends object>(kind: string, entries: Record<string, T | null>) => {
       const kindAt = step(here, kind);
-      return Object.entries(entries).map(([key, value]) => ({ ...(value ?? ({} as T)), name: key, location: at(step(kindAt, key)) }));
+      return Object.keys(entries).map((key) => Object.assign(entries[key] ?? ({} as T), { name: key, location: at(step(kindAt, key)) }));
     };
     const httpAt = step(here, "http");
     return {
