@@ -5,8 +5,10 @@
 //   them in 104 KB took 23 s); a lexer pass counts them, and the nodes, before
 //   anything is composed, and stops at the first one over the cap;
 // - `uniqueKeys` compares every key with every other of its map (50,000 keys:
-//   minutes); it is off, and duplicates are found here with a Set per map.
+//   minutes); it is off, and duplicates are found here in one linear walk.
 // Duplicate keys stay an error, reported as the yaml package reports them.
+// Past the caps, a fleet's manifest costs mostly yaml's own lexer, parser and
+// composer and their garbage (bench/manifest-parse.ts): what is ours is one walk.
 import {
   Composer,
   CST,
@@ -53,7 +55,7 @@ export function parseBoundedYaml(text: string, lineCounter: LineCounter, source:
 
 export interface BoundedYaml {
   doc: Document.Parsed;
-  /** What `doc.toJS({ maxAliasCount })` returns (and throws); only for a document without errors. */
+  /** What `doc.toJS({ maxAliasCount })` returns (and throws); only for a document without errors. Built once: call it once. */
   toJS(maxAliasCount: number): unknown;
 }
 

@@ -4,7 +4,7 @@
 // at the same offsets, the same refusals, the same lines.
 import { inspect, isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, stringify } from "yaml";
 import { ManifestError } from "../../src/errors.js";
 import { manifestLocator } from "../../src/manifest/locate.js";
 import { parseBoundedYaml, parseBoundedYamlValue } from "../../src/parse-yaml.js";
@@ -109,6 +109,16 @@ const ODD_YAML = [
   `x: &a [1, 2]\nl: [${Array.from({ length: 60 }, () => "*a").join(", ")}]\n`,
   "a: 1\r\nb:\r\n  c: 2\r\n",
   "\ufeffa: 1\n",
+  // A fleet, as yaml writes one.
+  stringify({
+    region: "europe-west1",
+    services: Object.fromEntries(
+      Array.from({ length: 60 }, (_, service) => [
+        `svc-${service}`,
+        { env: { ENVIRONMENT: { equals: "staging" } }, secrets: { A: { secret: `s-${service}`, min_bytes: 32 }, B: null } },
+      ]),
+    ),
+  }),
 ];
 
 describe("the manifest walk", () => {
@@ -134,7 +144,7 @@ describe("the manifest walk", () => {
   });
 
   it("locates every path on the line the lookup from the top found", () => {
-    for (const text of [...ODD_YAML.slice(0, 30), ...manifestVariants(200, 16)]) {
+    for (const text of [...ODD_YAML.slice(0, 30), ODD_YAML.at(-1) ?? "", ...manifestVariants(200, 16)]) {
       const lineCounter = new LineCounter();
       let parsed: ReturnType<typeof parseBoundedYamlValue>;
       try {
