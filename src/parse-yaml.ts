@@ -5,8 +5,10 @@
 //   them in 104 KB took 23 s); a lexer pass counts them, and the nodes, before
 //   anything is composed, and stops at the first one over the cap;
 // - `uniqueKeys` compares every key with every other of its map (50,000 keys:
-//   minutes); it is off, and duplicates are found here with a Set per map.
+//   minutes); it is off, and duplicates are found here in one linear walk.
 // Duplicate keys stay an error, reported as the yaml package reports them.
+// Past the caps, a fleet's manifest costs mostly yaml's own lexer, parser and
+// composer and their garbage (bench/manifest-parse.ts): what is ours is one walk.
 import {
   Composer,
   CST,
@@ -17,9 +19,13 @@ import {
   isScalar,
   Lexer,
   type LineCounter,
+  type Node,
+  type Pair,
   Parser,
-  type YAMLMap,
+  type Scalar,
+  YAMLMap,
   YAMLParseError,
+  YAMLSeq,
 } from "yaml";
 import type { CandidateError, InputError, ManifestError } from "./errors.js";
 
@@ -42,6 +48,37 @@ export interface YamlSource {
  * line. YAML errors (syntax, duplicate keys) are left in `doc.errors` for the caller.
  */
 export function parseBoundedYaml(text: string, lineCounter: LineCounter, source: YamlSource): Document.Parsed {
+  const doc = composeBounded(text, lineCounter, source);
+  checkMaps(doc, (offset) => lineAt(text, offset), source);
+  return doc;
+}
+
+export interface BoundedYaml {
+  doc: Document.Parsed;
+  /** What `doc.toJS({ maxAliasCount })` returns (and throws); only for a document without errors. Built once: call it once. */
+  toJS(maxAliasCount: number): unknown;
+}
+
+/**
+ * parseBoundedYaml, and the document as JavaScript. For the usual document (maps, sequences and
+ * scalars) the value is built in the walk that checks the maps: one walk instead of two, and none
+ * of toJS's per-node context work. Aliases, merge keys, tagged collections or complex keys leave
+ * it to yaml's own toJS, after the reference walk (checkMaps); the results are the same either way.
+ */
+export function parseBoundedYamlValue(text: string, lineCounter: LineCounter, source: YamlSource): BoundedYaml {
+  const doc = composeBounded(text, lineCounter, source);
+  const lineOf = (offset: number) => lineAt(text, offset);
+  const built = checkAndBuild(doc, lineOf, source);
+  if (built) {
+    addDuplicates(doc, built.duplicates);
+    return { doc, toJS: () => built.value };
+  }
+  checkMaps(doc, lineOf, source);
+  return { doc, toJS: (maxAliasCount) => doc.toJS({ maxAliasCount }) };
+}
+
+/** Lexes (counting aliases and nodes within their caps), parses and composes the first document. */
+function composeBounded(text: string, lineCounter: LineCounter, source: YamlSource): Document.Parsed {
   const tooMuch = (offset: number, what: string, hint: string): InputError =>
     new source.error(`${source.label}:${lineAt(text, offset)} has more than ${what}`, { hint });
   let aliases = 0;
@@ -87,9 +124,7 @@ export function parseBoundedYaml(text: string, lineCounter: LineCounter, source:
     for (const cst of parser.next(token)) tokens.push(cst);
   }
   for (const cst of parser.end()) tokens.push(cst);
-  const doc = composeOne(tokens, text.length);
-  checkMaps(doc, (offset) => lineAt(text, offset), source);
-  return doc;
+  return composeOne(tokens, text.length);
 }
 
 /** What yaml's parseDocument does with the parsed tokens: the first document, and an error if there are more. */
@@ -130,19 +165,29 @@ function checkMaps(doc: Document.Parsed, lineOf: (offset: number) => number, sou
     if (isCollection(node)) for (const item of node.items) walk(item);
   };
   walk(doc.contents);
+  addDuplicates(doc, duplicates);
+}
+
+function addDuplicates(doc: Document.Parsed, duplicates: YAMLParseError[]): void {
   if (duplicates.length === 0) return;
   doc.errors.push(...duplicates);
   doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
 }
 
+function tooManyKeys(map: YAMLMap<unknown, unknown>, lineOf: (offset: number) => number, source: YamlSource): InputError {
+  return new source.error(
+    `${source.label}:${lineOf(map.range?.[0] ?? 0)} has a mapping with more than ${MAX_YAML_MAP_KEYS.toLocaleString("en-US")} keys`,
+    { hint: "this is not a file a person wrote: point the gate at the real one" },
+  );
+}
+
+const duplicateKey = (key: Node): YAMLParseError => {
+  const [start, end] = key.range ?? [0, 0];
+  return new YAMLParseError([start, end], "DUPLICATE_KEY", "Map keys must be unique");
+};
+
 function checkMap(map: YAMLMap, lineOf: (offset: number) => number, source: YamlSource, duplicates: YAMLParseError[]): void {
-  if (map.items.length > MAX_YAML_MAP_KEYS) {
-    const offset = map.range?.[0] ?? 0;
-    throw new source.error(
-      `${source.label}:${lineOf(offset)} has a mapping with more than ${MAX_YAML_MAP_KEYS.toLocaleString("en-US")} keys`,
-      { hint: "this is not a file a person wrote: point the gate at the real one" },
-    );
-  }
+  if (map.items.length > MAX_YAML_MAP_KEYS) throw tooManyKeys(map, lineOf, source);
   // Same rule as the yaml package: two scalar keys are the same when their values are (1 and "1" differ).
   // Primitives by value, without a string per key; !!timestamp and !!binary values (Date, Uint8Array) by their text.
   const seen = new Set<unknown>();
@@ -154,9 +199,77 @@ function checkMap(map: YAMLMap, lineOf: (offset: number) => number, source: Yaml
     if (typeof value === "object" && value !== null) seenObjects.add(String(value));
     else seen.add(value);
     if (seen.size + seenObjects.size > before) continue;
-    const [start, end] = pair.key.range ?? [0, 0];
-    duplicates.push(new YAMLParseError([start, end], "DUPLICATE_KEY", "Map keys must be unique"));
+    duplicates.push(duplicateKey(pair.key));
   }
+}
+
+/** Thrown in checkAndBuild's walk at a node it leaves to yaml's toJS. */
+const UNUSUAL = Symbol("a node for yaml's toJS");
+const MERGE_TAG = "tag:yaml.org,2002:merge";
+
+/**
+ * checkMaps and `doc.toJS()` in one walk, for documents of maps, sequences and scalars; undefined
+ * at the first other node (nothing is thrown or recorded for it: the caller starts over with checkMaps).
+ * What toJS does there: a scalar is its value (toJS keeps it as composed), a map a plain object with
+ * `String(key)` keys ("" for null), the last of equal keys winning at the first one's place.
+ */
+function checkAndBuild(
+  doc: Document.Parsed,
+  lineOf: (offset: number) => number,
+  source: YamlSource,
+): { value: unknown; duplicates: YAMLParseError[] } | undefined {
+  // yaml 1.1 (`%YAML 1.1`) merges `<<` keys: toJS's business.
+  if (doc.schema.tags.some((tag) => tag.tag === MERGE_TAG && tag.default)) return undefined;
+  const duplicates: YAMLParseError[] = [];
+  const build = (node: unknown): unknown => {
+    if (node === null) return null;
+    if (isScalar(node)) return node.value;
+    const kind = Object.getPrototypeOf(node);
+    if (kind === YAMLSeq.prototype) {
+      const items = (node as YAMLSeq<unknown>).items;
+      const array: unknown[] = [];
+      for (const item of items) array.push(build(item));
+      return array;
+    }
+    // Aliases, pairs in a sequence, !!set, !!omap, !!pairs…
+    if (kind !== YAMLMap.prototype) throw UNUSUAL;
+    const map = node as YAMLMap<unknown, unknown>;
+    const items = map.items;
+    if (items.length > MAX_YAML_MAP_KEYS) throw tooManyKeys(map, lineOf, source);
+    const object: Record<string, unknown> = {};
+    for (const pair of items) {
+      const { key, value } = pair;
+      if (!isScalar(key)) throw UNUSUAL;
+      const keyValue = key.value;
+      // A Date or Uint8Array key (yaml 1.1 timestamps, !!binary): toJS stringifies those its own way.
+      if ((typeof keyValue === "object" && keyValue !== null) || typeof keyValue === "symbol") throw UNUSUAL;
+      const name = keyValue === null ? "" : String(keyValue);
+      const js = build(value);
+      // `in`, as toJS has it: an inherited name (__proto__, constructor) becomes an own property too.
+      if (name in object) {
+        if (repeatsKey(items, pair)) duplicates.push(duplicateKey(key));
+        Object.defineProperty(object, name, { value: js, writable: true, enumerable: true, configurable: true });
+      } else object[name] = js;
+    }
+    return object;
+  };
+  try {
+    return { value: build(doc.contents), duplicates };
+  } catch (error) {
+    if (error === UNUSUAL) return undefined;
+    throw error;
+  }
+}
+
+/** Whether an earlier key of the map has the same value (as a Set compares them: 1 and "1" differ, NaN is NaN). */
+function repeatsKey(items: Pair<unknown, unknown>[], pair: Pair<unknown, unknown>): boolean {
+  const value = (pair.key as Scalar).value;
+  for (const earlier of items) {
+    if (earlier === pair) return false;
+    const other = (earlier.key as Scalar).value;
+    if (other === value || (Number.isNaN(other) && Number.isNaN(value))) return true;
+  }
+  return false;
 }
 
 /** 1-based line of an offset, counted without a LineCounter (the lexer pass has none). */

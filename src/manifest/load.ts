@@ -1,11 +1,12 @@
 // Reads the manifest YAML, validates it with the zod schema and keeps the line
 // of every requirement, so a finding can point at the line that asked for it.
-import { isMap, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { LineCounter } from "yaml";
 import type * as z from "zod";
 import { ManifestError } from "../errors.js";
 import { clipForMessage, NAME_PATTERNS } from "../inputs.js";
 import type { SourceLocation } from "../model.js";
-import { parseBoundedYaml } from "../parse-yaml.js";
+import { parseBoundedYamlValue } from "../parse-yaml.js";
+import { manifestLocator } from "./locate.js";
 import {
   envRequirementSchema,
   healthRequirementSchema,
@@ -63,7 +64,7 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new ManifestError(`manifest ${file} is larger than 1 MiB`, { hint: "split it or remove unused entries" });
   }
   const lineCounter = new LineCounter();
-  const doc = parseBoundedYaml(text, lineCounter, { label: `manifest ${file}`, error: ManifestError });
+  const { doc, toJS } = parseBoundedYamlValue(text, lineCounter, { label: `manifest ${file}`, error: ManifestError });
   const yamlError = doc.errors[0];
   if (yamlError) {
     // With prettyErrors off, linePos is not filled in: compute the line from the offset.
@@ -75,14 +76,14 @@ export function parseManifest(text: string, file: string): Manifest {
   let data: unknown;
   try {
     // maxAliasCount bounds "billion laughs" expansion: few aliases can still nest into many nodes.
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = toJS(100);
   } catch {
     throw new ManifestError(`manifest ${file} expands too many YAML aliases`, { hint: "write the entries out instead of using anchors" });
   }
   if (data === null || data === undefined) {
     throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
-  const locate = locator(doc, lineCounter, file);
+  const { root, step, at, locate } = manifestLocator(doc, lineCounter, file);
   // jitless: the manifest is parsed once per run, and zod's compiled fast path only pays from the second
   // parse on (bench/manifest-parse.ts, cold: no faster on Node 20, slower on 24). Per call, not `z.config`:
   // that would switch it off for every schema built after this module, in whatever order they load.
@@ -92,35 +93,42 @@ export function parseManifest(text: string, file: string): Manifest {
 
   const raw = parsed.data;
   checkNames(raw, (path) => locate(path).line, file);
+  const servicesAt = step(root, "services");
   const services: ServiceRequirement[] = Object.entries(raw.services).map(([name, requirement]) => {
     const spec = requirement ?? { env: {}, secrets: {} };
-    const at = (...path: string[]) => locate(["services", name, ...path]);
-    const located = <T extends object>(kind: string, entries: Record<string, T | null>) =>
-      Object.entries(entries).map(([key, value]) => ({ ...(value ?? ({} as T)), name: key, location: at(kind, key) }));
+    const here = step(servicesAt, name);
+    const atField = (field: string) => at(step(here, field));
+    // zod's output is this parse's own: named and located in place rather than copied (a fleet has thousands).
+    const located = <T extends object>(kind: string, entries: Record<string, T | null>) => {
+      const kindAt = step(here, kind);
+      return Object.keys(entries).map((key) => Object.assign(entries[key] ?? ({} as T), { name: key, location: at(step(kindAt, key)) }));
+    };
+    const httpAt = step(here, "http");
     return {
       name,
       region: spec.region ?? raw.region,
       container: spec.container,
-      location: at(),
+      location: at(here),
       env: located<EnvRequirement>("env", spec.env ?? {}),
       secrets: located<SecretRequirement>("secrets", spec.secrets ?? {}),
-      jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: at("jwt") },
-      health: spec.health && { ...spec.health, name: "health", location: at("health") },
-      websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: at("websocket") },
-      http: (spec.http ?? []).map((check, index) => ({ ...check, name: check.path, location: locate(["services", name, "http", index]) })),
-      logs: spec.logs && { ...spec.logs, name: "logs", location: at("logs") },
-      verify: spec.verify && { ...spec.verify, name: "verify", location: at("verify") },
+      jwt: spec.jwt && { ...spec.jwt, name: spec.jwt.secret_env, location: atField("jwt") },
+      health: spec.health && { ...spec.health, name: "health", location: atField("health") },
+      websocket: spec.websocket && { ...spec.websocket, name: "websocket", location: atField("websocket") },
+      http: (spec.http ?? []).map((check, index) => ({ ...check, name: check.path, location: at(step(httpAt, index)) })),
+      logs: spec.logs && { ...spec.logs, name: "logs", location: atField("logs") },
+      verify: spec.verify && { ...spec.verify, name: "verify", location: atField("verify") },
     };
   });
   if (services.length === 0) {
     throw new ManifestError(`manifest ${file} lists no services`, { hint: "add at least one service under `services:`" });
   }
+  const consistentAt = step(root, "consistent");
   const consistent = raw.consistent.map((group, index) => ({
     members: group.map((member) => {
       const dot = member.lastIndexOf(".");
       return { service: member.slice(0, dot), env: member.slice(dot + 1) };
     }),
-    location: locate(["consistent", index]),
+    location: at(step(consistentAt, index)),
   }));
   const names = new Set(services.map((service) => service.name));
   for (const group of consistent) {
@@ -225,39 +233,4 @@ function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) =
 function unknownKey(key: string, fields: readonly string[]): string {
   const suggestion = didYouMean(key, fields);
   return `${JSON.stringify(clipForMessage(key))}${suggestion && suggestion !== key ? ` (did you mean "${suggestion}"?)` : ""}`;
-}
-
-/**
- * The line of the deepest node on `path` that exists. Every requirement is located, so a map's keys
- * are indexed the first time it is searched: a scan per lookup made a fleet's `services:` quadratic.
- */
-function locator(doc: Document, lineCounter: LineCounter, file: string): (path: (string | number)[]) => SourceLocation {
-  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
-  const pairOf = (map: YAMLMap, key: string | number): Pair | undefined => {
-    let index = indexes.get(map);
-    if (!index) {
-      index = new Map();
-      // The first of equal keys, as a scan would find it (String(1) and "1" are equal here, as before).
-      for (const item of map.items) if (isScalar(item.key) && !index.has(String(item.key.value))) index.set(String(item.key.value), item);
-      indexes.set(map, index);
-    }
-    return index.get(String(key));
-  };
-  return (path) => {
-    let node: unknown = doc.contents;
-    let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
-    for (const key of path) {
-      if (isSeq(node) && typeof key === "number") {
-        node = node.items[key];
-        offset = (node as Node | undefined)?.range?.[0] ?? offset;
-        continue;
-      }
-      if (!isMap(node)) break;
-      const pair = pairOf(node, key);
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value;
-    }
-    return offset === undefined ? { file } : { file, line: lineCounter.linePos(offset).line };
-  };
 }
