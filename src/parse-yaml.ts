@@ -35,6 +35,12 @@ export const MAX_YAML_ALIASES = 100;
 export const MAX_YAML_NODES = 100_000;
 /** Keys of one mapping: more than any Cloud Run container's env or a service's requirements. */
 export const MAX_YAML_MAP_KEYS = 2_000;
+/**
+ * Collections inside collections: a manifest goes about 6 deep, a Knative service YAML about 12.
+ * yaml composes recursively, so a deeper file (a 1 MiB line of `[`) would exhaust the stack at a
+ * line that depends on how deep the stack already was.
+ */
+export const MAX_YAML_DEPTH = 64;
 
 export interface YamlSource {
   /** How errors name the file: "manifest .github/deploy-gate.yml", "service YAML service.yaml". */
@@ -122,6 +128,13 @@ function composeBounded(text: string, lineCounter: LineCounter, source: YamlSour
       );
     }
     for (const cst of parser.next(token)) tokens.push(cst);
+    if (parser.stack.length > MAX_YAML_DEPTH) {
+      throw tooMuch(
+        offset,
+        `${MAX_YAML_DEPTH} levels of nested YAML collections`,
+        "a manifest or service YAML nests a few levels: this is not a file a person wrote, point the gate at the real one",
+      );
+    }
   }
   for (const cst of parser.end()) tokens.push(cst);
   return composeOne(tokens, text.length);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LineCounter } from "yaml";
 import { matchesPattern, patternProblem } from "../../src/manifest/pattern.js";
-import { MAX_YAML_ALIASES, MAX_YAML_MAP_KEYS, MAX_YAML_NODES, parseBoundedYaml } from "../../src/parse-yaml.js";
+import { MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_MAP_KEYS, MAX_YAML_NODES, parseBoundedYaml } from "../../src/parse-yaml.js";
 import { FileReadError, readFailure, readRegularFile } from "../../src/read-file.js";
 import { ManifestError } from "../../src/errors.js";
 
@@ -105,6 +105,21 @@ describe("parseBoundedYaml", () => {
     expect(failure(seq)).toMatch(/^manifest m\.yml:1 has more than 100,000 YAML nodes$/);
     const map = `top: 1\nm:\n${Array.from({ length: MAX_YAML_MAP_KEYS + 1 }, (_, index) => `  k${index}: v`).join("\n")}\n`;
     expect(failure(map)).toBe("manifest m.yml:3 has a mapping with more than 2,000 keys");
+  });
+
+  it("refuses collections nested past the cap, block or flow, with the line where it went too deep", () => {
+    // A Knative service YAML is about 12 deep; the cap is far past what a person writes.
+    let nested = "a:\n";
+    for (let level = 1; level < MAX_YAML_DEPTH - 4; level++) nested += `${"  ".repeat(level)}k${level}:\n`;
+    expect(parse(`${nested}${"  ".repeat(MAX_YAML_DEPTH - 4)}x: 1\n`).doc.errors).toEqual([]);
+    let block = "a:\n";
+    for (let level = 1; level < 1000; level++) block += `${"  ".repeat(level)}k${level}:\n`;
+    // Before the cap yaml's recursion ran out of stack, at a line that moved from call to call (878, then 916).
+    expect(failure(block)).toMatch(/^manifest m\.yml:6\d has more than 64 levels of nested YAML collections$/);
+    expect(failure(block)).toBe(failure(block));
+    expect(failure(`x: ${"[".repeat(200_000)}${"]".repeat(200_000)}\n`)).toBe(
+      "manifest m.yml:1 has more than 64 levels of nested YAML collections",
+    );
   });
 
   it("stays fast on the inputs that took seconds to minutes (linear, cut at the cap)", () => {
