@@ -195,23 +195,46 @@ function logFinding(out: Publisher, say: (text: string) => string, prefix: strin
 /**
  * Every string in the report, redacted before any rendering (escaping first would hide a secret
  * from redact). A cut `redact` left deferred is finished here, so no uncut window is ever shown.
+ * What redaction leaves as it was is shared, not copied: an aggregate's report is tens of
+ * thousands of objects, most with nothing to redact, and copying them all was most of its cost.
  */
 export function redactReport(report: Report, redact: (text: string) => string): Report {
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return settleCuts(redact(value), []);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === "object") {
-      // A plain loop, not fromEntries(entries().map()): an aggregate's report has tens of thousands of objects.
-      const copy: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        const inner = walk((value as Record<string, unknown>)[key]);
-        // An own `__proto__` key stays a key, as fromEntries would leave it, and never becomes the prototype.
-        if (key === "__proto__") Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
-        else copy[key] = inner;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        const inner = walk(item);
+        if (inner !== item && !copy) copy = value.slice(0, index);
+        copy?.push(inner);
       }
-      return copy;
+      return copy ?? value;
+    }
+    if (value && typeof value === "object") {
+      const plain = Object.getPrototypeOf(value) === Object.prototype;
+      const keys = Object.keys(value);
+      let copy: Record<string, unknown> | undefined;
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index] as string;
+        const item = (value as Record<string, unknown>)[key];
+        const inner = walk(item);
+        if (!copy && (inner !== item || !plain)) {
+          copy = {};
+          for (let before = 0; before < index; before++)
+            own(copy, keys[before] as string, (value as Record<string, unknown>)[keys[before] as string]);
+        }
+        if (copy) own(copy, key, inner);
+      }
+      return copy ?? value;
     }
     return value;
   };
   return walk(report) as Report;
+}
+
+/** Sets an own key; an own `__proto__` key stays a key, as fromEntries would leave it, and never becomes the prototype. */
+function own(copy: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  else copy[key] = value;
 }
