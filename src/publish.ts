@@ -134,8 +134,8 @@ const PIECE_CHARS = 32 * 1024;
  * `JSON.stringify(value, null, 2)` and a newline, in pieces of about PIECE_CHARS: a 500-service
  * report is 1.4 MB of text, and as one string plus its Buffer it outlived several garbage
  * collections during the write and stayed in the process's peak memory (issue 15). Each
- * top-level array's items are stringified one at a time; JSON text never holds a raw
- * newline, so re-indenting an item's lines gives exactly the bytes of the whole at once.
+ * top-level array's items are stringified one at a time, each at the depth it has in the
+ * whole, so the pieces are exactly the bytes of the whole at once.
  */
 export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
   let piece = "";
@@ -148,7 +148,10 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
     piece = "";
     return out;
   };
-  const nested = (item: unknown, pad: string) => (JSON.stringify(item, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+  // An item as it sits in the whole text: stringified inside a wrapper at the same depth, which is cut
+  // off again (a cut, not a copy), where re-indenting every line copied each item's text once more.
+  const property = (item: unknown) => JSON.stringify({ x: item }, null, 2).slice('{\n  "x": '.length, -"\n}".length);
+  const element = (item: unknown) => JSON.stringify({ x: [item] }, null, 2).slice('{\n  "x": [\n    '.length, -"\n  ]\n}".length);
   // As JSON.stringify: properties whose value has no JSON form are left out.
   const keys = Object.keys(value).filter((key) => {
     const item = value[key];
@@ -160,9 +163,9 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
     if (emit(`${index === 0 ? "{" : ","}\n  ${JSON.stringify(key)}: `)) yield take();
     if (Array.isArray(item) && item.length > 0) {
       emit("[");
-      for (const [at, element] of item.entries()) if (emit(`${at === 0 ? "" : ","}\n    ${nested(element, "    ")}`)) yield take();
+      for (let at = 0; at < item.length; at++) if (emit(`${at === 0 ? "" : ","}\n    ${element(item[at])}`)) yield take();
       emit("\n  ]");
-    } else if (emit(nested(item, "  "))) yield take();
+    } else if (emit(property(item))) yield take();
   }
   emit(keys.length === 0 ? "\n" : "\n}\n");
   yield take();
