@@ -134,8 +134,8 @@ const PIECE_CHARS = 32 * 1024;
  * `JSON.stringify(value, null, 2)` and a newline, in pieces of about PIECE_CHARS: a 500-service
  * report is 1.4 MB of text, and as one string plus its Buffer it outlived several garbage
  * collections during the write and stayed in the process's peak memory (issue 15). Each
- * top-level array's items are stringified one at a time; JSON text never holds a raw
- * newline, so re-indenting an item's lines gives exactly the bytes of the whole at once.
+ * top-level array's items are stringified one at a time, each at the depth it has in the
+ * whole, so the pieces are exactly the bytes of the whole at once.
  */
 export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
   let piece = "";
@@ -148,7 +148,10 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
     piece = "";
     return out;
   };
-  const nested = (item: unknown, pad: string) => (JSON.stringify(item, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+  // An item as it sits in the whole text: stringified inside a wrapper at the same depth, which is cut
+  // off again (a cut, not a copy), where re-indenting every line copied each item's text once more.
+  const property = (item: unknown) => JSON.stringify({ x: item }, null, 2).slice('{\n  "x": '.length, -"\n}".length);
+  const element = (item: unknown) => JSON.stringify({ x: [item] }, null, 2).slice('{\n  "x": [\n    '.length, -"\n  ]\n}".length);
   // As JSON.stringify: properties whose value has no JSON form are left out.
   const keys = Object.keys(value).filter((key) => {
     const item = value[key];
@@ -160,9 +163,9 @@ export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
     if (emit(`${index === 0 ? "{" : ","}\n  ${JSON.stringify(key)}: `)) yield take();
     if (Array.isArray(item) && item.length > 0) {
       emit("[");
-      for (const [at, element] of item.entries()) if (emit(`${at === 0 ? "" : ","}\n    ${nested(element, "    ")}`)) yield take();
+      for (let at = 0; at < item.length; at++) if (emit(`${at === 0 ? "" : ","}\n    ${element(item[at])}`)) yield take();
       emit("\n  ]");
-    } else if (emit(nested(item, "  "))) yield take();
+    } else if (emit(property(item))) yield take();
   }
   emit(keys.length === 0 ? "\n" : "\n}\n");
   yield take();
@@ -195,23 +198,46 @@ function logFinding(out: Publisher, say: (text: string) => string, prefix: strin
 /**
  * Every string in the report, redacted before any rendering (escaping first would hide a secret
  * from redact). A cut `redact` left deferred is finished here, so no uncut window is ever shown.
+ * What redaction leaves as it was is shared, not copied: an aggregate's report is tens of
+ * thousands of objects, most with nothing to redact, and copying them all was most of its cost.
  */
 export function redactReport(report: Report, redact: (text: string) => string): Report {
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return settleCuts(redact(value), []);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === "object") {
-      // A plain loop, not fromEntries(entries().map()): an aggregate's report has tens of thousands of objects.
-      const copy: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) {
-        const inner = walk((value as Record<string, unknown>)[key]);
-        // An own `__proto__` key stays a key, as fromEntries would leave it, and never becomes the prototype.
-        if (key === "__proto__") Object.defineProperty(copy, key, { value: inner, enumerable: true, writable: true, configurable: true });
-        else copy[key] = inner;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        const inner = walk(item);
+        if (inner !== item && !copy) copy = value.slice(0, index);
+        copy?.push(inner);
       }
-      return copy;
+      return copy ?? value;
+    }
+    if (value && typeof value === "object") {
+      const plain = Object.getPrototypeOf(value) === Object.prototype;
+      const keys = Object.keys(value);
+      let copy: Record<string, unknown> | undefined;
+      for (let index = 0; index < keys.length; index++) {
+        const key = keys[index] as string;
+        const item = (value as Record<string, unknown>)[key];
+        const inner = walk(item);
+        if (!copy && (inner !== item || !plain)) {
+          copy = {};
+          for (let before = 0; before < index; before++)
+            own(copy, keys[before] as string, (value as Record<string, unknown>)[keys[before] as string]);
+        }
+        if (copy) own(copy, key, inner);
+      }
+      return copy ?? value;
     }
     return value;
   };
   return walk(report) as Report;
+}
+
+/** Sets an own key; an own `__proto__` key stays a key, as fromEntries would leave it, and never becomes the prototype. */
+function own(copy: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  else copy[key] = value;
 }

@@ -50,9 +50,11 @@ export function redactor(): Redactor {
   };
 }
 
-/** Forms by their first three characters (as one number: no string per position), as positions in the longest-first order. */
+/** Forms by their first three characters (as one small integer: no string per position), as positions in the longest-first order. */
 interface FormIndex {
   byStart: Map<number, number[]>;
+  /** A bit per hash of a start: most positions of a text are turned down by one read, never a Map lookup. */
+  seen: Uint32Array;
   /** Tried on every text: a form with `*` can appear where an earlier one was replaced by `***`. */
   always: readonly number[];
 }
@@ -60,21 +62,31 @@ interface FormIndex {
 const START = 3;
 /** Up to this many forms, each is looked for directly (String.includes) instead of through the index. */
 const DIRECT_FORMS = 16;
-const startAt = (text: string, at: number) => text.charCodeAt(at) * 2 ** 32 + text.charCodeAt(at + 1) * 2 ** 16 + text.charCodeAt(at + 2);
+const SEEN_BITS = 16;
+/**
+ * Three characters as one integer of 30 bits, ten of each: a small integer (Smi) for V8, which a Map
+ * looks up without boxing. Characters that differ above their tenth bit share a key; the forms under
+ * it are all tried (with String.includes), so a shared key costs a search, never a miss.
+ */
+const key = (a: number, b: number, c: number) => ((a & 0x3ff) << 20) | ((b & 0x3ff) << 10) | (c & 0x3ff);
+const seenBit = (start: number) => Math.imul(start, 0x9e3779b1) >>> (32 - SEEN_BITS);
 
 function indexForms(sorted: string[]): FormIndex {
   const byStart = new Map<number, number[]>();
+  const seen = new Uint32Array(2 ** SEEN_BITS / 32);
   const always: number[] = [];
   sorted.forEach((form, position) => {
     if (form.includes("*") || form.length < START) always.push(position);
     else {
-      const start = startAt(form, 0);
+      const start = key(form.charCodeAt(0), form.charCodeAt(1), form.charCodeAt(2));
+      const bit = seenBit(start);
+      seen[bit >>> 5] = (seen[bit >>> 5] as number) | (1 << (bit & 31));
       const positions = byStart.get(start);
       if (positions) positions.push(position);
       else byStart.set(start, [position]);
     }
   });
-  return { byStart, always };
+  return { byStart, seen, always };
 }
 
 /**
@@ -85,14 +97,23 @@ function indexForms(sorted: string[]): FormIndex {
 function candidates(index: FormIndex, text: string): readonly number[] {
   // Most strings of a report hold no secret: they cost a scan, not a Set and an array each.
   let found: Set<number> | undefined;
+  const { byStart, seen } = index;
+  let a = text.charCodeAt(0);
+  let b = text.charCodeAt(1);
   for (let at = 0; at + START <= text.length; at++) {
-    const positions = index.byStart.get(startAt(text, at));
+    const c = text.charCodeAt(at + 2);
+    const start = key(a, b, c);
+    a = b;
+    b = c;
+    const bit = seenBit(start);
+    if (((seen[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
+    const positions = byStart.get(start);
     if (!positions) continue;
     found ??= new Set<number>(index.always);
     for (const position of positions) found.add(position);
   }
   if (!found) return index.always;
-  return [...found].sort((a, b) => a - b);
+  return [...found].sort((x, y) => x - y);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Inputs } from "../inputs.js";
 import type { Report } from "../model.js";
 import { findReportFiles, readReportFile } from "./files.js";
 import { type LoadedReport, mergeReports } from "./merge.js";
-import { type ShardReport, shardReportShape, shardSpecShape } from "./shape.js";
+import { fastShardReportShape, type ShardReport, shardSpecShape } from "./shape.js";
 
 export interface AggregateIO {
   env: Readonly<Record<string, string | undefined>>;
@@ -54,7 +54,7 @@ export function parseReport(read: Awaited<ReturnType<typeof readReportFile>>): L
   if (data && typeof data === "object" && !("shard" in data)) {
     return { file: read.file, error: "not a shard report (no shard field: was the job run with shard: K/N?)" };
   }
-  const parsed = shardReportShape.safeParse(data);
+  const parsed = fastShardReportShape().safeParse(data);
   if (parsed.success) return { file: read.file, report: parsed.data as ShardReport };
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? issue.path.join(".") : "the report";

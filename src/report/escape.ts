@@ -5,6 +5,8 @@
 // stays exactly what it was, so an email or a gcloud command copied from the
 // comment is still right (no zero-width characters to break it).
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>&|~#$]/g;
+/** MARKDOWN_SPECIAL but `_`, which escapeWord keeps inside a word. */
+const SPECIAL_BUT_UNDERSCORE = /[\\`*{}[\]<>&|~#$]/;
 const INTRAWORD = /^[\p{L}\p{N}]$/u;
 /** C0/C1 controls and bidirectional overrides (text that reads differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -21,15 +23,31 @@ export function escapeMarkdown(text: string): string {
   // Most text links nothing: escaped whole, it reads the same as word by word (a word's edges are
   // spaces, which are not intraword either), without splitting a summary's thousands of cells.
   if (!MAY_LINK.test(line) || !LINKABLE.test(line)) return escapeWord(line);
-  // Word by word (runs of spaces stay as they are): a word that links goes in a code span.
-  return line.replace(/[^ ]+/g, (word) => (MAY_LINK.test(word) && LINKABLE.test(word) ? codeSpan(word) : escapeWord(word)));
+  // Word by word (runs of spaces stay as they are: an empty word between two spaces stays empty):
+  // a word that links goes in a code span.
+  const words = line.split(" ");
+  for (let at = 0; at < words.length; at++) {
+    const word = words[at] as string;
+    if (word) words[at] = MAY_LINK.test(word) && LINKABLE.test(word) ? codeSpan(word) : escapeWord(word);
+  }
+  return words.join(" ");
 }
 
 function escapeWord(word: string): string {
+  // Most words and messages (SECRET_KEY, svc-000) have nothing to escape: left as they are without a replace.
+  if (!SPECIAL_BUT_UNDERSCORE.test(word) && underscoresIntraword(word)) return word;
   return word.replace(MARKDOWN_SPECIAL, (char, offset: number, whole: string) =>
     // An underscore inside a word never starts emphasis: JWT_SECRET_KEY stays readable (and greppable).
     char === "_" && intraword(whole, offset - 1) && intraword(whole, offset + 1) ? "_" : `&#${char.charCodeAt(0)};`,
   );
+}
+
+/** Whether every `_` of `text` is inside a word, where escapeWord leaves it as it is. */
+function underscoresIntraword(text: string): boolean {
+  for (let at = text.indexOf("_"); at !== -1; at = text.indexOf("_", at + 1)) {
+    if (!intraword(text, at - 1) || !intraword(text, at + 1)) return false;
+  }
+  return true;
 }
 
 /** A letter or digit at `at` (ASCII answered without the Unicode regex: it is most of what is asked). */

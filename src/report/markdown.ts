@@ -36,7 +36,11 @@ export const CELL_LIMIT = 120;
 
 const md = (text: string, max = 300) => escapeMarkdown(clipCell(text, max));
 /** One table row; each cell's code spans keep their `|` (see tableCell). */
-const row = (...cells: string[]) => `| ${cells.map(tableCell).join(" | ")} |`;
+const row = (...cells: string[]) => {
+  let text = "|";
+  for (const cell of cells) text += ` ${tableCell(cell)} |`;
+  return text;
+};
 
 interface Context {
   title: string;
