@@ -3,12 +3,11 @@
 // which status, accepted then closed with which code, or never connected and why.
 import type { ClientRequest } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { createSecureContext, type SecureContext } from "node:tls";
 import type { WebsocketRequirement } from "../manifest/schema.js";
 import { proxyFor } from "../proxy.js";
 import { tunnelAgent } from "../proxy-agent.js";
 import { excerpt } from "./excerpt.js";
-import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, urlOnService } from "./http.js";
+import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, trustedContext, urlOnService } from "./http.js";
 
 export type ReplyOutcome = { kind: "matched"; excerpt: string } | { kind: "mismatch"; excerpt: string } | { kind: "none" };
 
@@ -128,16 +127,6 @@ export function preloadWebsocket(): void {
  */
 const tlsSessions = new HttpsAgent({ keepAlive: false, maxCachedSessions: 100 });
 
-/**
- * The context every direct wss:// socket verifies with: the default trust (system CAs plus
- * NODE_EXTRA_CA_CERTS), as tls.connect would build for each socket, built once. Building it (loading the CA
- * store) was a quarter of a TLS handshake's CPU (bench, issue 14); with the sessions, -25 % per wss handshake.
- */
-let trusted: SecureContext | undefined;
-const trustedContext = () => {
-  trusted ??= createSecureContext();
-  return trusted;
-};
 
 export async function handshake(
   url: URL,
