@@ -66,12 +66,16 @@ export function logCursor(
   };
   const advance = (band: Band, read: EntriesRead, startedAt: number) => {
     for (const [index, key] of read.keys.entries()) band.seen.add(key, read.lines[index]?.timestamp ?? "");
-    // A truncated read resumes where it stopped (its window's first pages are already counted); a complete one
-    // reaches back INGESTION_LAG_MS before it began. Never back past an earlier window's start: the entries
-    // before it are forgotten, so a window reaching there would count them again.
+    // A complete read: the next reaches back INGESTION_LAG_MS before this one began. A truncated one resumes
+    // where it stopped (its first pages are counted; re-reading them would fill the bounds with them again),
+    // but not further back than that: the history it could not read (it said "at least") is not news to the
+    // next rounds. Never back past an earlier window's start: the entries before it are forgotten, so a window
+    // reaching there would count them again.
     const current = Date.parse(band.since ?? "") || Number.NEGATIVE_INFINITY;
-    const resume = read.truncated && read.last ? Date.parse(read.last) : Number.NaN;
-    const next = Number.isNaN(resume) ? Math.max(floor, current, startedAt - lagMs) : Math.max(current, resume);
+    const lagged = Math.max(floor, current, startedAt - lagMs);
+    const stopped = read.truncated && read.last ? Date.parse(read.last) : Number.NaN;
+    const resume = stopped > lagged ? stopped : Number.NaN;
+    const next = Number.isNaN(resume) ? lagged : resume;
     if (!Number.isFinite(next)) return;
     // The stop point keeps its own precision (nanoseconds): rounded down to the millisecond it would be before it.
     band.since = next === resume && read.last ? read.last : new Date(next).toISOString();

@@ -20,7 +20,7 @@ describe("the log cursor: overlapping windows, each entry counted once", () => {
   let emulator: LoggingEmulator;
   let auth: OAuth2Client;
   const signal = new AbortController().signal;
-  const created = new Date(Date.now() - 10 * 60_000).toISOString();
+  const created = new Date(Date.now() - 2 * 3600_000).toISOString();
   const config = (): RevisionConfig => ({
     source: "live",
     project: scenario.project,
@@ -123,6 +123,16 @@ describe("the log cursor: overlapping windows, each entry counted once", () => {
     const second = await logs.read(signal);
     expect(messages(second)).toEqual(Array.from({ length: 100 }, (_, index) => `crash ${600 + index}`));
     expect(second?.kind === "read" && second.errors.truncated).toBe(false);
+  });
+
+  it("a truncated read of old history does not make the next rounds catch up on it: they read the lag window", async () => {
+    const base = Date.now() - 3600_000;
+    for (let index = 0; index < 700; index++) log("ERROR", `old crash ${index}`, new Date(base + index * 10));
+    const logs = cursor();
+    expect(messages(await logs.read(signal))).toHaveLength(600);
+    log("ERROR", "recent", new Date(Date.now() - 1000));
+    expect(messages(await logs.read(signal))).toEqual(["recent"]);
+    expect(Date.parse(bounds().at(-1) ?? "")).toBeGreaterThan(Date.now() - INGESTION_LAG_MS - 5000);
   });
 
   it("a failed read counts nothing: the next read returns what the failed one (or its other band) saw", async () => {
