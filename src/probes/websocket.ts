@@ -127,7 +127,6 @@ export function preloadWebsocket(): void {
  */
 const tlsSessions = new HttpsAgent({ keepAlive: false, maxCachedSessions: 100 });
 
-
 export async function handshake(
   url: URL,
   spec: HandshakeSpec,
