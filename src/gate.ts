@@ -23,7 +23,7 @@ import {
   projectNumbers,
   secretRefsOf,
 } from "./collect/iam.js";
-import { readFailureLogs, readLogFacts } from "./collect/logs.js";
+import { type LogCursor, logCursor, readFailureLogs } from "./collect/logs.js";
 import { latestSecretVersions } from "./collect/rotation.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
@@ -142,7 +142,9 @@ async function assessRevision(
     (envName) => publicValue(entry.requirement, envName),
   );
   const otherFacts = startNow(() => collectOtherFacts(entry, run));
-  const logFacts = startNow(() => readLogFacts(context.logging, entry.config, entry.requirement, context.signal));
+  // One cursor for the revision's logs: the first read here, then each `verify:` round's new entries.
+  const logs = logCursor(context.logging, entry.config, entry.requirement);
+  const logFacts = startNow(() => logs.read(context.signal));
   const failureLogs = startNow(() => readFailureLogs(context.logging, entry.config, logFacts, context.signal));
   // Probes: /health, the ID token and the refusal handshakes need no secret: start them once the
   // Google requests above are on their way (their set-up is CPU those requests would wait behind).
@@ -163,7 +165,7 @@ async function assessRevision(
   const runtime = startNow(() => runtimeFindings(entry, early, jwtSecret?.bytes, run.vault, context));
   // Checks, once every fact is in; the report waits for the probes (and any `verify:` rounds) too.
   const [{ accessor, numbers }, { testSecret, probes: firstProbes }] = await Promise.all([otherFacts, runtime]);
-  const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context) : [])];
+  const probes = [...firstProbes, ...(early ? await verification(entry, jwtSecret?.bytes, context, logs) : [])];
   const later = { logs: await logFacts, latestVersions: await latestVersions, failureLogs: await failureLogs };
   const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, later, context);
   context.onServiceDone?.(service);
@@ -355,19 +357,21 @@ async function runProbes(
   return [...tokens.tokenFindings, ...findings, ...http, ...websocket, ...cloudRunTraps(config, requirement, websocket)];
 }
 
-/** `verify:` rounds after the first probes: the same probes with the same tokens (re-minted only before they expire) and the log lines written since the last round. */
-async function verification(entry: ConfigUnderTest, secret: Uint8Array | undefined, context: GateContext): Promise<Finding[]> {
+/** `verify:` rounds after the first probes: the same probes with the same tokens (re-minted only before they expire) and the log entries no earlier read returned. */
+async function verification(
+  entry: ConfigUnderTest,
+  secret: Uint8Array | undefined,
+  context: GateContext,
+  cursor: LogCursor,
+): Promise<Finding[]> {
   const verify = entry.requirement.verify;
   if (!verify) return [];
   const tokens = roundTokens(entry.requirement, secret, context.mask, roundTokenMarginMs(entry.requirement));
-  let since = new Date().toISOString();
   const round = async () => {
-    const from = since;
-    since = new Date().toISOString();
     const minted = await tokens();
     const [probes, logs] = await Promise.all([
       runProbes(entry, startProbes(entry, context, Promise.resolve(minted.forged)), secret, context, minted.tokens),
-      readLogFacts(context.logging, { ...entry.config, createTime: from }, entry.requirement, context.signal),
+      cursor.read(context.signal),
     ]);
     return [...probes, ...checkLogs(entry.requirement, entry.config, logs, context.redact ?? ((text) => text))];
   };

@@ -2,6 +2,7 @@
 // since it was created, bounded in pages and entries. Read through the run's
 // AuthClient like every other Google call (rest.ts). Nothing here judges the
 // lines: that is checks/logs.ts.
+import { createHash } from "node:crypto";
 import type { AuthClient } from "google-auth-library";
 import { GcpError } from "../errors.js";
 import type { LogLine, LogRead } from "../model.js";
@@ -41,8 +42,25 @@ export interface RevisionLogs {
 }
 
 export interface CloudLogging {
-  /** `denied`: the gate's identity may not read logs (no roles/logging.viewer). */
-  read(query: RevisionLogs, band: SeverityBand, signal: AbortSignal, bounds?: ReadBounds): Promise<LogRead | "denied">;
+  /**
+   * `denied`: the gate's identity may not read logs (no roles/logging.viewer). Each entry is returned once:
+   * one a later page repeats (it moved when a late one was ingested before it), or that `seen` holds from
+   * an earlier read of an overlapping window, is left out.
+   */
+  read(
+    query: RevisionLogs,
+    band: SeverityBand,
+    signal: AbortSignal,
+    bounds?: ReadBounds,
+    seen?: Pick<SeenEntries, "has">,
+  ): Promise<EntriesRead | "denied">;
+}
+
+/** A read, with each line's identity (`keys[i]` is `lines[i]`'s), and the newest timestamp it went through (seen or not). */
+export interface EntriesRead extends LogRead {
+  keys: string[];
+  /** Where a truncated read stopped. */
+  last?: string;
 }
 
 export interface ReadBounds {
@@ -62,7 +80,7 @@ const RFC3339 = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{
 export function cloudLogging(auth: AuthClient, endpoint: string | undefined): CloudLogging {
   const api = googleRest(auth, endpoint, LOGGING);
   return {
-    async read(query, band, signal, bounds = BOUNDS[band]) {
+    async read(query, band, signal, bounds = BOUNDS[band], seen) {
       assertSafeSegments(`logs of revision ${query.revision}`, {
         project: query.project,
         service: query.service,
@@ -71,6 +89,9 @@ export function cloudLogging(auth: AuthClient, endpoint: string | undefined): Cl
       const filter = revisionFilter(query, band);
       const { pageSize, pages } = bounds;
       const lines: LogLine[] = [];
+      const keys: string[] = [];
+      const here = new Set<string>();
+      let last: string | undefined;
       let pageToken: string | undefined;
       for (let page = 0; page < pages; page++) {
         let data: ListLogEntriesResponseJson;
@@ -102,12 +123,19 @@ export function cloudLogging(auth: AuthClient, endpoint: string | undefined): Cl
           });
         }
         for (const entry of Array.isArray(data.entries) ? data.entries : []) {
-          if (typeof entry === "object" && entry !== null) lines.push(lineOf(entry));
+          if (typeof entry !== "object" || entry === null) continue;
+          const line = lineOf(entry);
+          if (line.timestamp) last = line.timestamp;
+          const key = entryKey(entry, line);
+          if (here.has(key) || seen?.has(key)) continue;
+          here.add(key);
+          lines.push(line);
+          keys.push(key);
         }
         pageToken = typeof data.nextPageToken === "string" && data.nextPageToken ? data.nextPageToken : undefined;
-        if (!pageToken) return { lines, truncated: false };
+        if (!pageToken) return { lines, keys, truncated: false, ...(last ? { last } : {}) };
       }
-      return { lines, truncated: true };
+      return { lines, keys, truncated: true, ...(last ? { last } : {}) };
     },
   };
 }
@@ -121,6 +149,45 @@ export function revisionFilter(query: RevisionLogs, band: SeverityBand): string 
     band === "error" ? "severity>=ERROR" : "severity<ERROR",
     ...(query.since && RFC3339.test(query.since) ? [`timestamp>=${quoted(query.since)}`] : []),
   ].join(" AND ");
+}
+
+/**
+ * The entries a reader has counted, by identity, so that overlapping windows count each once. Cloud Logging
+ * treats entries with the same log, timestamp and insertId as one; without an insertId, the same
+ * log, timestamp, severity and text are taken as the same entry. Bounded: keys older than the next
+ * window's start can never be returned again and are forgotten, and the oldest go first past MAX_SEEN.
+ */
+export class SeenEntries {
+  static readonly MAX_SEEN = 20_000;
+  readonly #keys = new Map<string, number>();
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string, timestamp: string): void {
+    if (this.#keys.has(key)) return;
+    // An unreadable timestamp (NaN) is never "older" than a window: kept until MAX_SEEN pushes it out.
+    this.#keys.set(key, Date.parse(timestamp));
+    if (this.#keys.size > SeenEntries.MAX_SEEN) this.#keys.delete(this.#keys.keys().next().value as string);
+  }
+
+  /** Forget the entries timestamped before `ms`: a window starting at `ms` never returns them. */
+  forgetBefore(ms: number): void {
+    for (const [key, at] of this.#keys) if (at < ms) this.#keys.delete(key);
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}
+
+function entryKey(entry: LogEntryJson, line: LogLine): string {
+  const log = typeof entry.logName === "string" ? entry.logName.slice(0, 512) : "";
+  if (typeof entry.insertId === "string" && entry.insertId) return `${log}\u0000${line.timestamp}\u0000${entry.insertId.slice(0, 256)}`;
+  // No insertId (rare for Cloud Run): a digest keeps the set small whatever the line's length.
+  const digest = createHash("sha256").update(`${line.severity}\u0000${line.message}`).digest("base64url");
+  return `${log}\u0000${line.timestamp}\u0000#${digest}`;
 }
 
 function quoted(value: string): string {

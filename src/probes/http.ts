@@ -2,6 +2,7 @@
 // on how much body we read, so a misbehaving backend can neither hang nor flood the gate.
 import { type Agent, type ClientRequest, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { proxyFailureOf } from "../proxy.js";
 import { agentFor } from "../proxy-agent.js";
 import { parseRetryAfter } from "../wait.js";
@@ -58,6 +59,17 @@ export function redirectTarget(location: string | null | undefined, from: string
   }
 }
 
+/**
+ * The context the probes' TLS connections verify with: the default trust (system CAs plus
+ * NODE_EXTRA_CA_CERTS), which tls.connect would otherwise build again for every connection, built once.
+ * Building it (loading the CA store) was a quarter of a wss:// handshake's CPU (bench, issue 14).
+ */
+let trusted: SecureContext | undefined;
+export function trustedContext(): SecureContext {
+  trusted ??= createSecureContext();
+  return trusted;
+}
+
 const CALL_TIMEOUT_MS = 10_000;
 /** Longest Retry-After we honour; longer waits are capped (and the run deadline still applies). */
 const MAX_RETRY_AFTER_MS = 30_000;
@@ -99,7 +111,12 @@ export async function boundedFetch(
       const target = new URL(url);
       const send = target.protocol === "https:" ? httpsRequest : target.protocol === "http:" ? httpRequest : undefined;
       if (!send) return fail(undefined);
-      request = send(target, { method: options.method ?? "GET", headers: { accept: "*/*", ...options.headers }, agent });
+      request = send(target, {
+        method: options.method ?? "GET",
+        headers: { accept: "*/*", ...options.headers },
+        agent,
+        ...(send === httpsRequest ? { secureContext: trustedContext() } : {}),
+      });
     } catch (error) {
       // An invalid header value or URL: refused before anything is sent.
       return fail(error);

@@ -2,11 +2,12 @@
 // would (without one), and say exactly how each handshake ended: refused with
 // which status, accepted then closed with which code, or never connected and why.
 import type { ClientRequest } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { WebsocketRequirement } from "../manifest/schema.js";
 import { proxyFor } from "../proxy.js";
 import { tunnelAgent } from "../proxy-agent.js";
 import { excerpt } from "./excerpt.js";
-import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, urlOnService } from "./http.js";
+import { classifyNetworkError, isRedirect, type NetworkFailure, redirectTarget, trustedContext, urlOnService } from "./http.js";
 
 export type ReplyOutcome = { kind: "matched"; excerpt: string } | { kind: "mismatch"; excerpt: string } | { kind: "none" };
 
@@ -118,6 +119,14 @@ export function preloadWebsocket(): void {
   loadWs().catch(() => undefined);
 }
 
+/**
+ * A round opens several wss:// sockets to one host (the valid token, the refusals, the negative probes), and
+ * every round again: this agent keeps the host's TLS session tickets, so the later ones resume the session
+ * rather than make a full handshake. Not kept alive: an upgraded socket leaves the agent anyway, and a
+ * refused one is closed by the server.
+ */
+const tlsSessions = new HttpsAgent({ keepAlive: false, maxCachedSessions: 100 });
+
 export async function handshake(
   url: URL,
   spec: HandshakeSpec,
@@ -136,9 +145,10 @@ export async function handshake(
   const timeoutMs = spec.timeout_ms ?? 10_000;
   const messages = firstMessages(spec, token);
   // Through the runner's proxy, a CONNECT tunnel for ws:// and wss:// alike (ws's own connection
-  // bypasses any global agent); no agent otherwise, so ws connects directly.
+  // bypasses any global agent); otherwise ws connects directly, wss:// through the agent that keeps TLS sessions.
   const proxy = proxyFor(target);
-  const agent = proxy === undefined ? undefined : await tunnelAgent(proxy);
+  const direct = proxy === undefined && target.protocol === "wss:";
+  const agent = proxy !== undefined ? await tunnelAgent(proxy) : direct ? tlsSessions : undefined;
   // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
@@ -156,6 +166,7 @@ export async function handshake(
       perMessageDeflate: false,
       maxPayload: 1024 * 1024,
       ...(agent ? { agent } : {}),
+      ...(direct ? { secureContext: trustedContext() } : {}),
     });
     // The refused upgrade's request: ending it directly spares terminate() building an Error (with its stack) per refusal.
     let refusedRequest: ClientRequest | undefined;

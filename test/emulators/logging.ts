@@ -3,6 +3,9 @@
 // of the logging query language the gate sends (comparisons joined by AND on
 // resource.type, resource.labels.*, severity, timestamp, logName); anything
 // else is a 400, as a typo'd filter would be for the real API.
+// Entries become visible when they are ingested (`receiveTimestamp`), which may
+// be seconds after their `timestamp`, as in Cloud Logging: a reader that only
+// asks for entries newer than its last read misses the late ones.
 import type { logging_v2 } from "@googleapis/logging";
 import { type EmulatorServer, googleError, requireBearer, serveJson } from "./http.js";
 import type { Scenario } from "./scenario.js";
@@ -13,6 +16,11 @@ export interface LoggingEmulator extends EmulatorServer {
   entries: LogEntry[];
   /** The filters the gate sent, parsed, for assertions. */
   filters: Comparison[][];
+  /**
+   * Called once each entries:list is answered, with its parsed filter and the time it arrived: a test
+   * ingests an entry *after* a given read (push it with `receiveTimestamp` now), deterministically.
+   */
+  afterList?: (filter: Comparison[], receivedAt: number) => void;
 }
 
 export const SEVERITIES = ["DEFAULT", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"] as const;
@@ -98,6 +106,7 @@ export async function startLoggingEmulator(scenario: Scenario): Promise<LoggingE
     const denied = requireBearer(request, scenario.acceptsToken);
     if (denied) return denied;
     if (request.method !== "POST" || url.pathname !== "/v2/entries:list") return { status: 404, body: googleError(404, "unknown path") };
+    const receivedAt = Date.now();
     const body = JSON.parse(request.body || "{}") as logging_v2.Schema$ListLogEntriesRequest;
     const projects = new Set([`projects/${scenario.project}`, `projects/${scenario.projectNumber}`]);
     if (!body.resourceNames?.length || !body.resourceNames.every((name) => projects.has(name)))
@@ -110,7 +119,7 @@ export async function startLoggingEmulator(scenario: Scenario): Promise<LoggingE
     let matching: LogEntry[];
     try {
       parsed = parseFilter(body.filter ?? "");
-      matching = entries.filter((entry) => parsed.every((comparison) => holds(entry, comparison)));
+      matching = entries.filter((entry) => ingested(entry, receivedAt) && parsed.every((comparison) => holds(entry, comparison)));
     } catch (error) {
       return { status: 400, body: googleError(400, `invalid filter: ${(error as Error).message}`) };
     }
@@ -123,9 +132,16 @@ export async function startLoggingEmulator(scenario: Scenario): Promise<LoggingE
       entries: matching.slice(start, start + pageSize),
       ...(next ? { nextPageToken: next } : {}),
     };
+    emulator.afterList?.(parsed, receivedAt);
     return { status: 200, body: page };
   });
-  return Object.assign(server, { entries, filters });
+  const emulator: LoggingEmulator = Object.assign(server, { entries, filters });
+  return emulator;
+}
+
+/** Visible once Cloud Logging has received it: `receiveTimestamp` (absent: always) at or before the read. */
+function ingested(entry: LogEntry, at: number): boolean {
+  return !entry.receiveTimestamp || Date.parse(entry.receiveTimestamp) <= at;
 }
 
 /** What a revision's container writes to stdout/stderr, as Cloud Run ships it to Cloud Logging. */
@@ -136,11 +152,13 @@ export function revisionLog(
   severity: (typeof SEVERITIES)[number],
   text: string,
   timestamp = new Date().toISOString(),
+  /** When Cloud Logging ingests it (visible from then on); by default now. */
+  receiveTimestamp = new Date().toISOString(),
 ): LogEntry {
   return {
     logName: `projects/${scenario.project}/logs/run.googleapis.com%2Fstderr`,
     timestamp,
-    receiveTimestamp: timestamp,
+    receiveTimestamp,
     severity,
     insertId: Math.random().toString(36).slice(2),
     textPayload: text,
