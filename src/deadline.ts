@@ -1,5 +1,6 @@
 // The run's deadline (`timeout`): a timer that aborts every pending call, and,
 // for a main thread too busy to let a timer fire, the watchdog behind it.
+import { setMaxListeners } from "node:events";
 import { DeadlineError, describeError, type GateError } from "./errors.js";
 import type { Report } from "./model.js";
 import type { FailOn } from "./report/verdict.js";
@@ -20,6 +21,9 @@ export function deadlineError(seconds: number): GateError {
 /** The whole run is bounded: past the deadline every pending call is aborted and an error report is written. */
 export async function withDeadline<T>(seconds: number, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Every call in flight listens on this one signal (Google's up to max_concurrency, each service's probes)
+  // and stops listening when it ends: more than Node's 10 is a fleet, not a leak, so no leak warning.
+  setMaxListeners(0, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

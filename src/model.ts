@@ -143,7 +143,10 @@ export interface VerifyRound {
   health_ms?: number;
   /** The authorized WebSocket handshake's outcome (finding id, e.g. ws.connected). */
   websocket?: string;
-  /** New log entries at ERROR or above (or matching deny) since the last round. */
+  /**
+   * New log entries at ERROR or above since the last round, allow-listed noise left out. A line below
+   * ERROR that matches `deny` fails the round without counting here: `failed` then names logs.errors.
+   */
   new_errors?: number;
   /** Ids of the round's failing findings. */
   failed?: string[];
