@@ -148,7 +148,14 @@ export async function transportFetch(input: string | URL, init: TransportInit = 
               : fetchError(`invalid compressed answer from ${url.href}`, "system", error as Error),
           );
         }
-        finish(undefined, new TransportResponse(answer.statusCode ?? 0, answer.statusMessage ?? "", headersOf(answer), url.href, bytes));
+        // Inside an event handler a throw would end the process: a header fetch's Headers refuses is a failed call.
+        let headers: Headers;
+        try {
+          headers = headersOf(answer);
+        } catch (error) {
+          return finish(fetchError(`invalid header in the answer from ${url.href}`, "system", error as Error));
+        }
+        finish(undefined, new TransportResponse(answer.statusCode ?? 0, answer.statusMessage ?? "", headers, url.href, bytes));
       });
     });
     request.end(body?.bytes);
