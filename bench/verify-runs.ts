@@ -10,11 +10,10 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { stringify } from "yaml";
 import type { Report } from "../src/model.js";
 import { runAction } from "../test/e2e/harness.js";
-import { startWorld, type World } from "../test/e2e/world.js";
-import { addSecret, deploy } from "../test/emulators/scenario.js";
+import { fleetNames, probedFleetManifest, startProbedFleet } from "../test/e2e/probed-fleet.js";
+import type { World } from "../test/e2e/world.js";
 import { round } from "./stats.js";
 
 export interface VerifyBenchResult {
@@ -41,18 +40,14 @@ export interface VerifyBenchResult {
 const SECRET = "bench-jwt-secret-".padEnd(48, "x");
 
 export async function measureVerify(node: string, durationS = 60, services = 10, intervalS = 5): Promise<VerifyBenchResult> {
-  const names = Array.from({ length: services }, (_, index) => `svc-${String(index).padStart(2, "0")}`);
-  const world = await startWorld(Object.fromEntries(names.map((name) => [name, { jwtSecretEnv: "JWT_SECRET" }])));
+  const names = fleetNames(services);
+  const world = await startProbedFleet(names, SECRET);
   try {
-    addSecret(world.scenario, "jwt-secret", SECRET);
-    for (const name of names) {
-      deploy(world.scenario, name, { url: world.backends.get(name)?.url ?? "", secrets: { JWT_SECRET: "jwt-secret:latest" } });
-    }
     const verify = { duration: `${durationS}s`, interval: `${intervalS}s`, consecutive_successes: 3, failure_limit: 1 };
-    const baseline = await timed(world, await world.writeManifest(fleet(world, names)), node, durationS);
+    const baseline = await timed(world, await world.writeManifest(probedFleetManifest(world, names)), node, durationS);
     const sparseVerify = { ...verify, interval: `${durationS}s`, consecutive_successes: 2 };
-    const sparse = await timed(world, await world.writeManifest(fleet(world, names, sparseVerify)), node, durationS);
-    const verified = await timed(world, await world.writeManifest(fleet(world, names, verify)), node, durationS);
+    const sparse = await timed(world, await world.writeManifest(probedFleetManifest(world, names, sparseVerify)), node, durationS);
+    const verified = await timed(world, await world.writeManifest(probedFleetManifest(world, names, verify)), node, durationS);
     const sparseRounds = roundsOf(sparse.report);
     const perService = roundsOf(verified.report);
     return {
@@ -90,17 +85,4 @@ async function timed(world: World, manifest: string, node: string, durationS: nu
   const report = JSON.parse(run.outputs.report ?? "{}") as Report;
   if (report.result !== "pass") throw new Error(`bench verify run did not pass (${report.result}): ${run.stdout.slice(-2000)}`);
   return { report, gateMs: report.duration_ms ?? Number.NaN, cpuMs: Number(await readFile(cpuFile, "utf8")) };
-}
-
-/** Every service: its JWT secret read to sign the WebSocket probe, /health, the socket, its logs; `verify:` when given. */
-function fleet(world: World, names: string[], verify?: Record<string, unknown>): string {
-  const requirement = {
-    secrets: { JWT_SECRET: { secret: "jwt-secret", min_bytes: 32 } },
-    jwt: { secret_env: "JWT_SECRET", claims: { sub: "deploy-gate" } },
-    health: { path: "/health", expect_json: { status: "healthy" } },
-    websocket: { path: "/ws" },
-    logs: { max_errors: 0 },
-    ...(verify ? { verify } : {}),
-  };
-  return stringify({ region: world.scenario.region, services: Object.fromEntries(names.map((name) => [name, requirement])) });
 }
