@@ -3,7 +3,7 @@
 // one. Never on an error (the gate could not decide). What changed goes into
 // the report as findings with the traffic before and after.
 import { describeError } from "./errors.js";
-import type { Traffic, TrafficChange } from "./gcp/traffic.js";
+import type { Traffic, TrafficChange, TrafficSuperseded } from "./gcp/traffic.js";
 import type { Inputs } from "./inputs.js";
 import type { Finding, Report, ServiceReport } from "./model.js";
 import { verdict } from "./report/verdict.js";
@@ -53,7 +53,8 @@ async function promoteOne(service: ServiceReport, percent: number, traffic: Traf
     };
   }
   try {
-    const change = await traffic.promote(serviceOf(service.revision), revision, percent, signal);
+    const change = await traffic.promote(serviceOf(service.revision), checkedOf(service, revision), percent, signal);
+    if ("superseded" in change) return superseded(service, revision, change);
     return {
       id: "traffic.promoted",
       status: "pass",
@@ -92,7 +93,8 @@ async function rollbackOne(
     };
   }
   try {
-    const change = await traffic.rollback(serviceOf(service.revision), previous, signal);
+    const change = await traffic.rollback(serviceOf(service.revision), checkedOf(service, revision), previous, signal);
+    if ("superseded" in change) return superseded(service, revision, change);
     return {
       id: "traffic.rolled_back",
       status: "warn",
@@ -111,6 +113,23 @@ async function rollbackOne(
       hint: `roll back by hand: gcloud run services update-traffic ${service.service} --to-revisions=${previous}=100`,
     };
   }
+}
+
+/** The revision as the gate checked it: its share then (live mode reads it with the revision). */
+function checkedOf(service: ServiceReport, revision: string) {
+  return { revision, share: service.traffic_percent };
+}
+
+/** Someone moved the traffic while the gate checked: the verdict is about a service that changed, so no action. */
+function superseded(service: ServiceReport, revision: string, change: TrafficSuperseded): Finding {
+  const now = [...change.superseded].filter(([, percent]) => percent > 0);
+  return {
+    id: "traffic.held",
+    status: "warn",
+    subject: revision,
+    message: `traffic of ${service.service} left as it is: it changed while the gate checked ${revision} (${revision} served ${service.traffic_percent ?? 0}% then, ${change.superseded.get(revision) ?? 0}% now; now: ${now.map(([id, percent]) => `${id} ${percent}%`).join(", ") || "none"})`,
+    hint: "another deploy or a person moved the traffic meanwhile; run the gate again on what serves now before promoting or rolling back",
+  };
 }
 
 function held(service: ServiceReport, result: Report["result"]): Finding {

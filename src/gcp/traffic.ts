@@ -46,18 +46,39 @@ export interface TrafficChange {
   after: Map<string, number>;
 }
 
+/** The traffic moved since the gate checked the revision: nothing was changed. `now` is what serves now. */
+export interface TrafficSuperseded {
+  superseded: Map<string, number>;
+}
+
+/**
+ * The checked revision and the share of the traffic it served when the gate read it. Another deploy or
+ * a person may move the traffic while the gate checks (verification can take minutes): a share that is
+ * different when the gate comes to act means its verdict is about a service that is no longer there, and
+ * acting on it would undo their change (a rollback over a newer deploy). Undefined: not known, not guarded.
+ */
+export interface Checked {
+  revision: string;
+  share: number | undefined;
+}
+
 export interface Traffic {
-  /** Give `revision` `percent` of the traffic (the rest stays with who serves now, in proportion); tags are kept. */
-  promote(service: string, revision: string, percent: number, signal: AbortSignal): Promise<TrafficChange>;
-  /** Send all traffic to `revision`; tags are kept. */
-  rollback(service: string, revision: string, signal: AbortSignal): Promise<TrafficChange>;
+  /** Give `checked` `percent` of the traffic (the rest stays with who serves now, in proportion); tags are kept. */
+  promote(service: string, checked: Checked, percent: number, signal: AbortSignal): Promise<TrafficChange | TrafficSuperseded>;
+  /** Send all traffic to `to`, away from the failing `checked`; tags are kept. */
+  rollback(service: string, checked: Checked, to: string, signal: AbortSignal): Promise<TrafficChange | TrafficSuperseded>;
 }
 
 /** `service` is the full name projects/P/locations/R/services/S. */
 export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic {
   const api = googleRest(auth, endpoint, "https://run.googleapis.com");
 
-  async function move(service: string, shares: (current: Map<string, number>) => Map<string, number>, signal: AbortSignal) {
+  async function move(
+    service: string,
+    checked: Checked,
+    shares: (current: Map<string, number>) => Map<string, number>,
+    signal: AbortSignal,
+  ): Promise<TrafficChange | TrafficSuperseded> {
     const parts = /^projects\/([^/]+)\/locations\/([^/]+)\/services\/([^/]+)$/.exec(service);
     assertSafeSegments(`Cloud Run service ${service}`, { project: parts?.[1] ?? "", region: parts?.[2] ?? "", service: parts?.[3] ?? "" });
     const what = `updating the traffic of ${parts?.[3]}`;
@@ -65,6 +86,7 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
     const read = () => call(what, hint, () => api.get<Service>(`v2/${service}`, signal));
     const current = await read();
     const before = servingShares(current);
+    if (checked.share !== undefined && (before.get(checked.revision) ?? 0) !== checked.share) return { superseded: before };
     const wanted = shares(before);
     let operation = await call(what, hint, () =>
       api.patch<Operation>(`v2/${service}`, { traffic: targets(current, wanted) }, signal, { updateMask: "traffic" }),
@@ -93,8 +115,9 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
   }
 
   return {
-    promote: (service, revision, percent, signal) => move(service, (current) => promoted(current, revision, percent), signal),
-    rollback: (service, revision, signal) => move(service, () => new Map([[revision, 100]]), signal),
+    promote: (service, checked, percent, signal) =>
+      move(service, checked, (current) => promoted(current, checked.revision, percent), signal),
+    rollback: (service, checked, to, signal) => move(service, checked, () => new Map([[to, 100]]), signal),
   };
 }
 

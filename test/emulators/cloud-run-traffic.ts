@@ -17,6 +17,11 @@ export interface TrafficControls {
   operationError: { code: number; message: string } | undefined;
   /** Every traffic list the service was patched with, in order. */
   patches: { service: string; traffic: TrafficTarget[] }[];
+  /**
+   * Called before a services.get is answered: a test moves the traffic between the gate's check and
+   * its act, as another deploy would.
+   */
+  onServiceGet: ((service: string) => void) | undefined;
 }
 
 const controls = new WeakMap<Scenario, TrafficControls>();
@@ -25,7 +30,7 @@ const operations = new WeakMap<Scenario, Map<string, { polls: number; apply: () 
 export function trafficControls(scenario: Scenario): TrafficControls {
   let found = controls.get(scenario);
   if (!found) {
-    found = { pollsBeforeDone: 1, operationError: undefined, patches: [] };
+    found = { pollsBeforeDone: 1, operationError: undefined, patches: [], onServiceGet: undefined };
     controls.set(scenario, found);
   }
   return found;
@@ -41,6 +46,10 @@ export function handleTrafficRequest(scenario: Scenario, request: RecordedReques
   const pending = operations.get(scenario) ?? new Map();
   operations.set(scenario, pending);
   const service = SERVICE.exec(path);
+  if (service && request.method === "GET" && settings.onServiceGet) {
+    settings.onServiceGet(service[3] ?? "");
+    return undefined;
+  }
   if (service && request.method === "PATCH") {
     const [, project = "", region = "", name = ""] = service;
     const entry =

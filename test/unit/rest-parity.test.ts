@@ -145,7 +145,7 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
     it("services.patch (updateMask=traffic) and operations.get, to promote a revision", async () => {
       const service = `${parent}/services/web`;
       const next = deploy(scenario, "web", { tag: "candidate" });
-      const gate = await recorded(run, () => traffic(auth, run.url).promote(service, next, 100, signal));
+      const gate = await recorded(run, () => traffic(auth, run.url).promote(service, { revision: next, share: undefined }, 100, signal));
       const sent = run.requests.find((request) => request.method === "PATCH");
       const operation = `${parent}/operations/${/operations\/([^/?]+)/.exec(run.requests.filter((request) => request.path.includes("/operations/")).at(-1)?.path ?? "")?.[1]}`;
       const api = generatedRun().projects.locations;
