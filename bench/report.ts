@@ -117,6 +117,16 @@ function shardingRows(run: ShardingResult & { node: string }): string[][] {
       `≤ ${TARGETS.shardedRatio}×`,
       mark(run.ratio <= TARGETS.shardedRatio),
     ],
+    ...(run.aloneShardMs
+      ? [
+          [
+            `The same ${run.shards} shards one at a time, each with the machine to itself (as matrix jobs on their own runners)`,
+            `${run.aloneShardedMs} ms (slowest of ${run.aloneShardMs.join(" / ")} ms + aggregate ${run.aggregateMs} ms) vs ${run.singleMs} ms = ${run.aloneRatio}×`,
+            "(diagnostic)",
+            "",
+          ],
+        ]
+      : []),
     [
       `Aggregate of ${run.services} services: CPU beyond the same step over no reports (start-up, inputs, publishing)`,
       `${round2(run.aggregateCpuMs - run.emptyAggregateCpuMs)} ms (whole process ${run.aggregateCpuMs} ms, over no reports ${run.emptyAggregateCpuMs} ms, a bare \`node -e ''\` ${run.emptyNodeCpuMs} ms)`,

@@ -26,6 +26,13 @@ export interface ShardingResult {
   /** Each shard's CPU: on a machine with a core per shard, what bounds its wall time when the run is CPU-bound. */
   shardCpuMs: number[];
   aggregateMs: number;
+  /**
+   * Diagnostic: the same shards one at a time, each with the whole machine to itself, as a matrix
+   * job has its own runner on GitHub. Slowest + aggregate: what the sharded run would take there.
+   */
+  aloneShardMs: number[];
+  aloneShardedMs: number;
+  aloneRatio: number;
   /** Slowest shard + aggregate. */
   shardedMs: number;
   ratio: number;
@@ -63,6 +70,10 @@ export async function measureSharding(
     const parts = await Promise.all(
       Array.from({ length: shards }, (_, index) => timed(world.inputs(manifest, { timeout: "600", shard: `${index + 1}/${shards}` }))),
     );
+    const alone: number[] = [];
+    for (let index = 0; index < shards; index++) {
+      alone.push((await timed(world.inputs(manifest, { timeout: "600", shard: `${index + 1}/${shards}` }))).ms);
+    }
     const reports = await lay(parts.map((part) => part.run));
     const merged = await timed({ mode: "aggregate", reports });
     const servicesMerged = JSON.parse(merged.run.outputs.report ?? "{}").services?.length;
@@ -80,6 +91,9 @@ export async function measureSharding(
       shardMs,
       shardCpuMs: parts.map((part) => round(part.cpuMs)),
       aggregateMs: round(merged.ms),
+      aloneShardMs: alone.map((ms) => round(ms)),
+      aloneShardedMs: round(Math.max(...alone) + merged.ms),
+      aloneRatio: round((Math.max(...alone) + merged.ms) / single.ms, 2),
       shardedMs: round(shardedMs),
       ratio: round(shardedMs / single.ms, 2),
       aggregateCpuMs: round(aggregateCpuMs),
