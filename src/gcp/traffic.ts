@@ -53,9 +53,11 @@ export interface TrafficSuperseded {
 
 /**
  * The checked revision and the share of the traffic it served when the gate read it. Another deploy or
- * a person may move the traffic while the gate checks (verification can take minutes): a share that is
- * different when the gate comes to act means its verdict is about a service that is no longer there, and
- * acting on it would undo their change (a rollback over a newer deploy). Undefined: not known, not guarded.
+ * a person may move the traffic while the gate checks (verification can take minutes). A promote acts
+ * only if that share is unchanged: a share someone else set is theirs to keep (promote_percent would cut
+ * it). A rollback acts only if the failing revision serves no less than it did: less means traffic is
+ * already moving away from it (a newer deploy, a person), and rolling back would undo that (send 100%
+ * back over the newer deploy); more (a ramp-up meanwhile) still rolls back. Undefined: not guarded.
  */
 export interface Checked {
   revision: string;
@@ -76,6 +78,7 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
   async function move(
     service: string,
     checked: Checked,
+    moved: (now: number, seen: number) => boolean,
     shares: (current: Map<string, number>) => Map<string, number>,
     signal: AbortSignal,
   ): Promise<TrafficChange | TrafficSuperseded> {
@@ -86,7 +89,7 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
     const read = () => call(what, hint, () => api.get<Service>(`v2/${service}`, signal));
     const current = await read();
     const before = servingShares(current);
-    if (checked.share !== undefined && (before.get(checked.revision) ?? 0) !== checked.share) return { superseded: before };
+    if (checked.share !== undefined && moved(before.get(checked.revision) ?? 0, checked.share)) return { superseded: before };
     const wanted = shares(before);
     let operation = await call(what, hint, () =>
       api.patch<Operation>(`v2/${service}`, { traffic: targets(current, wanted) }, signal, { updateMask: "traffic" }),
@@ -116,10 +119,14 @@ export function traffic(auth: AuthClient, endpoint: string | undefined): Traffic
 
   return {
     promote: (service, checked, percent, signal) =>
-      move(service, checked, (current) => promoted(current, checked.revision, percent), signal),
-    rollback: (service, checked, to, signal) => move(service, checked, () => new Map([[to, 100]]), signal),
+      move(service, checked, changed, (current) => promoted(current, checked.revision, percent), signal),
+    rollback: (service, checked, to, signal) => move(service, checked, lessThanSeen, () => new Map([[to, 100]]), signal),
   };
 }
+
+/** Guards of Checked: a promote holds on any change of the share, a rollback when the share went down. */
+const changed = (now: number, seen: number) => now !== seen;
+const lessThanSeen = (now: number, seen: number) => now < seen;
 
 /** `percent` to `revision`, the rest split among the others in proportion to their share now (largest remainder). */
 export function promoted(current: Map<string, number>, revision: string, percent: number): Map<string, number> {

@@ -106,6 +106,24 @@ describe("on_pass / on_fail when the traffic moved while the gate checked", () =
     expect(checksOf(run.outputs).find((check) => check.id === "traffic.held")?.message).toContain(`${next} served 0% then, 50% now`);
   });
 
+  it("rollback: the failing revision got more traffic meanwhile (a ramp-up); it is still rolled back", async () => {
+    incident1.fixed(world);
+    const good = service().latestReadyRevision!.split("/").pop()!;
+    routeAll(good);
+    incident1.broken(world);
+    const broken = service().latestReadyRevision!.split("/").pop()!;
+    service().trafficStatuses = [
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: good, percent: 90 },
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: broken, percent: 10 },
+    ];
+    service().traffic = service().trafficStatuses;
+    const run = await betweenCheckAndAct({ on_fail: "rollback" }, () => routeAll(broken));
+
+    expect(run.outputs.result).toBe("fail");
+    expect(serving()).toEqual({ [good]: 100 });
+    expect(checksOf(run.outputs).find((check) => check.id === "traffic.rolled_back")?.traffic?.before).toEqual({ [broken]: 100 });
+  });
+
   it("unchanged traffic still acts: the guard compares with what the gate saw, not with nothing", async () => {
     incident1.fixed(world);
     const good = service().latestReadyRevision!.split("/").pop()!;
