@@ -25,7 +25,7 @@ export function checkAccessor(config: RevisionConfig, refs: { envName: string; r
         ...base,
         id: "iam.accessor_unverifiable",
         status: "warn",
-        message: `cannot tell whether ${facts.serviceAccount} can read ${ref.secret}: access comes only from a conditional binding, a group, or a custom role`,
+        message: `cannot tell whether ${facts.serviceAccount} can read ${ref.secret}: access comes only from a conditional binding, a group or principal set, or a custom role`,
         hint: "grant roles/secretmanager.secretAccessor directly to the service account on the secret to make it verifiable",
       });
     } else if (grants.includes(undefined)) {
