@@ -93,12 +93,25 @@ export interface PolicyBinding {
 /** A policy, or why it could not be read (the gate's identity lacks getIamPolicy). */
 export type PolicyFact = { bindings: PolicyBinding[] } | { unreadable: string };
 
+/**
+ * The policies of the folders and organization above a project (grants there are inherited), or why
+ * the gate could not find out which they are.
+ */
+export type InheritedPolicies = { policies: { resource: string; policy: PolicyFact }[] } | { unreadable: string };
+
 export interface AccessorFacts {
   serviceAccount: string;
+  /** Why the runtime account is not known (the default compute account of a project whose number could not be read). */
+  serviceAccountUnknown?: string;
   /** Keyed by `project/secret`. */
   secretPolicies: ReadonlyMap<string, PolicyFact>;
   /** Keyed by project. */
   projectPolicies: ReadonlyMap<string, PolicyFact>;
+  /**
+   * Keyed by project, read when neither the secret's nor the project's policy grants access. A project
+   * missing from the map was not looked above; leaving the map out says there is nothing above to see.
+   */
+  inheritedPolicies?: ReadonlyMap<string, InheritedPolicies>;
 }
 
 /** Predefined roles that include secretmanager.versions.access. */
