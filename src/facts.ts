@@ -72,8 +72,11 @@ export function secretTextOf(facts: SecretFacts, values: ReadonlyMap<string, Uin
   };
 }
 
-/** Fingerprint of `service.ENV` (a consistency group's member), or why there is none. */
-export type MemberValue = { fingerprint: string } | { unavailable: string };
+/**
+ * Fingerprint of `service.ENV` (a consistency group's member), or why there is none; `differs`: the
+ * service serves several revisions (a traffic split) that do not agree, as `revision=fingerprint`.
+ */
+export type MemberValue = { fingerprint: string } | { unavailable: string } | { differs: string[] };
 
 /** Project id → project number, for the projects a ref names one way and the manifest (or service) the other. */
 export type ProjectNumbers = ReadonlyMap<string, string>;
