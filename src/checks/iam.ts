@@ -51,7 +51,7 @@ export function checkAccessor(config: RevisionConfig, refs: { envName: string; r
       const why = [
         ...policies
           .filter(([, policy]) => !policy || "unreadable" in policy)
-          .map(([whose, policy]) => `${whose} ${policy && "unreadable" in policy ? policy.unreadable : "was not read"}`),
+          .map(([whose, policy]) => `${whose} policy ${policy && "unreadable" in policy ? `(${policy.unreadable})` : "was not read"}`),
         ...(!inherited ? ["the folders and organization above the project were not looked up"] : []),
         ...(inherited && "unreadable" in inherited
           ? [`the folders and organization above the project are unknown: ${inherited.unreadable}`]

@@ -80,3 +80,94 @@ describe("accessor verdicts on the principal forms of real policies", () => {
     ]);
   });
 });
+
+describe("accessor verdicts with the folders and organization above the project", () => {
+  const none: PolicyFact = { bindings: [] };
+  const run = (above: AccessorFacts["inheritedPolicies"]) =>
+    checkAccessor(config, refs, facts(none, above ? { inheritedPolicies: above } : {})).map((finding) => [
+      finding.id,
+      finding.status,
+      finding.message,
+    ]);
+
+  it.each<[string, AccessorFacts["inheritedPolicies"], [string, string]]>([
+    [
+      "an unconditional grant on the organization",
+      new Map([
+        [
+          "chat-staging",
+          { policies: [{ resource: "organizations/42", policy: { bindings: [binding("roles/owner", [`serviceAccount:${SA}`])] } }] },
+        ],
+      ]),
+      ["iam.accessor", "pass"],
+    ],
+    [
+      "a conditional grant on a folder",
+      new Map([
+        [
+          "chat-staging",
+          {
+            policies: [
+              {
+                resource: "folders/7",
+                policy: { bindings: [binding("roles/secretmanager.secretAccessor", [`serviceAccount:${SA}`], true)] },
+              },
+            ],
+          },
+        ],
+      ]),
+      ["iam.accessor_unverifiable", "warn"],
+    ],
+    [
+      "the parent could not be looked up",
+      new Map([["chat-staging", { unreadable: "the parent of projects/chat-staging could not be read (HTTP 403)" }]]),
+      ["iam.policy_unreadable", "error"],
+    ],
+    ["nothing was looked up above this project", new Map(), ["iam.policy_unreadable", "error"]],
+    [
+      "every policy up to the organization read, none grants",
+      new Map([
+        [
+          "chat-staging",
+          {
+            policies: [
+              { resource: "folders/7", policy: none },
+              { resource: "organizations/42", policy: none },
+            ],
+          },
+        ],
+      ]),
+      ["iam.accessor_missing", "fail"],
+    ],
+    [
+      "the organization's policy unreadable",
+      new Map([
+        [
+          "chat-staging",
+          {
+            policies: [
+              { resource: "folders/7", policy: none },
+              { resource: "organizations/42", policy: { unreadable: "HTTP 403" } },
+            ],
+          },
+        ],
+      ]),
+      ["iam.policy_unreadable", "error"],
+    ],
+  ])("%s", (_, above, [id, status]) => {
+    const [finding] = run(above);
+    expect(finding?.slice(0, 2)).toEqual([id, status]);
+    if (id === "iam.policy_unreadable")
+      expect(finding?.[2]).toMatch(/organizations\/42's policy \(HTTP 403\)|could not be read \(HTTP 403\)|were not looked up/);
+  });
+
+  it("the default compute account of a project whose number is unknown: cannot verify", () => {
+    const [finding] = checkAccessor(config, refs, {
+      ...facts(none, { inheritedPolicies: new Map([["chat-staging", { policies: [] }]]) }),
+      serviceAccount: "PROJECT_NUMBER-compute@developer.gserviceaccount.com",
+      serviceAccountUnknown: "it is the default compute account of chat-staging, whose project number could not be read",
+    });
+    expect([finding?.id, finding?.status]).toEqual(["iam.account_unknown", "error"]);
+    expect(finding?.message).not.toContain("PROJECT_NUMBER");
+  });
+});
