@@ -72,8 +72,11 @@ export function secretTextOf(facts: SecretFacts, values: ReadonlyMap<string, Uin
   };
 }
 
-/** Fingerprint of `service.ENV` (a consistency group's member), or why there is none. */
-export type MemberValue = { fingerprint: string } | { unavailable: string };
+/**
+ * Fingerprint of `service.ENV` (a consistency group's member), or why there is none; `differs`: the
+ * service serves several revisions (a traffic split) that do not agree, as `revision=fingerprint`.
+ */
+export type MemberValue = { fingerprint: string } | { unavailable: string } | { differs: string[] };
 
 /** Project id → project number, for the projects a ref names one way and the manifest (or service) the other. */
 export type ProjectNumbers = ReadonlyMap<string, string>;
@@ -93,12 +96,25 @@ export interface PolicyBinding {
 /** A policy, or why it could not be read (the gate's identity lacks getIamPolicy). */
 export type PolicyFact = { bindings: PolicyBinding[] } | { unreadable: string };
 
+/**
+ * The policies of the folders and organization above a project (grants there are inherited), or why
+ * the gate could not find out which they are.
+ */
+export type InheritedPolicies = { policies: { resource: string; policy: PolicyFact }[] } | { unreadable: string };
+
 export interface AccessorFacts {
   serviceAccount: string;
+  /** Why the runtime account is not known (the default compute account of a project whose number could not be read). */
+  serviceAccountUnknown?: string;
   /** Keyed by `project/secret`. */
   secretPolicies: ReadonlyMap<string, PolicyFact>;
   /** Keyed by project. */
   projectPolicies: ReadonlyMap<string, PolicyFact>;
+  /**
+   * Keyed by project, read when neither the secret's nor the project's policy grants access. A project
+   * missing from the map was not looked above; leaving the map out says there is nothing above to see.
+   */
+  inheritedPolicies?: ReadonlyMap<string, InheritedPolicies>;
 }
 
 /** Predefined roles that include secretmanager.versions.access. */
@@ -106,18 +122,36 @@ export const ACCESSOR_ROLES = new Set(["roles/secretmanager.secretAccessor", "ro
 
 export type Grant = "granted" | "conditional" | "group_or_custom" | "none";
 
+/** Principals that include every service account (https://cloud.google.com/iam/docs/principal-identifiers). */
+const EVERY_ACCOUNT = new Set(["allusers", "allauthenticatedusers"]);
+
+/**
+ * Principals that may include the account but the gate cannot expand: Google groups, a Workspace
+ * domain, principal sets (`principalSet://cloudresourcemanager.googleapis.com/projects/N/type/ServiceAccount`
+ * is every account of a project, folder or organization) and the convenience values for whoever
+ * holds a basic role on a project.
+ */
+function mayInclude(member: string): boolean {
+  return /^(group:|domain:|principalset:\/\/|projectowner:|projecteditor:|projectviewer:)/.test(member);
+}
+
 /** What a policy grants `member` for reading a secret: collect/ uses it to skip reads, checks/ to judge. */
 export function grantOf(policy: { bindings: PolicyBinding[] }, member: string): Grant {
+  // IAM stores emails lowercased while Cloud Run keeps the runtime account as it was given: compare
+  // without case (member types too: IAM accepts `serviceaccount:` and answers `serviceAccount:`).
+  const wanted = member.toLowerCase();
   let result: Grant = "none";
   for (const binding of policy.bindings) {
-    const direct = binding.members.includes(member);
-    const indirect = binding.members.some((other) => other.startsWith("group:") || other.startsWith("domain:"));
+    const members = binding.members.map((other) => other.toLowerCase());
+    const direct = members.some((other) => other === wanted || EVERY_ACCOUNT.has(other));
+    const indirect = members.some(mayInclude);
     const accessorRole = ACCESSOR_ROLES.has(binding.role);
+    // A custom role's permissions are not in the policy: whether it includes versions.access is unknown.
     const customRole =
       binding.role.includes("/roles/") || binding.role.startsWith("projects/") || binding.role.startsWith("organizations/");
     if (direct && accessorRole && !binding.conditional) return "granted";
     if (direct && accessorRole && binding.conditional) result = "conditional";
-    else if (result === "none" && ((indirect && accessorRole) || (direct && customRole))) result = "group_or_custom";
+    else if (result === "none" && (direct || indirect) && (accessorRole || customRole)) result = "group_or_custom";
   }
   return result;
 }

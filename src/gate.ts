@@ -217,7 +217,7 @@ function configChecks(
     ...checkSecrets(config, requirement, vault.facts, numbers),
     ...checkOtherSecretRefs(config, requirement, vault.facts),
     ...checkPlainTextSecrets(config, requirement),
-    ...checkJwtSecret(config, requirement, jwtSecret),
+    ...checkJwtSecret(config, requirement, jwtSecret, vault.facts),
     ...(accessor ? checkAccessor(config, secretRefsOf(config), accessor) : []),
   ];
 }

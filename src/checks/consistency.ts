@@ -21,9 +21,13 @@ export function checkConsistency(groups: Manifest["consistent"], values: Readonl
         message: `cannot compare ${subject}: ${unavailable.join("; ")}`,
       };
     }
-    const fingerprints = names.map((name) => (values.get(name) as { fingerprint: string }).fingerprint);
+    // A member whose serving revisions disagree cannot match anything: each request may reach either.
+    const fingerprints = names.map((name) => {
+      const value = values.get(name);
+      return value && "fingerprint" in value ? value.fingerprint : undefined;
+    });
     const distinct = new Set(fingerprints);
-    if (distinct.size === 1) {
+    if (distinct.size === 1 && !distinct.has(undefined)) {
       return {
         id: "consistent.match",
         status: "pass",
@@ -38,7 +42,12 @@ export function checkConsistency(groups: Manifest["consistent"], values: Readonl
       subject,
       location: group.location,
       message: `${subject} do not hold the same value`,
-      found: names.map((name, index) => `${name}=${fingerprints[index]}`).join(", "),
+      found: names
+        .map((name, index) => {
+          const value = values.get(name);
+          return value && "differs" in value ? `${name}=(${value.differs.join(", ")})` : `${name}=${fingerprints[index]}`;
+        })
+        .join(", "),
       hint: "point every service at the same Secret Manager secret (and version)",
     };
   });

@@ -1,7 +1,7 @@
 // Is the JWT signing secret the revision uses strong enough, and not a
 // development fallback (incident 3's 49-char fallback was one)? Pure.
 import { lookupEnv, targetContainer } from "../containers.js";
-import type { SecretValueFacts } from "../facts.js";
+import { type SecretFacts, type SecretValueFacts, secretKey } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import { isHmacAlgorithm } from "../manifest/schema.js";
 import type { Finding, RevisionConfig } from "../model.js";
@@ -11,7 +11,16 @@ import { elsewhereMessage } from "./containers.js";
 /** RFC 7518 §3.2: an HMAC key at least as long as the hash output. */
 export const MIN_HMAC_KEY_BYTES = { HS256: 32, HS384: 48, HS512: 64 } as const;
 
-export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequirement, value: SecretValueFacts | undefined): Finding[] {
+/**
+ * `value`: the signing secret's facts when they are known; `secrets`: the vault's facts, to tell a
+ * value that could not be read (cannot verify) from one nothing asked for (the previous revision's).
+ */
+export function checkJwtSecret(
+  config: RevisionConfig,
+  requirement: ServiceRequirement,
+  value: SecretValueFacts | undefined,
+  secrets: SecretFacts = new Map(),
+): Finding[] {
   const jwt = requirement.jwt;
   if (!jwt) return [];
   const base = { subject: jwt.secret_env, location: jwt.location };
@@ -43,8 +52,32 @@ export function checkJwtSecret(config: RevisionConfig, requirement: ServiceRequi
       hint: "store it in Secret Manager",
     });
   }
+  // Set but empty (proto3 JSON leaves an empty value out): the backend verifies with no key at all.
+  if (!entry.secret && !entry.value) {
+    findings.push({
+      ...base,
+      id: "jwt.weak_secret",
+      status: "fail",
+      message: `${jwt.secret_env}, the JWT signing secret, is set but empty on ${describeRevision(config)}`,
+      hint: "generate a real secret: openssl rand -base64 64",
+    });
+    return findings;
+  }
   // Key length rules here are HMAC's; an asymmetric key's strength is the key type's business.
-  if (!value || !isHmacAlgorithm(jwt.alg)) return findings;
+  if (!isHmacAlgorithm(jwt.alg)) return findings;
+  if (!value) {
+    // A ref whose version is broken is reported by the secret checks; a read that failed is "cannot verify".
+    const fact = entry.secret ? secrets.get(secretKey(entry.secret, config.project)) : undefined;
+    if (fact?.state.status === "ok" && fact.valueError)
+      findings.push({
+        ...base,
+        id: "jwt.secret_unverifiable",
+        status: "error",
+        message: `cannot verify the strength of ${jwt.secret_env}, the JWT signing secret: its value could not be read (${fact.valueError})`,
+        hint: "grant the gate's identity roles/secretmanager.secretAccessor on the secret",
+      });
+    return findings;
+  }
   const minimum = MIN_HMAC_KEY_BYTES[jwt.alg];
   if (value.devFallback) {
     findings.push({

@@ -1,4 +1,4 @@
-// A `latest` secret ref resolves when an instance starts. If the version it
+// A `latest` env var secret ref resolves when an instance starts. If the version it
 // resolves to now was created after the revision, instances started before
 // the rotation may still hold the old value while new ones get the new one:
 // half the fleet signs or verifies with a different secret. Never by value.
@@ -9,10 +9,10 @@ export function checkRotation(config: RevisionConfig, latest: readonly LatestSec
   const revisionCreated = Date.parse(config.createTime ?? "");
   if (Number.isNaN(revisionCreated)) return [];
   const revision = shortName(config.revision);
-  const users = [
-    ...config.env.flatMap((entry) => (entry.secret ? [{ name: entry.name, ref: entry.secret }] : [])),
-    ...config.secretVolumes.map((volume) => ({ name: `volume ${volume.volume}`, ref: volume.ref })),
-  ];
+  // Env vars only: Cloud Run fetches a mounted secret from Secret Manager on every read of the file,
+  // so a volume follows `latest` and no instance holds an old value
+  // (https://cloud.google.com/run/docs/configuring/services/secrets).
+  const users = config.env.flatMap((entry) => (entry.secret ? [{ name: entry.name, ref: entry.secret }] : []));
   return latest.flatMap((version) => {
     const created = Date.parse(version.createTime);
     if (Number.isNaN(created) || created <= revisionCreated) return [];

@@ -217,11 +217,12 @@ export function checkOtherSecretRefs(config: RevisionConfig, requirement: Servic
     ...config.secretVolumes.map((volume) => ({
       subject: `${volume.mounts[0]?.mountPath ?? volume.volume}${volume.path ? `/${volume.path}` : ""}`,
       ref: volume.ref,
+      mounted: true,
     })),
   ];
-  return refs.flatMap(({ subject, ref }) => {
+  return refs.flatMap(({ subject, ref, ...rest }) => {
     const status = facts.get(secretKey(ref, config.project))?.state.status;
-    const broken = status && brokenRefFinding(config, subject, ref, status, "fail", undefined);
+    const broken = status && brokenRefFinding(config, subject, ref, status, "fail", undefined, "mounted" in rest);
     return broken ? [broken] : [];
   });
 }
@@ -234,8 +235,11 @@ function brokenRefFinding(
   status: SecretStatus,
   failStatus: "warn" | "fail",
   location: Finding["location"],
+  /** A mounted volume: Cloud Run starts the instance and fails the file's reads instead. */
+  mounted = false,
 ): Finding | undefined {
   const base = { subject, ...(location ? { location } : {}) };
+  const consequence = mounted ? "reading the mounted file will fail" : "new instances will not start";
   const where = `${refText(ref)} (for ${subject})`;
   const project = ref.project ?? config.project;
   switch (status) {
@@ -261,7 +265,7 @@ function brokenRefFinding(
         ...base,
         id: `secret.${status}`,
         status: failStatus,
-        message: `${describeRevision(config)} references ${where}, whose version ${ref.version} is ${status === "version_disabled" ? "disabled" : "destroyed"}${ref.version === "latest" ? " (the newest version, so latest cannot be read)" : ""}: new instances will not start`,
+        message: `${describeRevision(config)} references ${where}, whose version ${ref.version} is ${status === "version_disabled" ? "disabled" : "destroyed"}${ref.version === "latest" ? " (the newest version, so latest cannot be read)" : ""}: ${consequence}`,
         hint:
           status === "version_disabled"
             ? `enable it (gcloud secrets versions enable VERSION --secret=${ref.secret}) or point ${subject} at an enabled version`

@@ -5,7 +5,7 @@
 // grant the runtime account: Secret Manager allows 600 policy and metadata
 // reads per minute per project, shared with everything else in it.
 import { lookupEnv, targetContainer } from "../containers.js";
-import { type AccessorFacts, grantOf, isProjectNumber, type PolicyFact, type ProjectNumbers } from "../facts.js";
+import { type AccessorFacts, grantOf, type InheritedPolicies, isProjectNumber, type PolicyFact, type ProjectNumbers } from "../facts.js";
 import type { Iam } from "../gcp/iam.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig, SecretRef } from "../model.js";
@@ -33,16 +33,23 @@ export function projectNumberReader(api: Iam | undefined, signal: AbortSignal): 
   return (project) => numberOnce(project, async () => (api ? api.projectNumber(project, signal) : undefined));
 }
 
+/** Folders nest at most ten deep under an organization (Resource Manager's limit), with room to spare. */
+const MAX_ANCESTORS = 12;
+
 export function accessorFacts(api: Iam, signal: AbortSignal, numberOf = projectNumberReader(api, signal)): AccessorFactsReader {
   const secretPolicies = new Map<string, PolicyFact>();
   const projectPolicies = new Map<string, PolicyFact>();
+  const inheritedPolicies = new Map<string, InheritedPolicies>();
   const once = memo<void>();
   const readProjectPolicy = (project: string) =>
     once(`project:${project}`, async () => void projectPolicies.set(project, await api.projectPolicy(project, signal)));
-  const grantedInProject = (project: string, member: string) => {
-    const policy = projectPolicies.get(project);
-    return policy !== undefined && "bindings" in policy && grantOf(policy, member) === "granted";
-  };
+  const granted = (policy: PolicyFact | undefined, member: string) =>
+    policy !== undefined && "bindings" in policy && grantOf(policy, member) === "granted";
+  // Grants on the folders and organization above a project are inherited (the way most organizations
+  // grant a team's accounts): without them, "missing" would be a guess. Read only when the project
+  // and the secret grant nothing, so a healthy run spends no request on them.
+  const readInherited = (project: string) =>
+    once(`inherited:${project}`, async () => void inheritedPolicies.set(project, await ancestorsOf(api, project, signal)));
 
   const read = async (config: RevisionConfig): Promise<AccessorFacts> => {
     const refs = secretRefsOf(config);
@@ -54,18 +61,44 @@ export function accessorFacts(api: Iam, signal: AbortSignal, numberOf = projectN
     const serviceAccount = config.serviceAccount ?? `${number ?? "PROJECT_NUMBER"}-compute@developer.gserviceaccount.com`;
     const member = `serviceAccount:${serviceAccount}`;
     await Promise.all(
-      refs.map(({ ref }) => {
+      refs.map(async ({ ref }) => {
         const project = ref.project ?? config.project;
-        if (grantedInProject(project, member)) return undefined;
+        if (granted(projectPolicies.get(project), member)) return;
         const key = `${project}/${ref.secret}`;
-        return once(`secret:${key}`, async () => void secretPolicies.set(key, await api.secretPolicy(ref, config.project, signal)));
+        await once(`secret:${key}`, async () => void secretPolicies.set(key, await api.secretPolicy(ref, config.project, signal)));
+        if (!granted(secretPolicies.get(key), member)) await readInherited(project);
       }),
     );
-    return { serviceAccount, secretPolicies, projectPolicies };
+    return {
+      serviceAccount,
+      ...(config.serviceAccount || number
+        ? {}
+        : { serviceAccountUnknown: `it is the default compute account of ${config.project}, whose project number could not be read` }),
+      secretPolicies,
+      projectPolicies,
+      inheritedPolicies,
+    };
   };
   return Object.assign(read, {
     prefetch: (project: string) => void startNow(() => readProjectPolicy(project)),
   });
+}
+
+/** The policies of every folder and the organization above `project`, nearest first. */
+async function ancestorsOf(api: Iam, project: string, signal: AbortSignal): Promise<InheritedPolicies> {
+  const resources: string[] = [];
+  let current = `projects/${project}`;
+  while (!current.startsWith("organizations/")) {
+    if (resources.length > MAX_ANCESTORS) return { unreadable: `the resources above ${project} go deeper than Resource Manager allows` };
+    const step = await api.parentOf(current, signal);
+    if ("unreadable" in step) return { unreadable: `the parent of ${current} could not be read (${step.unreadable})` };
+    if (step.parent === undefined) break;
+    resources.push(step.parent);
+    current = step.parent;
+  }
+  return {
+    policies: await Promise.all(resources.map(async (resource) => ({ resource, policy: await api.ancestorPolicy(resource, signal) }))),
+  };
 }
 
 /** The numbers of the projects a secret ref names one way (id or number) and the manifest or service the other. */

@@ -15,10 +15,8 @@ export async function latestSecretVersions(
   signal: AbortSignal,
 ): Promise<LatestSecretVersion[]> {
   if (config.source !== "live" || !config.createTime) return [];
-  const refs = [
-    ...config.env.flatMap((entry) => (entry.secret ? [entry.secret] : [])),
-    ...config.secretVolumes.map((volume) => volume.ref),
-  ];
+  // Env vars only: a mounted volume is fetched on every read, so it cannot hold an old version (checks/rotation.ts).
+  const refs = config.env.flatMap((entry) => (entry.secret ? [entry.secret] : []));
   const latest = refs.filter((ref) => ref.version === "latest");
   const found = await Promise.all(
     latest.map(async (ref): Promise<LatestSecretVersion | undefined> => {

@@ -16,6 +16,8 @@ export interface SecretVault {
   /** Secret bytes by key, for minting tokens; never rendered. */
   values: ReadonlyMap<string, Uint8Array>;
   fingerprint(value: Uint8Array): string;
+  /** A known development fallback or placeholder, the manifest's `dev_fallback_secrets` included (plain values too). */
+  isDevFallback(text: string): boolean;
   /**
    * Inspect every secret `config` references; read the values `needsValue` asks for. Every value read
    * is masked, except one equal to the text `publicText` gives for that variable (the manifest's own
@@ -88,6 +90,7 @@ export function secretVault(
     facts,
     values,
     fingerprint,
+    isDevFallback: (text) => isDevFallback(text, devFallbacks),
     async load(config, needsValue, publicText = () => undefined) {
       const refs = [
         ...config.env.flatMap((entry) =>

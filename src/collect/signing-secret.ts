@@ -5,7 +5,6 @@ import { findEnv } from "../containers.js";
 import { type SecretValueFacts, secretKey } from "../facts.js";
 import type { ServiceRequirement } from "../manifest/load.js";
 import type { RevisionConfig } from "../model.js";
-import { isDevFallback } from "../secret-shapes.js";
 import type { SecretVault } from "./secrets.js";
 
 /** A Secret Manager value or a plain env value; undefined when the revision has none the gate could read. */
@@ -29,7 +28,8 @@ export function jwtSecretValue(
     const bytes = new TextEncoder().encode(entry.value);
     return {
       bytes,
-      facts: { byteLength: bytes.byteLength, fingerprint: vault.fingerprint(bytes), devFallback: isDevFallback(entry.value) },
+      // The manifest's own fallbacks count for a plain value as for a secret-backed one.
+      facts: { byteLength: bytes.byteLength, fingerprint: vault.fingerprint(bytes), devFallback: vault.isDevFallback(entry.value) },
     };
   }
   return undefined;

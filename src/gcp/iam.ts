@@ -15,7 +15,17 @@ export interface Iam {
   projectPolicy(project: string, signal: AbortSignal): Promise<PolicyFact>;
   /** Project number, for the default compute service account. */
   projectNumber(project: string, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * The folder or organization directly above `resource` (`projects/ID` or `folders/N`), or none
+   * (a project outside any organization, or an organization). Grants there are inherited.
+   */
+  parentOf(resource: string, signal: AbortSignal): Promise<{ parent: string | undefined } | { unreadable: string }>;
+  /** A folder's or organization's policy (`folders/N`, `organizations/N`). */
+  ancestorPolicy(resource: string, signal: AbortSignal): Promise<PolicyFact>;
 }
+
+/** What Resource Manager v3 names a project's or folder's parent. */
+const ANCESTOR = /^(folders|organizations)\/[0-9]{1,20}$/;
 
 export function iam(auth: AuthClient, endpoints: { secretManager: string | undefined; resourceManager: string | undefined }): Iam {
   const secrets = googleRest(auth, endpoints.secretManager, SECRET_MANAGER);
@@ -47,6 +57,33 @@ export function iam(auth: AuthClient, endpoints: { secretManager: string | undef
       } catch {
         return undefined;
       }
+    },
+    async parentOf(resource, signal) {
+      const [kind, id = ""] = resource.split("/");
+      if ((kind !== "projects" && kind !== "folders") || !isSafeSegment(id)) return { unreadable: "not a project or folder name" };
+      try {
+        const { data } =
+          kind === "projects"
+            ? await projects.get<cloudresourcemanager_v3.Schema$Project>(`v3/projects/${id}`, signal)
+            : await projects.get<cloudresourcemanager_v3.Schema$Folder>(`v3/folders/${id}`, signal);
+        const parent = typeof data === "object" && data !== null ? data.parent : undefined;
+        if (parent === undefined || parent === null || parent === "") return { parent: undefined };
+        // The parent becomes a request path: anything but a folder or organization name is a broken answer.
+        return typeof parent === "string" && ANCESTOR.test(parent) ? { parent } : { unreadable: "an answer that is not a parent name" };
+      } catch (error) {
+        const { status, reason } = apiFailure(error);
+        return { unreadable: status ? `HTTP ${status}${reason ? ` ${reason}` : ""}` : "request failed" };
+      }
+    },
+    async ancestorPolicy(resource, signal) {
+      if (!ANCESTOR.test(resource)) return { unreadable: "not a folder or organization name" };
+      return readPolicy(() =>
+        projects.post<cloudresourcemanager_v3.Schema$Policy>(
+          `v3/${resource}:getIamPolicy`,
+          { options: { requestedPolicyVersion: 3 } } satisfies cloudresourcemanager_v3.Schema$GetIamPolicyRequest,
+          signal,
+        ),
+      );
     },
   };
 }

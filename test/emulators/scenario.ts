@@ -32,6 +32,12 @@ export interface Scenario {
   /** The gate's identity may not read IAM policies (getIamPolicy → 403). */
   policiesDenied: boolean;
   /**
+   * The folders and organization above the project, nearest first (`folders/N`, then
+   * `organizations/N`), as projects.get's and folders.get's `parent` name them, with their bindings;
+   * `denied`: the gate's identity may not read that one's policy. Default: none (no organization).
+   */
+  ancestors?: { name: string; bindings: PolicyBinding[]; denied?: boolean }[];
+  /**
    * How the Cloud Run and Secret Manager emulators write enum fields: by name (the JSON default),
    * or as their proto numbers, as the APIs answer `$alt=json;enum-encoding=int`.
    */

@@ -243,6 +243,33 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
       expect(gate).toHaveLength(2);
       expect(gate).toEqual(generated);
     });
+
+    it("projects.get, folders.get and folders/organizations.getIamPolicy, for the grants inherited from above", async () => {
+      scenario.ancestors = [
+        { name: "folders/314159", bindings: [] },
+        { name: "organizations/271828", bindings: [] },
+      ];
+      const policies = iam(auth, { secretManager: secrets.url, resourceManager: projects.url });
+      const gate = await recorded(projects, async () => {
+        await policies.parentOf(`projects/${project}`, signal);
+        await policies.parentOf("folders/314159", signal);
+        await policies.ancestorPolicy("folders/314159", signal);
+        await policies.ancestorPolicy("organizations/271828", signal);
+      });
+      const api = generatedProjects();
+      const body = { options: { requestedPolicyVersion: 3 } };
+      const generated = await recorded(projects, () =>
+        settle(
+          api.projects.get({ name: `projects/${project}` }),
+          api.folders.get({ name: "folders/314159" }),
+          api.folders.getIamPolicy({ resource: "folders/314159", requestBody: body }),
+          api.organizations.getIamPolicy({ resource: "organizations/271828", requestBody: body }),
+        ),
+      );
+      delete scenario.ancestors;
+      expect(gate).toHaveLength(4);
+      expect(gate).toEqual(generated);
+    });
   });
 
   describe("Cloud Logging API v2", () => {
@@ -295,6 +322,10 @@ describe("the gate's REST calls equal the generated clients' requests", () => {
         "iam.ts get secretmanager_v1.Schema$Policy",
         "iam.ts post cloudresourcemanager_v3.Schema$Policy",
         "iam.ts get cloudresourcemanager_v3.Schema$Project",
+        // The folders and organization above a project: projects.get, folders.get, {folders,organizations}.getIamPolicy
+        "iam.ts get cloudresourcemanager_v3.Schema$Project",
+        "iam.ts get cloudresourcemanager_v3.Schema$Folder",
+        "iam.ts post cloudresourcemanager_v3.Schema$Policy",
         // Secret Manager: versions.access, versions.get, secrets.get
         "secret-manager.ts get secretmanager_v1.Schema$AccessSecretVersionResponse",
         "secret-manager.ts get secretmanager_v1.Schema$SecretVersion",
