@@ -18,11 +18,13 @@ describe("on_pass / on_fail when the traffic moved while the gate checked", () =
     Object.fromEntries(
       (service().trafficStatuses ?? []).filter((status) => (status.percent ?? 0) > 0).map((status) => [status.revision, status.percent]),
     );
-  /** All traffic to `revision`, as `gcloud run services update-traffic --to-revisions=REV=100` would leave it. */
-  const routeAll = (revision: string) => {
-    service().traffic = [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision, percent: 100 }];
-    service().trafficStatuses = [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision, percent: 100 }];
+  /** The service's traffic, spec and status alike, as `gcloud run services update-traffic` leaves it. */
+  const route = (shares: { revision: string; percent: number; tag?: string }[]) => {
+    const list = shares.map((share) => ({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", ...share }));
+    service().traffic = list;
+    service().trafficStatuses = list;
   };
+  const routeAll = (revision: string) => route([{ revision, percent: 100 }]);
   /**
    * Runs `change` once, on the read of the service that comes after the reads of a check that does
    * not act (counted in a run without on_pass / on_fail): after the gate's check, before it acts.
@@ -93,11 +95,10 @@ describe("on_pass / on_fail when the traffic moved while the gate checked", () =
     const inputs = { tag: "candidate", url: backendUrl(), on_pass: "promote", promote_percent: "10" };
     const run = await betweenCheckAndAct(inputs, () => {
       // A person sends 50% to the candidate by hand while the gate checks it at 0%.
-      service().trafficStatuses = [
-        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: stable, percent: 50 },
-        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: next, percent: 50, tag: "candidate" },
-      ];
-      service().traffic = service().trafficStatuses;
+      route([
+        { revision: stable, percent: 50 },
+        { revision: next, percent: 50, tag: "candidate" },
+      ]);
     });
 
     expect(run.outputs.result).toBe("pass");
@@ -112,11 +113,10 @@ describe("on_pass / on_fail when the traffic moved while the gate checked", () =
     routeAll(good);
     incident1.broken(world);
     const broken = service().latestReadyRevision!.split("/").pop()!;
-    service().trafficStatuses = [
-      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: good, percent: 90 },
-      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: broken, percent: 10 },
-    ];
-    service().traffic = service().trafficStatuses;
+    route([
+      { revision: good, percent: 90 },
+      { revision: broken, percent: 10 },
+    ]);
     const run = await betweenCheckAndAct({ on_fail: "rollback" }, () => routeAll(broken));
 
     expect(run.outputs.result).toBe("fail");
