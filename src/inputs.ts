@@ -222,8 +222,10 @@ function parseRevision(revision: string, tag: string): RevisionSelector {
 
 function parseTimeout(text: string): number {
   if (!text) return DEFAULT_TIMEOUT_SECONDS;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+  // Decimal seconds only, from 1 (as action.yml says): under a second every run ends in the deadline's
+  // error before a call can answer, and Number() would read "0x78" as 120 and "1e3" as 1000 (typos).
+  const seconds = /^\d{1,4}(\.\d{1,3})?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= 3600)) {
     throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clipForMessage(text)}"`, {
       hint: `for example timeout: ${DEFAULT_TIMEOUT_SECONDS}`,
     });
