@@ -135,8 +135,8 @@ export function parseManifest(text: string, file: string): Manifest {
     for (const member of group.members) {
       if (!names.has(member.service)) {
         throw new ManifestError(
-          `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${member.service}", which is not under services:`,
-          { hint: `add ${member.service} to services: or fix the name` },
+          `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${clipForMessage(member.service)}", which is not under services:`,
+          { hint: `add ${clipForMessage(member.service)} to services: or fix the name` },
         );
       }
     }
@@ -153,7 +153,7 @@ function checkNames(raw: ManifestRaw, lineOf: (path: (string | number)[]) => num
     if (value === undefined || NAME_PATTERNS[kind].pattern.test(value)) return;
     const line = lineOf(path);
     throw new ManifestError(
-      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
+      `manifest ${file}${line ? `:${line}` : ""} ${pathText(path)}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
       { hint: `fix that ${kind === "service" ? "service name" : kind} in the manifest` },
     );
   };
@@ -217,10 +217,13 @@ function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) =
     // Point at the offending key itself, not at its parent.
     const linePath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
     const { line } = locate(linePath);
-    const where = path.length ? path.join(".") : "(top level)";
+    const where = path.length ? pathText(path) : "(top level)";
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => unknownKey(key, fieldsAt(path))).join(", ")}`
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys
+            .slice(0, MAX_QUOTED_KEYS)
+            .map((key) => unknownKey(key, fieldsAt(path)))
+            .join(", ")}${issue.keys.length > MAX_QUOTED_KEYS ? ` (and ${issue.keys.length - MAX_QUOTED_KEYS} more)` : ""}`
         : issue.code === "invalid_key"
           ? `key ${issue.issues[0]?.message ?? "is invalid"}`
           : issue.message;
@@ -229,6 +232,18 @@ function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) =
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
   return `manifest is invalid: ${lines.join("; ")}${more}`;
 }
+
+/**
+ * A path as a message shows it. Its keys are the manifest author's text: a quoted or explicit
+ * (`? `) YAML key can be 1 MiB long and hold control characters, so each is clipped and flattened
+ * as an input is, and the message stays one short line however the keys are written.
+ */
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((part) => (typeof part === "string" ? clipForMessage(part) : part)).join(".");
+}
+
+/** Unknown fields named in one message; a file of a thousand is not one to list. */
+const MAX_QUOTED_KEYS = 5;
 
 function unknownKey(key: string, fields: readonly string[]): string {
   const suggestion = didYouMean(key, fields);

@@ -1,0 +1,42 @@
+// Manifest errors quote the names they are about (keys, service names); a name is the
+// manifest author's text, of any length and with any characters a quoted YAML key allows.
+// The error stays one readable line of bounded length, with the file:line and the fix.
+import { describe, expect, it } from "vitest";
+import { ManifestError } from "../../src/errors.js";
+import { parseManifest } from "../../src/manifest/load.js";
+
+const errorOf = (text: string): ManifestError => {
+  try {
+    parseManifest(text, "m.yml");
+  } catch (error) {
+    if (error instanceof ManifestError) return error;
+    throw error;
+  }
+  throw new Error("parsed");
+};
+
+const LONG = "a-".repeat(50_000);
+const CONTROL = "A\\u001b[2J\\u0007B";
+
+describe("manifest errors quote names clipped and flattened", () => {
+  it.each([
+    ["an env name that is not one (explicit key)", `services:\n  web:\n    env:\n      ? "${LONG}"\n      : {}\n`, 4],
+    ["a service name that is not one (explicit key)", `services:\n  ? "${LONG}"\n  : {}\n`, 2],
+    ["an unknown field under a long service name", `services:\n  ? "${LONG}"\n  : { envv: {} }\n`, 3],
+    ["a thousand unknown fields", `services:\n  web: {}\n${Array.from({ length: 1000 }, (_, index) => `field_${index}: 1\n`).join("")}`, 3],
+    ["a consistent group naming a long unknown service", `services:\n  web: {}\nconsistent:\n  - [${"x".repeat(100_000)}.A, web.A]\n`, 4],
+  ])("%s: a short message with its line", (_name, text, line) => {
+    const error = errorOf(text);
+    expect(error.message).toContain(`m.yml:${line}`);
+    expect(error.message.length).toBeLessThan(600);
+  });
+
+  it.each([
+    ["an env name", `services:\n  web:\n    env:\n      "${CONTROL}": {}\n`],
+    ["a service name", `services:\n  "${CONTROL}": {}\n`],
+    ["an unknown field under a service", `services:\n  "${CONTROL}": { envv: {} }\n`],
+    ["a consistent group member", `services:\n  web: {}\nconsistent:\n  - ["${CONTROL}.A", web.A]\n`],
+  ])("%s with control characters: none reach the message", (_name, text) => {
+    expect(errorOf(text).message).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+});
