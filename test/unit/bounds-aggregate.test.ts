@@ -34,7 +34,12 @@ async function layout(total: number): Promise<string> {
 }
 
 const run = (reports: string) =>
-  aggregate({ reports, failOn: "error" } as Inputs, { env: { GITHUB_SHA: "abc" }, log: { info: () => undefined } }, new AbortController().signal, new Date());
+  aggregate(
+    { reports, failOn: "error" } as Inputs,
+    { env: { GITHUB_SHA: "abc" }, log: { info: () => undefined } },
+    new AbortController().signal,
+    new Date(),
+  );
 
 describe("the aggregate's reads are bounded in all", () => {
   it("caps the sum of the files far below files × bytes per file", () => {
@@ -52,6 +57,8 @@ describe("the aggregate's reads are bounded in all", () => {
     LIMITS.totalBytes = 3 * report(1, 4).length;
     const outcome = run(dir);
     await expect(outcome).rejects.toThrow(InputError);
-    await expect(outcome).rejects.toThrow(/^reports: the report files add up to more than \d+ bytes \(at .*shard-4.*deploy-gate-report\.json\)/);
+    await expect(outcome).rejects.toThrow(
+      /^reports: the report files add up to more than \d+ bytes \(at .*shard-4.*deploy-gate-report\.json\)/,
+    );
   });
 });
