@@ -40,3 +40,43 @@ describe("manifest errors quote names clipped and flattened", () => {
     expect(errorOf(text).message).not.toMatch(/[\u0000-\u001f\u007f]/);
   });
 });
+
+describe("a value of the wrong type where the manifest takes one of two: the error says what it takes", () => {
+  it.each([
+    [
+      "verify.duration",
+      `services:\n  web:\n    verify: { duration: true }\n`,
+      3,
+      /duration: must be a number of seconds .* or a duration like 90s/,
+    ],
+    [
+      "verify.interval",
+      `services:\n  web:\n    verify: { duration: 5m, interval: [1] }\n`,
+      3,
+      /interval: must be a number of seconds .* or a duration like 90s/,
+    ],
+    [
+      "http expect_status",
+      `services:\n  web:\n    http:\n      - { path: /, expect_status: "200" }\n`,
+      4,
+      /expect_status: must be an HTTP status .* or a list of them/,
+    ],
+    [
+      "jwt.compare_with, misspelt",
+      `services:\n  web:\n    jwt:\n      secret_env: K\n      compare_with: { evn: X }\n`,
+      5,
+      /compare_with: must be \{ env: NAME \}.* or \{ secret: ID/,
+    ],
+    [
+      "jwt.compare_with, a string",
+      `services:\n  web:\n    jwt:\n      secret_env: K\n      compare_with: TEST_SECRET\n`,
+      5,
+      /compare_with: must be \{ env: NAME \}/,
+    ],
+  ])("%s", (_name, text, line, expected) => {
+    const { message } = errorOf(text);
+    expect(message).toContain(`m.yml:${line}`);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain("Invalid input");
+  });
+});
