@@ -10,9 +10,11 @@ import { manifestLocator } from "./locate.js";
 import {
   envRequirementSchema,
   healthRequirementSchema,
+  httpCheckSchema,
   jwtRequirementSchema,
   logsRequirementSchema,
   manifestSchema,
+  negativeProbesSchema,
   verifyRequirementSchema,
   secretRequirementSchema,
   serviceRequirementSchema,
@@ -185,6 +187,9 @@ function fieldsAt(path: readonly (string | number)[]): string[] {
   if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
   if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);
   if (path.length === 4 && entry !== undefined && kind === "secrets") return Object.keys(secretRequirementSchema.shape);
+  // One list item of http:, and the object under websocket.negative.
+  if (path.length === 4 && typeof entry === "number" && kind === "http") return Object.keys(httpCheckSchema.shape);
+  if (path.length === 4 && entry === "negative" && kind === "websocket") return Object.keys(negativeProbesSchema.shape);
   return [];
 }
 

@@ -124,6 +124,19 @@ export const healthRequirementSchema = z
   })
   .strict();
 
+/** websocket.negative: which refusals the negative probes check. */
+export const negativeProbesSchema = z
+  .object({
+    expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
+    alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
+    wrong_audience: z
+      .boolean()
+      .default(true)
+      .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
+    foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
+  })
+  .strict();
+
 export const websocketRequirementSchema = z
   .object({
     path: probePath("/ws").describe(
@@ -157,17 +170,7 @@ export const websocketRequirementSchema = z
       .describe(
         "The Origins the backend serves. The gate sends the first one on its handshakes, and one from another origin (with a valid token) must be refused: cross-site WebSocket hijacking.",
       ),
-    negative: z
-      .object({
-        expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
-        alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
-        wrong_audience: z
-          .boolean()
-          .default(true)
-          .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
-        foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
-      })
-      .strict()
+    negative: negativeProbesSchema
       .prefault({})
       .describe(
         "Negative probes run once the valid token is accepted; each acceptance fails. All on by default: they send only tokens the backend must refuse, to the probed URL.",

@@ -80,3 +80,14 @@ describe("a value of the wrong type where the manifest takes one of two: the err
     expect(message).not.toContain("Invalid input");
   });
 });
+
+describe("a misspelt field deeper down still gets its did-you-mean", () => {
+  it.each([
+    ["an http check", `services:\n  web:\n    http:\n      - path: /\n        expect_statu: 200\n`, 5, "expect_statu", "expect_status"],
+    ["websocket.negative", `services:\n  web:\n    websocket:\n      negative: { expird: true }\n`, 4, "expird", "expired"],
+  ])("%s", (_name, text, line, typo, field) => {
+    const { message } = errorOf(text);
+    expect(message).toContain(`m.yml:${line}`);
+    expect(message).toContain(`unknown field "${typo}" (did you mean "${field}"?)`);
+  });
+});
