@@ -86,6 +86,7 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
   const { root, step, at, locate } = manifestLocator(doc, lineCounter, file);
+  refuseProtoKeys(data, (path) => locate(path).line, file);
   // jitless: the manifest is parsed once per run, and zod's compiled fast path only pays from the second
   // parse on (bench/manifest-parse.ts, cold: no faster on Node 20, slower on 24). Per call, not `z.config`:
   // that would switch it off for every schema built after this module, in whatever order they load.
@@ -144,6 +145,30 @@ export function parseManifest(text: string, file: string): Manifest {
     }
   }
   return { file, region: raw.region, projectId: raw.project_id, services, consistent, devFallbackSecrets: raw.dev_fallback_secrets };
+}
+
+/**
+ * zod's records skip an own `__proto__` key without an issue (assigning it would replace the
+ * result's prototype): an env var, secret, expect_json path or service of that name would vanish
+ * from the requirements, and a run that checked less would pass. Refused, with its line.
+ */
+function refuseProtoKeys(data: unknown, lineOf: (path: (string | number)[]) => number | undefined, file: string): void {
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) walk(node[index], [...path, index]);
+      return;
+    }
+    if (Object.hasOwn(node, "__proto__")) {
+      const line = lineOf([...path, "__proto__"]);
+      const what = path.length === 1 && path[0] === "services" ? `is not ${NAME_PATTERNS.service.expected}` : "cannot be a key here";
+      throw new ManifestError(`manifest ${file}${line ? `:${line}` : ""} ${pathText(path) || "(top level)"}: "__proto__" ${what}`, {
+        hint: "rename it: the gate cannot check a requirement by that name",
+      });
+    }
+    for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+  };
+  walk(data, []);
 }
 
 /**

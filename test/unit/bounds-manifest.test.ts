@@ -91,3 +91,27 @@ describe("a misspelt field deeper down still gets its did-you-mean", () => {
     expect(message).toContain(`unknown field "${typo}" (did you mean "${field}"?)`);
   });
 });
+
+describe("a requirement keyed __proto__ is refused, never dropped unchecked", () => {
+  // zod's records skip an own __proto__ key without a word (so the result's prototype stays put):
+  // the requirement would vanish, and a run that checked less would pass.
+  it.each([
+    ["an env requirement", `services:\n  web:\n    env:\n      __proto__: { equals: x }\n`, 4, "services.web.env"],
+    ["a secret requirement", `services:\n  web:\n    secrets:\n      __proto__: { secret: s }\n`, 4, "services.web.secrets"],
+    [
+      "a health expect_json path",
+      `services:\n  web:\n    health:\n      expect_json: { __proto__: 1 }\n`,
+      4,
+      "services.web.health.expect_json",
+    ],
+    ["a service", `services:\n  web: {}\n  __proto__: {}\n`, 3, "services"],
+  ])("%s", (_name, text, line, where) => {
+    const { message } = errorOf(text);
+    expect(message).toContain(`m.yml:${line} ${where}: "__proto__"`);
+  });
+
+  it("a key that only looks like it stays a name", () => {
+    const manifest = parseManifest(`services:\n  web:\n    env:\n      constructor: {}\n      __proto: {}\n`, "m.yml");
+    expect(manifest.services[0]?.env.map((env) => env.name)).toEqual(["constructor", "__proto"]);
+  });
+});
