@@ -124,7 +124,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     workloadIdentityProvider,
     serviceAccount,
     url: optionalUrl("url", optional("url")),
-    idToken: oneOf("id_token", read("id_token") || "false", ["true", "false"] as const) === "true",
+    idToken: booleanInput("id_token", read("id_token"), false),
     idTokenAudience: optionalUrl("id_token_audience", optional("id_token_audience")),
     githubToken: optional("github_token"),
     // A shard job leaves the PR to the aggregate job: N partial comments would overwrite each other.
@@ -247,6 +247,20 @@ function wholeNumber(name: string, text: string, range: { min: number; max: numb
 
 const parsePercent = (text: string) => wholeNumber("promote_percent", text, { min: 1, max: 100, default: 100 });
 const parseConcurrency = (text: string) => wholeNumber("max_concurrency", text, { min: 1, max: 256, default: 16 });
+
+/**
+ * A boolean input as @actions/core's getBooleanInput reads one (YAML 1.2 core schema: true, True,
+ * TRUE, false, False, FALSE), as the actions next to the gate take `with: no_traffic: True`.
+ * Blank is the default; anything else is refused, never read as false.
+ */
+function booleanInput(name: string, text: string, fallback: boolean): boolean {
+  if (!text) return fallback;
+  if (text === "true" || text === "True" || text === "TRUE") return true;
+  if (text === "false" || text === "False" || text === "FALSE") return false;
+  throw new InputError(`${name} must be one of true, false (or True, TRUE, False, FALSE), got "${clipForMessage(text)}"`, {
+    hint: `set ${name}: true`,
+  });
+}
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;

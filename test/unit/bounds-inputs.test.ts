@@ -21,3 +21,22 @@ describe("timeout is seconds from 1 to 3600 (action.yml)", () => {
     expect(() => parse({ timeout: text })).toThrow(/^timeout must be a number of seconds between 1 and 3600, got/);
   });
 });
+
+describe("id_token is a boolean input, read as @actions/core's getBooleanInput reads one", () => {
+  // YAML 1.2 core schema spellings: what `with: id_token: 'True'` passes, and what actions accept.
+  it.each([
+    ["true", true],
+    ["True", true],
+    ["TRUE", true],
+    ["false", false],
+    ["False", false],
+    ["FALSE", false],
+    ["", false],
+  ])("%j is %s", (text, expected) => {
+    expect(parse({ id_token: text }).idToken).toBe(expected);
+  });
+
+  it.each(["yes", "1", "on", "tRUE"])("refuses %j, naming the spellings", (text) => {
+    expect(() => parse({ id_token: text })).toThrow(/^id_token must be one of true, false/);
+  });
+});
