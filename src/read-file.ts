@@ -5,7 +5,7 @@
 // without blocking, the open handle is checked (no race with a swap of the
 // path), and at most the cap plus one byte is ever read.
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { foreignCode } from "./errors.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -38,6 +38,11 @@ export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FIL
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (error) {
+    // A Unix socket cannot be opened at all (ENXIO): say what it is, as for a FIFO or a device.
+    if (foreignCode(error) === "ENXIO") {
+      const stats = await stat(path).catch(() => undefined);
+      if (stats?.isSocket()) throw new FileReadError("ENXIO", `it is ${kindOf(stats)}, not a regular file (ENXIO)`);
+    }
     throw fromSystemError(error);
   }
   try {
