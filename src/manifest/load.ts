@@ -86,7 +86,7 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
   const { root, step, at, locate } = manifestLocator(doc, lineCounter, file);
-  refuseProtoKeys(data, (path) => locate(path).line, file);
+  refuseUncheckable(data, (path) => locate(path).line, file);
   // jitless: the manifest is parsed once per run, and zod's compiled fast path only pays from the second
   // parse on (bench/manifest-parse.ts, cold: no faster on Node 20, slower on 24). Per call, not `z.config`:
   // that would switch it off for every schema built after this module, in whatever order they load.
@@ -148,25 +148,42 @@ export function parseManifest(text: string, file: string): Manifest {
 }
 
 /**
- * zod's records skip an own `__proto__` key without an issue (assigning it would replace the
- * result's prototype): an env var, secret, expect_json path or service of that name would vanish
- * from the requirements, and a run that checked less would pass. Refused, with its line.
+ * One walk over the manifest's value for what zod cannot be trusted with:
+ * - an own `__proto__` key: zod's records skip it without an issue (assigning it would replace
+ *   the result's prototype), so an env var, secret, expect_json path or service of that name
+ *   would vanish from the requirements, and a run that checked less would pass;
+ * - a cycle: an alias inside its own anchor (`web: &w { env: { A: *w } }`) is a circular object
+ *   from yaml's toJS, which no walk finishes (a stack overflow); one under `claims:` or
+ *   `expect_json:` (z.unknown) reached the probes.
+ * Both refused, with the line.
  */
-function refuseProtoKeys(data: unknown, lineOf: (path: (string | number)[]) => number | undefined, file: string): void {
+function refuseUncheckable(data: unknown, lineOf: (path: (string | number)[]) => number | undefined, file: string): void {
+  const where = (path: (string | number)[], linePath = path) => {
+    const line = lineOf(linePath);
+    return `manifest ${file}${line ? `:${line}` : ""} ${pathText(path) || "(top level)"}`;
+  };
+  const inside = new Set<object>();
   const walk = (node: unknown, path: (string | number)[]): void => {
     if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index++) walk(node[index], [...path, index]);
-      return;
-    }
-    if (Object.hasOwn(node, "__proto__")) {
-      const line = lineOf([...path, "__proto__"]);
-      const what = path.length === 1 && path[0] === "services" ? `is not ${NAME_PATTERNS.service.expected}` : "cannot be a key here";
-      throw new ManifestError(`manifest ${file}${line ? `:${line}` : ""} ${pathText(path) || "(top level)"}: "__proto__" ${what}`, {
-        hint: "rename it: the gate cannot check a requirement by that name",
+    if (inside.has(node)) {
+      throw new ManifestError(`${where(path)}: a YAML alias inside its own anchor makes the value contain itself`, {
+        hint: "write the value out instead of repeating it with *aliases: an alias may repeat its &anchor's node only outside it",
       });
     }
-    for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+    inside.add(node);
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) walk(node[index], [...path, index]);
+    } else {
+      if (Object.hasOwn(node, "__proto__")) {
+        const what = path.length === 1 && path[0] === "services" ? `is not ${NAME_PATTERNS.service.expected}` : "cannot be a key here";
+        throw new ManifestError(`${where(path, [...path, "__proto__"])}: "__proto__" ${what}`, {
+          hint: "rename it: the gate cannot check a requirement by that name",
+        });
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+    }
+    // Off the path again: the same node met twice side by side (an alias used twice) is no cycle.
+    inside.delete(node);
   };
   walk(data, []);
 }

@@ -115,3 +115,25 @@ describe("a requirement keyed __proto__ is refused, never dropped unchecked", ()
     expect(manifest.services[0]?.env.map((env) => env.name)).toEqual(["constructor", "__proto"]);
   });
 });
+
+describe("a YAML alias inside its own anchor (a cycle) is refused with its line", () => {
+  // yaml's toJS builds a circular object: a walk of it never ends (a stack overflow, an
+  // "unexpected RangeError"), and one that slipped through was signed (claims) or compared
+  // (expect_json) at probe time.
+  it.each([
+    ["a service", "services:\n  web: &w\n    env: { A: *w }\n", 3],
+    ["health.expect_json", "services:\n  web:\n    health: &h\n      expect_json: { a: *h }\n", 4],
+    ["jwt.claims", "services:\n  web:\n    jwt: &j\n      secret_env: K\n      claims: { a: *j }\n", 5],
+    ["a list", "services:\n  web:\n    http:\n      - &c { path: /, expect_json: { a: [*c] } }\n", 4],
+  ])("%s", (_name, text, line) => {
+    const { message, hint } = errorOf(text);
+    expect(message).toContain(`m.yml:${line}`);
+    expect(message).toContain("a YAML alias inside its own anchor");
+    expect(hint).toContain("aliases");
+  });
+
+  it("an alias used twice, not inside itself, is no cycle", () => {
+    const manifest = parseManifest("services:\n  web:\n    health: { expect_json: { a: &v { x: 1 }, b: *v } }\n", "m.yml");
+    expect(manifest.services[0]?.health?.expect_json).toEqual({ a: { x: 1 }, b: { x: 1 } });
+  });
+});
