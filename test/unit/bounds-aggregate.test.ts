@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { aggregate } from "../../src/aggregate/aggregate.js";
 import { LIMITS } from "../../src/aggregate/files.js";
+import { mergeReports } from "../../src/aggregate/merge.js";
 import { InputError } from "../../src/errors.js";
 import type { Inputs } from "../../src/inputs.js";
 
@@ -60,5 +61,38 @@ describe("the aggregate's reads are bounded in all", () => {
     await expect(outcome).rejects.toThrow(
       /^reports: the report files add up to more than \d+ bytes \(at .*shard-4.*deploy-gate-report\.json\)/,
     );
+  });
+});
+
+describe("a shard that could not prove its revision is never merged into a pass", () => {
+  const shard = (index: number, result: "pass" | "inconclusive", checks: { id: string; status: "pass" | "warn"; message: string }[]) => ({
+    file: `s${index}/deploy-gate-report.json`,
+    report: {
+      schema_version: 1,
+      commit: "abc",
+      shard: { index, total: 2 },
+      result,
+      services: [{ service: `svc-${index}`, checks }],
+      started_at: "2026-01-01T00:00:00.000Z",
+      duration_ms: 1,
+    },
+  });
+  const merge = (loaded: ReturnType<typeof shard>[]) =>
+    mergeReports(loaded, { commit: "abc", failOn: "error", source: "reports", startedAt: new Date(), now: new Date() });
+
+  it("verify.inconclusive in a shard's findings: inconclusive", () => {
+    const merged = merge([
+      shard(1, "inconclusive", [{ id: "verify.inconclusive", status: "warn", message: "ran out of time" }]),
+      shard(2, "pass", [{ id: "secret.ok", status: "pass", message: "ok" }]),
+    ]);
+    expect(merged.result).toBe("inconclusive");
+  });
+
+  it("a shard whose own result is inconclusive, whatever its findings say: inconclusive", () => {
+    const merged = merge([
+      shard(1, "inconclusive", [{ id: "health.ok", status: "pass", message: "ok" }]),
+      shard(2, "pass", [{ id: "secret.ok", status: "pass", message: "ok" }]),
+    ]);
+    expect(merged.result).toBe("inconclusive");
   });
 });
