@@ -124,7 +124,7 @@ export function parseInputs(read: (name: string) => string, env: Readonly<Record
     workloadIdentityProvider,
     serviceAccount,
     url: optionalUrl("url", optional("url")),
-    idToken: oneOf("id_token", read("id_token") || "false", ["true", "false"] as const) === "true",
+    idToken: booleanInput("id_token", read("id_token"), false),
     idTokenAudience: optionalUrl("id_token_audience", optional("id_token_audience")),
     githubToken: optional("github_token"),
     // A shard job leaves the PR to the aggregate job: N partial comments would overwrite each other.
@@ -222,8 +222,10 @@ function parseRevision(revision: string, tag: string): RevisionSelector {
 
 function parseTimeout(text: string): number {
   if (!text) return DEFAULT_TIMEOUT_SECONDS;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+  // Decimal seconds only, from 1 (as action.yml says): under a second every run ends in the deadline's
+  // error before a call can answer, and Number() would read "0x78" as 120 and "1e3" as 1000 (typos).
+  const seconds = /^\d{1,4}(\.\d{1,3})?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds >= 1 && seconds <= 3600)) {
     throw new InputError(`timeout must be a number of seconds between 1 and 3600, got "${clipForMessage(text)}"`, {
       hint: `for example timeout: ${DEFAULT_TIMEOUT_SECONDS}`,
     });
@@ -245,6 +247,20 @@ function wholeNumber(name: string, text: string, range: { min: number; max: numb
 
 const parsePercent = (text: string) => wholeNumber("promote_percent", text, { min: 1, max: 100, default: 100 });
 const parseConcurrency = (text: string) => wholeNumber("max_concurrency", text, { min: 1, max: 256, default: 16 });
+
+/**
+ * A boolean input as @actions/core's getBooleanInput reads one (YAML 1.2 core schema: true, True,
+ * TRUE, false, False, FALSE), as the actions next to the gate take `with: no_traffic: True`.
+ * Blank is the default; anything else is refused, never read as false.
+ */
+function booleanInput(name: string, text: string, fallback: boolean): boolean {
+  if (!text) return fallback;
+  if (text === "true" || text === "True" || text === "TRUE") return true;
+  if (text === "false" || text === "False" || text === "FALSE") return false;
+  throw new InputError(`${name} must be one of true, false (or True, TRUE, False, FALSE), got "${clipForMessage(text)}"`, {
+    hint: `set ${name}: true`,
+  });
+}
 
 function oneOf<const T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;

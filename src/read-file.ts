@@ -4,8 +4,9 @@
 // process then never exits), /dev/zero never ends. So the file is opened
 // without blocking, the open handle is checked (no race with a swap of the
 // path), and at most the cap plus one byte is ever read.
+import { isUtf8 } from "node:buffer";
 import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { foreignCode } from "./errors.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -38,6 +39,11 @@ export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FIL
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (error) {
+    // A Unix socket cannot be opened at all (ENXIO): say what it is, as for a FIFO or a device.
+    if (foreignCode(error) === "ENXIO") {
+      const stats = await stat(path).catch(() => undefined);
+      if (stats?.isSocket()) throw new FileReadError("ENXIO", `it is ${kindOf(stats)}, not a regular file (ENXIO)`);
+    }
     throw fromSystemError(error);
   }
   try {
@@ -60,7 +66,7 @@ export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FIL
       length += bytesRead;
     }
     if (length > maxBytes) throw tooLarge(maxBytes);
-    return chunk.toString("utf8", 0, length);
+    return utf8Text(chunk.subarray(0, length));
   } catch (error) {
     throw error instanceof FileReadError ? error : fromSystemError(error);
   } finally {
@@ -86,6 +92,21 @@ function kindOf(stats: {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
   if (stats.isSocket()) return "a socket";
   return "not a file";
+}
+
+/**
+ * The text, when it is UTF-8. Decoded anyway, each bad byte would become U+FFFD: a manifest saved
+ * as Latin-1 compared `equals: caf\uFFFD` with the deployed value (a fail naming no cause), and one
+ * saved as UTF-16 (PowerShell's Out-File) was "expected object, received string".
+ */
+function utf8Text(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString("utf8");
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new FileReadError("EILSEQ", "it is UTF-16 text: save it as UTF-8");
+  }
+  const text = bytes.toString("utf8");
+  const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
+  throw new FileReadError("EILSEQ", `it is not UTF-8 text (line ${line} is not): save it as UTF-8`);
 }
 
 function tooLarge(maxBytes: number): FileReadError {

@@ -4,7 +4,8 @@
 import { isAbsolute, relative } from "node:path";
 import type { Inputs } from "../inputs.js";
 import type { Report } from "../model.js";
-import { findReportFiles, readReportFile } from "./files.js";
+import { InputError } from "../errors.js";
+import { findReportFiles, LIMITS, readReportFile } from "./files.js";
 import { type LoadedReport, mergeReports } from "./merge.js";
 import { fastShardReportShape, type ShardReport, shardSpecShape } from "./shape.js";
 
@@ -18,13 +19,23 @@ export async function aggregate(inputs: Inputs, io: AggregateIO, signal: AbortSi
   const cwd = process.cwd();
   const files = await findReportFiles(source, cwd);
   const loaded: LoadedReport[] = [];
+  let bytes = 0;
   for (const path of files) {
     signal.throwIfAborted();
-    loaded.push(parseReport(await readReportFile(path, labelOf(path, cwd))));
+    const read = await readReportFile(path, labelOf(path, cwd));
+    if ("text" in read) bytes += Buffer.byteLength(read.text);
+    if (bytes > LIMITS.totalBytes) {
+      throw new InputError(`reports: the report files add up to more than ${sizeText(LIMITS.totalBytes)} (at ${read.file})`, {
+        hint: `these are not only the shard reports: narrow reports (${source}) to the folder the shard artifacts were downloaded to`,
+      });
+    }
+    loaded.push(parseReport(read));
   }
   io.log.info(`aggregate: ${files.length} report file${files.length === 1 ? "" : "s"} in ${source}`);
   return mergeReports(loaded, { commit: io.env.GITHUB_SHA || undefined, failOn: inputs.failOn, source, startedAt, now: new Date() });
 }
+
+const sizeText = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
 /** The path as the user would write it: relative to the workspace when inside it. */
 function labelOf(path: string, cwd: string): string {

@@ -12,6 +12,12 @@ export const LIMITS = {
   /** A 500-service report is ~1 MiB; 16 leaves room without letting one file fill memory. */
   fileBytes: 16 * 1024 * 1024,
   files: 256,
+  /**
+   * All the files together: they are parsed and kept until the merge, and 256 files at the cap
+   * (4 GiB) end the process out of memory, without a result. A fleet's shard reports add up to
+   * about its single run's report, ~1 MiB per 500 services (more with verify rounds).
+   */
+  totalBytes: 256 * 1024 * 1024,
   /** Directory entries looked at, in all: a glob over a huge tree stops with an error, not a hang. */
   entries: 20_000,
   depth: 6,

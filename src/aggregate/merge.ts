@@ -129,7 +129,14 @@ export function mergeReports(loaded: readonly LoadedReport[], context: MergeCont
   return {
     // A hole makes the result `error` even when a shard failed: `error` fails the job whatever fail_on says,
     // and the failures found are still listed. (Within a run a fail outranks an error; a hole outranks both.)
-    result: problems.length > 0 ? "error" : verdict([...services.flatMap((service) => service.checks), ...checks], context.failOn),
+    result:
+      problems.length > 0
+        ? "error"
+        : mergedVerdict(
+            [...services.flatMap((service) => service.checks), ...checks],
+            context.failOn,
+            merged.some(({ report }) => report.result === "inconclusive"),
+          ),
     commit: expected,
     shards,
     services,
@@ -137,6 +144,17 @@ export function mergeReports(loaded: readonly LoadedReport[], context: MergeCont
     started_at: new Date(start).toISOString(),
     duration_ms: context.now.getTime() - start,
   };
+}
+
+/**
+ * The single run's verdict over the merged findings: as gate() decides it, a pass that a
+ * verification left unproven (verify.inconclusive) is `inconclusive`, never a pass; so is one
+ * with a shard that says it was inconclusive (as shard_error guards a shard's own `error`).
+ */
+function mergedVerdict(findings: Finding[], failOn: FailOn, shardInconclusive: boolean): Report["result"] {
+  const result = verdict(findings, failOn);
+  const unproven = shardInconclusive || findings.some((finding) => finding.id === "verify.inconclusive");
+  return result === "pass" && unproven ? "inconclusive" : result;
 }
 
 /** Totals and each shard's time, as a finding so every rendering (comment, check run, summary) shows it. */

@@ -40,7 +40,9 @@ function reportShape(finding: typeof findingShape) {
     schema_version: z.literal(REPORT_SCHEMA_VERSION),
     commit: z.string().max(100).nullable(),
     shard: shardSpecShape.refine((spec) => spec.index <= spec.total, "index above total"),
-    result: z.enum(["pass", "fail", "error"]),
+    // Every result a shard run can end in: a live shard with `verify:` that ran out of time is
+    // `inconclusive` (refusing it made a real shard report "unusable" and the merge an error).
+    result: z.enum(["pass", "fail", "error", "inconclusive"]),
     services: z.array(service).max(10_000),
     checks: z.array(finding).max(10_000).optional(),
     started_at: z.iso.datetime(),

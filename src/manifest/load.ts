@@ -10,9 +10,11 @@ import { manifestLocator } from "./locate.js";
 import {
   envRequirementSchema,
   healthRequirementSchema,
+  httpCheckSchema,
   jwtRequirementSchema,
   logsRequirementSchema,
   manifestSchema,
+  negativeProbesSchema,
   verifyRequirementSchema,
   secretRequirementSchema,
   serviceRequirementSchema,
@@ -84,6 +86,7 @@ export function parseManifest(text: string, file: string): Manifest {
     throw new ManifestError(`manifest ${file} is empty`, { hint: "list at least one service under `services:`" });
   }
   const { root, step, at, locate } = manifestLocator(doc, lineCounter, file);
+  refuseUncheckable(data, (path) => locate(path).line, file);
   // jitless: the manifest is parsed once per run, and zod's compiled fast path only pays from the second
   // parse on (bench/manifest-parse.ts, cold: no faster on Node 20, slower on 24). Per call, not `z.config`:
   // that would switch it off for every schema built after this module, in whatever order they load.
@@ -135,13 +138,54 @@ export function parseManifest(text: string, file: string): Manifest {
     for (const member of group.members) {
       if (!names.has(member.service)) {
         throw new ManifestError(
-          `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${member.service}", which is not under services:`,
-          { hint: `add ${member.service} to services: or fix the name` },
+          `manifest ${file}:${group.location.line ?? "?"}: consistent group names service "${clipForMessage(member.service)}", which is not under services:`,
+          { hint: `add ${clipForMessage(member.service)} to services: or fix the name` },
         );
       }
     }
   }
   return { file, region: raw.region, projectId: raw.project_id, services, consistent, devFallbackSecrets: raw.dev_fallback_secrets };
+}
+
+/**
+ * One walk over the manifest's value for what zod cannot be trusted with:
+ * - an own `__proto__` key: zod's records skip it without an issue (assigning it would replace
+ *   the result's prototype), so an env var, secret, expect_json path or service of that name
+ *   would vanish from the requirements, and a run that checked less would pass;
+ * - a cycle: an alias inside its own anchor (`web: &w { env: { A: *w } }`) is a circular object
+ *   from yaml's toJS, which no walk finishes (a stack overflow); one under `claims:` or
+ *   `expect_json:` (z.unknown) reached the probes.
+ * Both refused, with the line.
+ */
+function refuseUncheckable(data: unknown, lineOf: (path: (string | number)[]) => number | undefined, file: string): void {
+  const where = (path: (string | number)[], linePath = path) => {
+    const line = lineOf(linePath);
+    return `manifest ${file}${line ? `:${line}` : ""} ${pathText(path) || "(top level)"}`;
+  };
+  const inside = new Set<object>();
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (node === null || typeof node !== "object") return;
+    if (inside.has(node)) {
+      throw new ManifestError(`${where(path)}: a YAML alias inside its own anchor makes the value contain itself`, {
+        hint: "write the value out instead of repeating it with *aliases: an alias may repeat its &anchor's node only outside it",
+      });
+    }
+    inside.add(node);
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) walk(node[index], [...path, index]);
+    } else {
+      if (Object.hasOwn(node, "__proto__")) {
+        const what = path.length === 1 && path[0] === "services" ? `is not ${NAME_PATTERNS.service.expected}` : "cannot be a key here";
+        throw new ManifestError(`${where(path, [...path, "__proto__"])}: "__proto__" ${what}`, {
+          hint: "rename it: the gate cannot check a requirement by that name",
+        });
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+    }
+    // Off the path again: the same node met twice side by side (an alias used twice) is no cycle.
+    inside.delete(node);
+  };
+  walk(data, []);
 }
 
 /**
@@ -153,7 +197,7 @@ function checkNames(raw: ManifestRaw, lineOf: (path: (string | number)[]) => num
     if (value === undefined || NAME_PATTERNS[kind].pattern.test(value)) return;
     const line = lineOf(path);
     throw new ManifestError(
-      `manifest ${file}${line ? `:${line}` : ""} ${path.join(".")}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
+      `manifest ${file}${line ? `:${line}` : ""} ${pathText(path)}: ${JSON.stringify(clipForMessage(value))} is not ${NAME_PATTERNS[kind].expected}`,
       { hint: `fix that ${kind === "service" ? "service name" : kind} in the manifest` },
     );
   };
@@ -185,6 +229,9 @@ function fieldsAt(path: readonly (string | number)[]): string[] {
   if (path.length === 3 && typeof kind === "string" && nested[kind]) return Object.keys(nested[kind].shape);
   if (path.length === 4 && entry !== undefined && kind === "env") return Object.keys(envRequirementSchema.shape);
   if (path.length === 4 && entry !== undefined && kind === "secrets") return Object.keys(secretRequirementSchema.shape);
+  // One list item of http:, and the object under websocket.negative.
+  if (path.length === 4 && typeof entry === "number" && kind === "http") return Object.keys(httpCheckSchema.shape);
+  if (path.length === 4 && entry === "negative" && kind === "websocket") return Object.keys(negativeProbesSchema.shape);
   return [];
 }
 
@@ -217,10 +264,13 @@ function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) =
     // Point at the offending key itself, not at its parent.
     const linePath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
     const { line } = locate(linePath);
-    const where = path.length ? path.join(".") : "(top level)";
+    const where = path.length ? pathText(path) : "(top level)";
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => unknownKey(key, fieldsAt(path))).join(", ")}`
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys
+            .slice(0, MAX_QUOTED_KEYS)
+            .map((key) => unknownKey(key, fieldsAt(path)))
+            .join(", ")}${issue.keys.length > MAX_QUOTED_KEYS ? ` (and ${issue.keys.length - MAX_QUOTED_KEYS} more)` : ""}`
         : issue.code === "invalid_key"
           ? `key ${issue.issues[0]?.message ?? "is invalid"}`
           : issue.message;
@@ -229,6 +279,18 @@ function describeIssues(error: z.ZodError, locate: (path: (string | number)[]) =
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
   return `manifest is invalid: ${lines.join("; ")}${more}`;
 }
+
+/**
+ * A path as a message shows it. Its keys are the manifest author's text: a quoted or explicit
+ * (`? `) YAML key can be 1 MiB long and hold control characters, so each is clipped and flattened
+ * as an input is, and the message stays one short line however the keys are written.
+ */
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((part) => (typeof part === "string" ? clipForMessage(part) : part)).join(".");
+}
+
+/** Unknown fields named in one message; a file of a thousand is not one to list. */
+const MAX_QUOTED_KEYS = 5;
 
 function unknownKey(key: string, fields: readonly string[]): string {
   const suggestion = didYouMean(key, fields);

@@ -55,18 +55,27 @@ export const secretRequirementSchema = z
   .strict();
 
 /** A secret the team's own tests sign with, to compare with the deployed one (incident 3). */
-export const testSecretSourceSchema = z.union([
-  z.object({ env: envVarName.describe("An env var of the job running the gate.") }).strict(),
-  z
-    .object({
-      secret: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,255}(:(latest|[1-9][0-9]*))?$/, "must be secret-id or secret-id:version")
-        .describe("A Secret Manager secret the tests read, `id` or `id:version` (default latest)."),
-      project: z.string().optional().describe("Project of the secret when it lives in another project."),
-    })
-    .strict(),
-]);
+// Each union says what it takes when a value fits none of its options: zod's own word for that is
+// "Invalid input", which names neither the forms nor the fix. (A value of one option's type still
+// gets that option's own message, e.g. "must be a duration like 90s".)
+export const testSecretSourceSchema = z.union(
+  [
+    z.object({ env: envVarName.describe("An env var of the job running the gate.") }).strict(),
+    z
+      .object({
+        secret: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,255}(:(latest|[1-9][0-9]*))?$/, "must be secret-id or secret-id:version")
+          .describe("A Secret Manager secret the tests read, `id` or `id:version` (default latest)."),
+        project: z.string().optional().describe("Project of the secret when it lives in another project."),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      "must be { env: NAME } (an env var of the job running the gate) or { secret: ID } (ID:VERSION to pin one; project: when it lives in another project), nothing else",
+  },
+);
 
 export const JWT_ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
@@ -115,6 +124,19 @@ export const healthRequirementSchema = z
   })
   .strict();
 
+/** websocket.negative: which refusals the negative probes check. */
+export const negativeProbesSchema = z
+  .object({
+    expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
+    alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
+    wrong_audience: z
+      .boolean()
+      .default(true)
+      .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
+    foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
+  })
+  .strict();
+
 export const websocketRequirementSchema = z
   .object({
     path: probePath("/ws").describe(
@@ -148,17 +170,7 @@ export const websocketRequirementSchema = z
       .describe(
         "The Origins the backend serves. The gate sends the first one on its handshakes, and one from another origin (with a valid token) must be refused: cross-site WebSocket hijacking.",
       ),
-    negative: z
-      .object({
-        expired: z.boolean().default(true).describe("A token signed with the deployed key whose exp is an hour past must be refused."),
-        alg_none: z.boolean().default(true).describe("An unsigned token (`alg: none`, RFC 8725 §3.1) must be refused."),
-        wrong_audience: z
-          .boolean()
-          .default(true)
-          .describe("When jwt.claims set aud or iss: a validly signed token with another aud (and another iss) must be refused."),
-        foreign_origin: z.boolean().default(true).describe("With allowed_origins: a handshake from another Origin must be refused."),
-      })
-      .strict()
+    negative: negativeProbesSchema
       .prefault({})
       .describe(
         "Negative probes run once the valid token is accepted; each acceptance fails. All on by default: they send only tokens the backend must refuse, to the probed URL.",
@@ -232,7 +244,9 @@ export const httpCheckSchema = z
       .default(false)
       .describe("Send the token signed with the deployed secret as `Authorization: Bearer`; false sends none (the route must refuse)."),
     expect_status: z
-      .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1).max(20)])
+      .union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1).max(20)], {
+        error: "must be an HTTP status (100-599) or a list of them, e.g. 200 or [401, 403]",
+      })
       .default(200)
       .describe("The status, or statuses, the route must answer, e.g. [401, 403] without a token."),
     expect_json: z.record(z.string(), z.unknown()).optional().describe("Dotted JSON paths and the values they must have."),
@@ -273,13 +287,16 @@ export const logsRequirementSchema = z
 
 /** `90s`, `5m`, `1m30s`, `500ms` (Argo / Flagger style), or a number of seconds. */
 export const DURATION = /^([0-9]+h)?([0-9]+m(?!s))?([0-9]+s)?([0-9]+ms)?$/;
-const duration = z.union([
-  z.number().min(0).max(3600),
-  z
-    .string()
-    .regex(DURATION, "must be a duration like 90s, 5m or 1m30s")
-    .refine((text) => text !== "", "must not be empty"),
-]);
+const duration = z.union(
+  [
+    z.number().min(0).max(3600),
+    z
+      .string()
+      .regex(DURATION, "must be a duration like 90s, 5m or 1m30s")
+      .refine((text) => text !== "", "must not be empty"),
+  ],
+  { error: "must be a number of seconds (0-3600) or a duration like 90s, 5m or 1m30s" },
+);
 
 export const verifyRequirementSchema = z
   .object({

@@ -8,7 +8,8 @@ import type { AuthClient, gaxios, IdentityPoolClient, Impersonated, JWT } from "
 import { routeThroughProxy } from "../proxy.js";
 import { NO_REDIRECTS, refuseRedirects } from "../redirects.js";
 import { useTransport } from "../transport.js";
-import type { ExternalAccount, ServiceAccountKey } from "./credential-file.js";
+import { readFailure, readRegularFile } from "../../read-file.js";
+import { authError, type ExternalAccount, type ServiceAccountKey, type SubjectTokenFormat } from "./credential-file.js";
 import { CLOUD_PLATFORM_SCOPE, GOOGLE_OAUTH_TOKEN_URL } from "./types.js";
 
 export interface Transport {
@@ -95,8 +96,12 @@ export async function federatedClient(config: FederationConfig, transport: Trans
     audience: config.audience,
     subject_token_type: config.subjectTokenType,
     token_url: config.tokenUrl,
-    credential_source:
-      "url" in source ? { url: source.url, headers: source.headers, format: source.format } : { file: source.file, format: source.format },
+    // A file source is read by the gate, as every file it reads: the library's own reader takes
+    // the whole file (700 MB: 4 s and 800 MB, then "network error ERR_STRING_TOO_LONG") and words
+    // a FIFO or a device as "request failed". Same token either way: the text, or its JSON field.
+    ...("url" in source
+      ? { credential_source: { url: source.url, headers: source.headers, format: source.format } }
+      : { subject_token_supplier: { getSubjectToken: () => readSubjectToken(source.file, source.format) } }),
     scopes: [CLOUD_PLATFORM_SCOPE],
     ...(config.clientId === undefined ? {} : { client_id: config.clientId }),
     ...(config.clientSecret === undefined ? {} : { client_secret: config.clientSecret }),
@@ -109,6 +114,30 @@ export async function federatedClient(config: FederationConfig, transport: Trans
   const sts = (client as unknown as { stsCredential?: { transporter?: unknown } }).stsCredential;
   if (sts && "transporter" in sts) sts.transporter = client.transporter;
   return guarded(client);
+}
+
+/** What FileSubjectTokenSupplier returns, from a regular file of at most 1 MiB; an AuthError naming the file otherwise. */
+async function readSubjectToken(path: string, format: SubjectTokenFormat): Promise<string> {
+  const hint = "point credential_source.file at the token file your identity provider writes, or regenerate the credentials file";
+  const text = await readRegularFile(path).catch((error: unknown) => {
+    throw authError(`credential_source.file ${path} cannot be read: ${readFailure(error)}`, hint);
+  });
+  let token: unknown = text;
+  if (format.type === "json") {
+    try {
+      token = (JSON.parse(text) as Record<string, unknown> | null)?.[format.subject_token_field_name];
+    } catch {
+      // Never the parser's message: it quotes the file, a credential.
+      throw authError(`credential_source.file ${path} is not JSON (its format says json)`, hint);
+    }
+  }
+  if (typeof token !== "string" || token === "") {
+    throw authError(
+      `credential_source.file ${path} holds no subject token${format.type === "json" ? ` in ${format.subject_token_field_name}` : ""}`,
+      hint,
+    );
+  }
+  return token;
 }
 
 /** Trade the source credentials for a service account's through IAM Credentials generateAccessToken. */
