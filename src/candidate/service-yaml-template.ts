@@ -4,7 +4,8 @@ import { CandidateError } from "../errors.js";
 import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
 import { note, reservedEnvNote } from "./notes.js";
 import { isValidSecretVersion, SECRET_NAME } from "./secret-ref.js";
-import { child, isNullish, isStringScalar, items, locate, text, type YamlContext } from "./yaml-nodes.js";
+import { describeKind, gcloudKind, pythonIntParses } from "./yaml11.js";
+import { child, isNullish, items, locate, text, type YamlContext } from "./yaml-nodes.js";
 
 export type SecretAliases = Map<string, { project: string; secret: string }>;
 
@@ -163,12 +164,18 @@ function readEnv(
       );
       continue;
     }
-    if (!isStringScalar(valueNode)) {
+    // gcloud reads the file as YAML 1.1 (yaml11.ts): `8080`, `yes`, `off`, `1_000` or a date there
+    // is no string, and apitools refuses it ("Expected type <class 'str'> for field value").
+    const kind = gcloudKind(valueNode);
+    if (kind !== "string") {
       notes.push(
-        note("env_value_not_string", "warn", `${name}: value is a YAML number or boolean, not a string`, "quote it, e.g. value: '8080'", {
-          subject: name,
-          location,
-        }),
+        note(
+          "env_value_not_string",
+          "fail",
+          `${name}: value is ${describeKind(kind ?? "unloadable")} for gcloud, which reads the file as YAML 1.1; gcloud run services replace refuses the file ("Expected type <class 'str'> for field value")`,
+          "quote it, e.g. value: '8080' or value: 'yes'",
+          { subject: name, location },
+        ),
       );
     }
     env.push({ name, container, value });
@@ -249,13 +256,18 @@ export function resolveSecret(
 
 function checkPort(ctx: YamlContext, port: unknown, notes: Finding[]): void {
   const portNode = child(ctx, port, "containerPort");
-  if (portNode === undefined || (!isStringScalar(portNode) && /^[0-9]+$/.test(text(portNode) ?? ""))) return;
+  const kind = gcloudKind(portNode);
+  if (portNode === undefined || kind === "null" || kind === "int") return;
   const location = locate(ctx, portNode);
+  // apitools runs int() on a string given for an integer field: "8080" deploys, "http" does not.
+  const accepted = kind === "string" && pythonIntParses(text(portNode) ?? "");
   notes.push(
     note(
       "port_not_integer",
-      "warn",
-      `${where(location)}: containerPort is ${isStringScalar(portNode) ? "a string" : "not a number"}`,
+      accepted ? "warn" : "fail",
+      accepted
+        ? `${where(location)}: containerPort is a string`
+        : `${where(location)}: containerPort is not an integer; gcloud run services replace refuses the file ("Expected type (<class 'int'>,) for field containerPort")`,
       "write containerPort: 8080 without quotes",
       {
         location,
