@@ -62,8 +62,10 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   }
 
   const live = args.live;
-  const replacesEnv = envOps.clear === true || envOps.set !== undefined;
-  const replacesSecrets = secretOps.clear === true || secretOps.set !== undefined;
+  // gcloud clears only for a non-empty --set-* (flags.py: clear_others=bool(args.set_env_vars or
+  // …)): `"--set-env-vars="` parses to {} and changes nothing.
+  const replacesEnv = envOps.clear === true || hasEntries(envOps.set);
+  const replacesSecrets = secretOps.clear === true || hasEntries(secretOps.set);
   const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
   if (!live && needsLive && !args.firstDeploy) {
     notes.push(
@@ -157,6 +159,10 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
   }
   const remove = lstripGcloudList(ops.remove);
   return { ...ops, ...(set && { set }), ...(update && { update }), ...(remove && { remove }) };
+}
+
+function hasEntries(dict: Record<string, string> | undefined): boolean {
+  return dict !== undefined && Object.keys(dict).length > 0;
 }
 
 /** `NAME:latest`, or a cross-project ref: what `secrets` takes. `host:6379` and `v1:2` are not flagged. */

@@ -2,6 +2,7 @@
 // or, before a deploy, the candidate the deploy step is about to apply.
 import type { AuthClient } from "google-auth-library";
 import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
+import { parseKVString } from "../candidate/kv-string.js";
 import { note } from "../candidate/notes.js";
 import { refuseDeployFlagsWithServiceYaml } from "../candidate/replace-flags.js";
 import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
@@ -67,6 +68,9 @@ async function serviceYamlReader(
       hint: `add ${config.service} under services: in the manifest, or fix metadata.name`,
     });
   }
+  // deploy-cloudrun parses `secrets` (not `env_vars`) before it looks at `metadata` (its main.ts
+  // run()), so a secrets input it cannot parse fails the deploy step even though it is then dropped.
+  if (inputs.secrets !== undefined) parseKVString(inputs.secrets, "secrets");
   const ignored = [inputs.envVars !== undefined && "env_vars", inputs.secrets !== undefined && "secrets"].filter(Boolean);
   if (ignored.length > 0) {
     config.notes = config.notes ?? [];
