@@ -149,3 +149,11 @@ describe("what apitools lets through", () => {
     expect(ids(read(withContainer("resources:\n  limits:\n  requests: []\nworkingDir: []\nenv:\n- {name: A, value: ''}")))).toEqual([]);
   });
 });
+
+describe("values gcloud deploys as strings that YAML 1.2 reads as numbers", () => {
+  it("0o17 and +.5 are deployed as written", () => {
+    const config = read(withContainer("env:\n- {name: OCTAL, value: 0o17}\n- {name: HALF, value: +.5}"));
+    expect(config.env.map((entry) => entry.value)).toEqual(["0o17", "+.5"]);
+    expect(config.notes).toEqual([]);
+  });
+});
