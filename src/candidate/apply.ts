@@ -114,7 +114,10 @@ export function applySecretOps(
  * a mount directory and one file in it; a bare directory therefore names a file in its parent.
  */
 function removesMount(removed: Set<string>, mountPath: string, path: string | undefined): boolean {
-  return path !== undefined && removed.has(`${mountPath}/${path}`);
+  if (path !== undefined) return removed.has(`${mountPath}/${path}`);
+  // A volume without items: gcloud keeps the items whose path differs, finds none left, and
+  // unmounts the directory, whatever file the removal named in it.
+  return [...removed].some((remove) => remove.slice(0, remove.lastIndexOf("/")) === mountPath);
 }
 
 /**

@@ -59,3 +59,30 @@ describe("a file added next to a live file of a secret from another project", ()
     expect(candidate.secretVolumes.map((volume) => `${volume.path}:${volume.ref.version}`)).toEqual(["a:2"]);
   });
 });
+
+describe("--remove-secrets", () => {
+  /** A live volume without items: Cloud Run mounts the latest version as a file named after the secret. */
+  const itemless = revisionConfig(
+    target,
+    {
+      name: "projects/chat-staging/locations/us-central1/services/backend-staging/revisions/backend-staging-00002-abc",
+      containers: [{ image: "img", ports: [{ containerPort: 8080 }], volumeMounts: [{ name: "key-vol", mountPath: "/secrets/api" }] }],
+      volumes: [{ name: "key-vol", secret: { secret: "api-key" } }],
+    } satisfies run_v2.Schema$GoogleCloudRunV2Revision,
+    undefined,
+  );
+
+  // config_changes.py _PruneManagedVolumeMapping: no item is left, so the mount goes.
+  it("of any file in a directory whose volume has no items unmounts the directory", () => {
+    expect(itemless.secretVolumes).toHaveLength(1);
+    expect(run({ firstDeploy: false, live: itemless, flags: "--remove-secrets=/secrets/api/api-key" }).secretVolumes).toEqual([]);
+    expect(run({ firstDeploy: false, live: itemless, flags: "--remove-secrets=/secrets/api/other" }).secretVolumes).toEqual([]);
+    expect(run({ firstDeploy: false, live: itemless, flags: "--remove-secrets=/secrets/other/x" }).secretVolumes).toHaveLength(1);
+  });
+
+  it("of one file of a volume with items keeps the others", () => {
+    const candidate = run({ firstDeploy: false, live, flags: "--remove-secrets=/secrets/cfg/b" });
+    expect(candidate.secretVolumes.map((volume) => volume.path)).toEqual(["a"]);
+    expect(run({ firstDeploy: false, live, flags: "--remove-secrets=/secrets/cfg/a" }).secretVolumes).toEqual([]);
+  });
+});
