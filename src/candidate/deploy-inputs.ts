@@ -34,6 +34,22 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const secretsInput = parseKVString(args.secrets ?? "", "secrets");
   notes.push(...envInput.warnings.map(kvWarningNote), ...secretsInput.warnings.map(kvWarningNote));
   const flags = extractDeployFlags(args.flags ?? "");
+  // deploy-cloudrun appends `flags` after its own --region/--project (main.ts), and argparse keeps
+  // the last: the deploy then changes another service than the one the gate read and checks.
+  for (const [flag, value, checked] of [
+    ["--region", flags.region, args.region],
+    ["--project", flags.project, args.project],
+  ] as const) {
+    // A project number may name the same project as the id the gate has: not comparable here.
+    if (value !== undefined && value !== checked && !(flag === "--project" && /^[0-9]+$/.test(value))) {
+      throw new CandidateError(
+        `flags: ${flag} ${JSON.stringify(value)} sends the deploy to another ${flag.slice(2)} than the gate checks (${JSON.stringify(checked)}), since flags come after deploy-cloudrun's own ${flag}`,
+        {
+          hint: `set the gate's ${flag.slice(2)} to ${JSON.stringify(value)}, or remove ${flag} from flags and use deploy-cloudrun's ${flag.slice(2) === "region" ? "region" : "project_id"} input`,
+        },
+      );
+    }
+  }
 
   // deploy-cloudrun emits no flag for an empty input or `{}`, whatever the strategy.
   const envPairs = envInput.pairs && asGcloudReadsIt(envInput.pairs, "env_vars", notes);

@@ -19,6 +19,9 @@ export interface DeployFlags {
   env: EnvFlagOps;
   secrets: EnvFlagOps;
   serviceAccount?: string;
+  /** `--region` / `--project` given in flags: deploy-cloudrun passes its own first, so these win. */
+  region?: string;
+  project?: string;
   /** `--container` was given: later flags then change that container, which the gate does not follow. */
   containerFlag?: boolean;
 }
@@ -47,6 +50,12 @@ const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> =
   },
   "--service-account": (f, v) => {
     f.serviceAccount = v;
+  },
+  "--region": (f, v) => {
+    f.region = v;
+  },
+  "--project": (f, v) => {
+    f.project = v;
   },
   "--container": (f) => {
     f.containerFlag = true;
