@@ -7,6 +7,7 @@ import { CandidateError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
 import { type EnvFlagOps, extractDeployFlags, lstripGcloudList, mergeFlagDict, stripGcloudKeys } from "./flags.js";
+import { isDotenvPath, parseEnvVarsFile } from "./env-vars-file.js";
 import { asGcloudReadsIt, parseKVString, printableKey } from "./kv-string.js";
 import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
 import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
@@ -26,6 +27,18 @@ export interface DeployInputs {
   live?: RevisionConfig;
   /** The service does not exist yet (Cloud Run said 404): gcloud creates it from this deploy alone. */
   firstDeploy?: boolean;
+  /** The text of the `--env-vars-file` given in flags; undefined when it could not be read. */
+  envVarsFileText?: string;
+}
+
+/** The path of a YAML `--env-vars-file` in flags, for the caller to read; undefined if none (or flags are invalid). */
+export function envVarsFilePath(flags: string | undefined): string | undefined {
+  try {
+    const path = extractDeployFlags(flags ?? "").env.filePath;
+    return path !== undefined && !isDotenvPath(path) ? path : undefined;
+  } catch {
+    return undefined; // candidateFromDeployInputs reports the flags error itself
+  }
 }
 
 export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
@@ -66,13 +79,18 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
       ),
     );
   }
-  if (envOps.file) {
+  // gcloud replaces the container's plain env vars with the file's (clear_others), when it has any.
+  const fileVars =
+    envOps.file && envOps.filePath !== undefined && !isDotenvPath(envOps.filePath) && args.envVarsFileText !== undefined
+      ? stripGcloudKeys(parseEnvVarsFile(args.envVarsFileText, envOps.filePath))
+      : undefined;
+  if (envOps.file && fileVars === undefined) {
     notes.push(
       note(
         "env_vars_file_unread",
         "warn",
-        "flags use --env-vars-file; the gate does not read that file, so its variables are not checked",
-        "move the variables to env_vars, or check the service after deploy in live mode",
+        `flags use --env-vars-file; gcloud replaces the container's plain env vars with that file's, which the gate ${envOps.filePath !== undefined && isDotenvPath(envOps.filePath) ? "does not read (a .env file)" : "could not read"}, so the plain env vars checked here are the live ones`,
+        "move the variables to env_vars (or a YAML env vars file the gate can read before the deploy step), or check the service after deploy in live mode",
       ),
     );
   }
@@ -80,7 +98,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const live = args.live;
   // gcloud clears only for a non-empty --set-* (flags.py: clear_others=bool(args.set_env_vars or
   // …)): `"--set-env-vars="` parses to {} and changes nothing.
-  const replacesEnv = envOps.clear === true || hasEntries(envOps.set);
+  const replacesEnv = envOps.clear === true || hasEntries(envOps.set) || hasEntries(fileVars);
   const replacesSecrets = secretOps.clear === true || hasEntries(secretOps.set);
   const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
   if (!live && needsLive && !args.firstDeploy) {
@@ -100,7 +118,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const literal: LiteralOps = {
     clear: replacesEnv,
     remove: envOps.remove ?? [],
-    update: Object.entries({ ...envOps.set, ...envOps.update }),
+    update: Object.entries({ ...envOps.set, ...envOps.update, ...fileVars }),
   };
   for (const [name, value] of literal.update) {
     const reserved = reservedEnvNote(name);

@@ -11,8 +11,9 @@ export interface EnvFlagOps {
   update?: Record<string, string>;
   remove?: string[];
   clear?: boolean;
-  /** `--env-vars-file` was given; the gate cannot read it from here. */
+  /** `--env-vars-file` was given, with this path. */
   file?: boolean;
+  filePath?: string;
 }
 
 export interface DeployFlags {
@@ -36,8 +37,9 @@ const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> =
   "--remove-env-vars": (f, v) => {
     f.env.remove = mergeFlagList(f.env.remove, parseGcloudList(v, "--remove-env-vars"), "--remove-env-vars");
   },
-  "--env-vars-file": (f) => {
+  "--env-vars-file": (f, v) => {
     f.env.file = true;
+    f.env.filePath = v;
   },
   "--set-secrets": (f, v) => {
     f.secrets.set = mergeFlagDict(f.secrets.set, parseGcloudDict(v, "--set-secrets"), "--set-secrets");

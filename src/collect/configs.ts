@@ -1,7 +1,7 @@
 // Read the revision config each target will be judged on: live from Cloud Run,
 // or, before a deploy, the candidate the deploy step is about to apply.
 import type { AuthClient } from "google-auth-library";
-import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
+import { candidateFromDeployInputs, envVarsFilePath } from "../candidate/deploy-inputs.js";
 import { parseKVString } from "../candidate/kv-string.js";
 import { note } from "../candidate/notes.js";
 import { refuseDeployFlagsWithServiceYaml } from "../candidate/replace-flags.js";
@@ -40,7 +40,7 @@ export async function configReader(
     };
   }
   if (inputs.serviceYaml) return serviceYamlReader(inputs, inputs.serviceYaml, targets, readFile);
-  return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal));
+  return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal), readFile);
 }
 
 /** `gcloud run services replace` / deploy-cloudrun `metadata`: the YAML is the whole truth. */
@@ -100,6 +100,7 @@ function deployInputsReader(
   targets: Target[],
   /** undefined: the service does not exist yet (any other failure throws). */
   readLive: (target: Target) => Promise<RevisionConfig | undefined>,
+  readFile: (path: string) => Promise<string>,
 ): ConfigReader {
   if (targets.length !== 1) {
     throw new InputError(`mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`, {
@@ -108,6 +109,10 @@ function deployInputsReader(
   }
   return async (target) => {
     const live = await readLive(target);
+    // gcloud reads --env-vars-file from the deploy step's working directory; a file written
+    // between the gate and the deploy cannot be read here (candidateFromDeployInputs says so).
+    const envFile = envVarsFilePath(inputs.flags);
+    const envVarsFileText = envFile === undefined ? undefined : await readFile(envFile).catch(() => undefined);
     const config = candidateFromDeployInputs({
       service: target.service,
       project: target.project,
@@ -118,6 +123,7 @@ function deployInputsReader(
       ...(inputs.secrets !== undefined ? { secrets: inputs.secrets } : {}),
       ...(inputs.flags !== undefined ? { flags: inputs.flags } : {}),
       ...(live ? { live } : { firstDeploy: true }),
+      ...(envVarsFileText !== undefined ? { envVarsFileText } : {}),
     });
     return [{ requirement: target.requirement, config }];
   };

@@ -84,6 +84,20 @@ describe("candidate mode reads inputs as the real tools do", () => {
     expect(run.stdout).toContain('lone "\\"');
   });
 
+  // gcloud: --env-vars-file replaces every plain env var (flags.py _GetEnvChanges: clear_others).
+  it("flags --env-vars-file: the file's variables replace the live ones, so a variable only the live service has is missing", async () => {
+    const file = join(world.dir, "grammar-env.yaml");
+    await writeFile(file, "LOG_LEVEL: info\n");
+    const run = await candidate({ flags: `--env-vars-file=${file}`, secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
+    expect(run.outputs.result).toBe("fail");
+    expect(checksOf(run.outputs).find((check) => check.subject === "ENVIRONMENT")?.id).toBe("env.missing");
+
+    await writeFile(file, "ENVIRONMENT: staging\n");
+    const fixed = await candidate({ flags: `--env-vars-file=${file}`, secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
+    expect(fixed.outputs.failed_checks).toBe("");
+    expect(fixed.outputs.result).toBe("pass");
+  });
+
   // gcloud: ArgDict("") is {}, and _GetEnvChanges clears only when bool(args.set_env_vars).
   it('flags "--set-env-vars=" (an empty value) changes nothing: the live ENVIRONMENT stays', async () => {
     const run = await candidate({ flags: '"--set-env-vars="', secrets: "JWT_SECRET_STAGING=jwt-secret-staging:latest" });
