@@ -139,6 +139,14 @@ function walk(ctx: YamlContext, value: unknown, schema: Fields, path: string, fo
   for (const pair of value.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const known = key === undefined || key === "" ? undefined : Object.hasOwn(schema, key) ? schema[key] : undefined;
+    if (key === "<<" && isScalar(pair.key) && pair.key.type === "PLAIN") {
+      // gcloud's YAML 1.1 loader merges `<<: *anchor` into the map; the gate's reader does not.
+      const where = locate(ctx, pair.key);
+      throw new CandidateError(
+        `${ctx.file}${where.line ? `:${where.line}` : ""}: a YAML merge key (<<)${path ? ` in ${path}` : ""}; gcloud merges it, but the gate does not read merge keys, so it cannot tell what this file deploys`,
+        { hint: "write the merged fields out instead of <<: *anchor" },
+      );
+    }
     if (known === undefined) {
       const where = locate(ctx, pair.key ?? pair.value ?? value);
       const shown = key !== undefined && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key) ? `"${key}"` : "(a key that is not a field name)";

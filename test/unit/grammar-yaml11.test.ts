@@ -157,3 +157,12 @@ describe("values gcloud deploys as strings that YAML 1.2 reads as numbers", () =
     expect(config.notes).toEqual([]);
   });
 });
+
+describe("YAML merge keys", () => {
+  // gcloud's YAML 1.1 SafeLoader merges `<<: *e` (checked with gcloud 578's ruamel): not an unknown field.
+  it("are refused as unread by the gate, not as a field gcloud does not know", () => {
+    const text = withContainer("env:\n- &e {name: A, value: b}\n- <<: *e\n  name: B");
+    expect(() => read(text)).toThrow(/merge key \(<<\).*gcloud merges it/);
+    expect(() => read(withContainer("env:\n- {name: A, '<<': b}"))).toThrow(/unknown field/);
+  });
+});
