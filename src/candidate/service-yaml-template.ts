@@ -260,13 +260,14 @@ function checkPort(ctx: YamlContext, port: unknown, notes: Finding[]): void {
   if (portNode === undefined || kind === "null" || kind === "int") return;
   const location = locate(ctx, portNode);
   // apitools runs int() on a string given for an integer field: "8080" deploys, "http" does not.
-  const accepted = kind === "string" && pythonIntParses(text(portNode) ?? "");
+  // A YAML 1.1 boolean passes too (Python's bool is an int), as port 1 or 0.
+  const accepted = (kind === "string" && pythonIntParses(text(portNode) ?? "")) || kind === "bool";
   notes.push(
     note(
       "port_not_integer",
       accepted ? "warn" : "fail",
       accepted
-        ? `${where(location)}: containerPort is a string`
+        ? `${where(location)}: containerPort is ${kind === "bool" ? "a YAML 1.1 boolean, which gcloud sends as port 1 or 0" : "a string"}`
         : `${where(location)}: containerPort is not an integer; gcloud run services replace refuses the file ("Expected type (<class 'int'>,) for field containerPort")`,
       "write containerPort: 8080 without quotes",
       {

@@ -104,6 +104,8 @@ describe("service YAML values gcloud refuses for their type", () => {
     ["containerPort http", "ports: [{containerPort: http}]", ["candidate.port_not_integer:fail"]],
     ["containerPort ' 8_080 '", "ports: [{containerPort: ' 8_080 '}]", ["candidate.port_not_integer:warn"]],
     ["probe port http", "startupProbe: {tcpSocket: {port: http}}", ["candidate.field_type:fail"]],
+    // a Python bool is an int: gcloud sends port 1
+    ["containerPort yes", "ports: [{containerPort: yes}]", ["candidate.port_not_integer:warn"]],
   ];
   it.each(cases)("%s", (_name, lines, expected) => {
     expect(ids(read(withContainer(lines)))).toEqual(expected);
