@@ -9,7 +9,7 @@ import { CandidateError } from "../errors.js";
 import type { Finding } from "../model.js";
 import { note } from "./notes.js";
 import { describeKind, gcloudKind, pythonIntParses } from "./yaml11.js";
-import { locate, type YamlContext } from "./yaml-nodes.js";
+import { locate, text, type YamlContext } from "./yaml-nodes.js";
 
 /**
  * A leaf's type: `str`, `int` and `bool` fields, `strs` (a list of strings), `strmap` (a map of
@@ -164,12 +164,13 @@ function walk(ctx: YamlContext, value: unknown, schema: Fields, path: string, fo
 }
 
 /** apitools' DictToMessage: a string field takes only a string, an integer field an int (or a string int() reads), a boolean field a boolean. */
-function checkLeaf(ctx: YamlContext, value: unknown, leaf: Leaf, path: string, found: Finding[]): void {
-  if (leaf === "any" || isAlias(value) || value === null || value === undefined || gcloudKind(value) === "null") return;
-  // apitools skips a null, and an empty list given for a field that is not a list.
-  if (leaf !== "strs" && isSeq(value) && value.items.length === 0) return;
+function checkLeaf(ctx: YamlContext, value: unknown, leaf: Leaf, path: string, found: Finding[], element = false): void {
+  if (leaf === "any" || isAlias(value) || value === null || value === undefined) return;
+  // apitools skips a field given null, or an empty list for a field that is not a list; a null or
+  // a list as an element of a list or map is refused like any other wrong type.
+  if (!element && (gcloudKind(value) === "null" || (leaf !== "strs" && isSeq(value) && value.items.length === 0))) return;
   if (leaf === "strs") {
-    for (const item of isSeq(value) ? value.items : [value]) checkLeaf(ctx, item, "str", path, found);
+    for (const item of isSeq(value) ? value.items : [value]) checkLeaf(ctx, item, "str", path, found, true);
     return;
   }
   if (leaf === "strmap") {
@@ -180,7 +181,7 @@ function checkLeaf(ctx: YamlContext, value: unknown, leaf: Leaf, path: string, f
     for (const pair of value.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : "";
       const shown = /^[A-Za-z0-9_./-]{1,100}$/.test(key) ? `${path}["${key}"]` : `a key of ${path}`;
-      checkLeaf(ctx, pair.value, "str", shown, found);
+      checkLeaf(ctx, pair.value, "str", shown, found, gcloudKind(pair.value) !== "null");
     }
     return;
   }
@@ -190,12 +191,12 @@ function checkLeaf(ctx: YamlContext, value: unknown, leaf: Leaf, path: string, f
     refused(ctx, value, path, wanted, isMap(value) ? "a map" : "a list", found);
     return;
   }
-  if (kind === "null") return;
+  if (kind === "null" && !element) return;
   const ok =
     leaf === "str"
       ? kind === "string"
       : leaf === "int"
-        ? kind === "int" || kind === "bool" || (kind === "string" && pythonIntParses(String((value as { value: unknown }).value)))
+        ? kind === "int" || kind === "bool" || (kind === "string" && pythonIntParses(text(value) ?? ""))
         : kind === "bool";
   if (ok) return;
   const wanted = leaf === "str" ? "a string" : leaf === "int" ? "an integer" : "a boolean";

@@ -1,5 +1,6 @@
 // Reads the containers, env and secret volumes of a Knative revision template
 // (`spec.template.spec`), turning each quirk of hand-edited files into a finding.
+import { isSeq } from "yaml";
 import { CandidateError } from "../errors.js";
 import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
 import { note, reservedEnvNote } from "./notes.js";
@@ -126,7 +127,9 @@ function readEnv(
         ),
       );
     }
-    const valueNode = child(ctx, node, "value");
+    const given = child(ctx, node, "value");
+    // apitools skips an empty list given for a field that is not a list: no value, as for null.
+    const valueNode = isSeq(given) && given.items.length === 0 ? undefined : given;
     const valueFrom = child(ctx, node, "valueFrom");
     if (!isNullish(valueNode) && !isNullish(valueFrom)) {
       notes.push(
@@ -257,7 +260,8 @@ export function resolveSecret(
 function checkPort(ctx: YamlContext, port: unknown, notes: Finding[]): void {
   const portNode = child(ctx, port, "containerPort");
   const kind = gcloudKind(portNode);
-  if (portNode === undefined || kind === "null" || kind === "int") return;
+  // apitools skips a null, and an empty list given for a field that is not a list.
+  if (portNode === undefined || kind === "null" || kind === "int" || (isSeq(portNode) && portNode.items.length === 0)) return;
   const location = locate(ctx, portNode);
   // apitools runs int() on a string given for an integer field: "8080" deploys, "http" does not.
   // A YAML 1.1 boolean passes too (Python's bool is an int), as port 1 or 0.

@@ -104,6 +104,15 @@ describe("service YAML values gcloud refuses for their type", () => {
     ["containerPort http", "ports: [{containerPort: http}]", ["candidate.port_not_integer:fail"]],
     ["containerPort ' 8_080 '", "ports: [{containerPort: ' 8_080 '}]", ["candidate.port_not_integer:warn"]],
     ["probe port http", "startupProbe: {tcpSocket: {port: http}}", ["candidate.field_type:fail"]],
+    // apitools skips [] for a field that is not a list, but not as a list element or map value
+    ["env value []", "env:\n- {name: NUM, value: []}", ["candidate.env_without_value:warn"]],
+    ["containerPort []", "ports: [{containerPort: []}]", []],
+    ["args with a null", "args: [a, ~]", ["candidate.field_type:fail"]],
+    ["args with []", "args: [a, []]", ["candidate.field_type:fail"]],
+    ["cpu limit []", "resources: {limits: {cpu: []}}", ["candidate.field_type:fail"]],
+    ["cpu limit null", "resources: {limits: {cpu: null}}", []],
+    // a string an integer field gets goes through int(): 0o17 is a string to YAML 1.1, and int() refuses it
+    ["probe timeout 0o17", "startupProbe: {timeoutSeconds: 0o17}", ["candidate.field_type:fail"]],
     // a Python bool is an int: gcloud sends port 1
     ["containerPort yes", "ports: [{containerPort: yes}]", ["candidate.port_not_integer:warn"]],
   ];
