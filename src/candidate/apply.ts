@@ -114,7 +114,10 @@ export function applySecretOps(
  * a mount directory and one file in it; a bare directory therefore names a file in its parent.
  */
 function removesMount(removed: Set<string>, mountPath: string, path: string | undefined): boolean {
-  return path !== undefined && removed.has(`${mountPath}/${path}`);
+  if (path !== undefined) return removed.has(`${mountPath}/${path}`);
+  // A volume without items: gcloud keeps the items whose path differs, finds none left, and
+  // unmounts the directory, whatever file the removal named in it.
+  return [...removed].some((remove) => remove.slice(0, remove.lastIndexOf("/")) === mountPath);
 }
 
 /**
@@ -124,7 +127,11 @@ function removesMount(removed: Set<string>, mountPath: string, path: string | un
  */
 function refuseSecondSecret(volumes: SecretVolume[], container: string, file: SecretFile, files: SecretFile[]): void {
   const here = volumes.filter((volume) => volume.mounts.some((m) => m.container === container && m.mountPath === file.mountPath));
-  const other = here.filter((volume) => !sameSecret(volume.ref, file.ref));
+  // A secret of another project is mounted under an alias (secrets_mapping.py _GetOrCreateAlias):
+  // gcloud reuses the alias the annotation has for it only for version latest (the annotation's
+  // entries compare as latest); any other version gets a new alias, a different secretName here.
+  const newAlias = file.ref.project !== undefined && file.ref.version !== "latest";
+  const other = here.filter((volume) => !sameSecret(volume.ref, file.ref) || newAlias);
   const shared = here.some((volume) => volume.mounts.length > 1);
   if (other.length === 0 || shared) return;
   const given = new Set(files.filter((f) => f.mountPath === file.mountPath).map((f) => f.path));

@@ -7,6 +7,7 @@ import { CandidateError } from "../errors.js";
 import type { Finding, RevisionConfig } from "../model.js";
 import { applyLiteralOps, applySecretOps, type LiteralOps, type SecretOps } from "./apply.js";
 import { type EnvFlagOps, extractDeployFlags, lstripGcloudList, mergeFlagDict, stripGcloudKeys } from "./flags.js";
+import { isDotenvPath, parseEnvVarsFile } from "./env-vars-file.js";
 import { asGcloudReadsIt, parseKVString, printableKey } from "./kv-string.js";
 import { kvWarningNote, note, reservedEnvNote } from "./notes.js";
 import { checkSecretFiles, parseSecretRef, parseSecretTarget, SecretRefError } from "./secret-ref.js";
@@ -26,6 +27,18 @@ export interface DeployInputs {
   live?: RevisionConfig;
   /** The service does not exist yet (Cloud Run said 404): gcloud creates it from this deploy alone. */
   firstDeploy?: boolean;
+  /** The text of the `--env-vars-file` given in flags; undefined when it could not be read. */
+  envVarsFileText?: string;
+}
+
+/** The path of a YAML `--env-vars-file` in flags, for the caller to read; undefined if none (or flags are invalid). */
+export function envVarsFilePath(flags: string | undefined): string | undefined {
+  try {
+    const path = extractDeployFlags(flags ?? "").env.filePath;
+    return path !== undefined && !isDotenvPath(path) ? path : undefined;
+  } catch {
+    return undefined; // candidateFromDeployInputs reports the flags error itself
+  }
 }
 
 export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
@@ -34,6 +47,22 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const secretsInput = parseKVString(args.secrets ?? "", "secrets");
   notes.push(...envInput.warnings.map(kvWarningNote), ...secretsInput.warnings.map(kvWarningNote));
   const flags = extractDeployFlags(args.flags ?? "");
+  // deploy-cloudrun appends `flags` after its own --region/--project (main.ts), and argparse keeps
+  // the last: the deploy then changes another service than the one the gate read and checks.
+  for (const [flag, value, checked] of [
+    ["--region", flags.region, args.region],
+    ["--project", flags.project, args.project],
+  ] as const) {
+    // A project number may name the same project as the id the gate has: not comparable here.
+    if (value !== undefined && value !== checked && !(flag === "--project" && /^[0-9]+$/.test(value))) {
+      throw new CandidateError(
+        `flags: ${flag} ${JSON.stringify(value)} sends the deploy to another ${flag.slice(2)} than the gate checks (${JSON.stringify(checked)}), since flags come after deploy-cloudrun's own ${flag}`,
+        {
+          hint: `set the gate's ${flag.slice(2)} to ${JSON.stringify(value)}, or remove ${flag} from flags and use deploy-cloudrun's ${flag.slice(2) === "region" ? "region" : "project_id"} input`,
+        },
+      );
+    }
+  }
 
   // deploy-cloudrun emits no flag for an empty input or `{}`, whatever the strategy.
   const envPairs = envInput.pairs && asGcloudReadsIt(envInput.pairs, "env_vars", notes);
@@ -50,20 +79,27 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
       ),
     );
   }
-  if (envOps.file) {
+  // gcloud replaces the container's plain env vars with the file's (clear_others), when it has any.
+  const fileVars =
+    envOps.file && envOps.filePath !== undefined && !isDotenvPath(envOps.filePath) && args.envVarsFileText !== undefined
+      ? stripGcloudKeys(parseEnvVarsFile(args.envVarsFileText, envOps.filePath))
+      : undefined;
+  if (envOps.file && fileVars === undefined) {
     notes.push(
       note(
         "env_vars_file_unread",
         "warn",
-        "flags use --env-vars-file; the gate does not read that file, so its variables are not checked",
-        "move the variables to env_vars, or check the service after deploy in live mode",
+        `flags use --env-vars-file; gcloud replaces the container's plain env vars with that file's, which the gate ${envOps.filePath !== undefined && isDotenvPath(envOps.filePath) ? "does not read (a .env file)" : "could not read"}, so the plain env vars checked here are the live ones`,
+        "move the variables to env_vars (or a YAML env vars file the gate can read before the deploy step), or check the service after deploy in live mode",
       ),
     );
   }
 
   const live = args.live;
-  const replacesEnv = envOps.clear === true || envOps.set !== undefined;
-  const replacesSecrets = secretOps.clear === true || secretOps.set !== undefined;
+  // gcloud clears only for a non-empty --set-* (flags.py: clear_others=bool(args.set_env_vars or
+  // …)): `"--set-env-vars="` parses to {} and changes nothing.
+  const replacesEnv = envOps.clear === true || hasEntries(envOps.set) || hasEntries(fileVars);
+  const replacesSecrets = secretOps.clear === true || hasEntries(secretOps.set);
   const needsLive = !replacesEnv || !replacesSecrets || flags.serviceAccount === undefined;
   if (!live && needsLive && !args.firstDeploy) {
     notes.push(
@@ -82,7 +118,7 @@ export function candidateFromDeployInputs(args: DeployInputs): RevisionConfig {
   const literal: LiteralOps = {
     clear: replacesEnv,
     remove: envOps.remove ?? [],
-    update: Object.entries({ ...envOps.set, ...envOps.update }),
+    update: Object.entries({ ...envOps.set, ...envOps.update, ...fileVars }),
   };
   for (const [name, value] of literal.update) {
     const reserved = reservedEnvNote(name);
@@ -157,6 +193,10 @@ function combine(pairs: Record<string, string> | undefined, strategy: UpdateStra
   }
   const remove = lstripGcloudList(ops.remove);
   return { ...ops, ...(set && { set }), ...(update && { update }), ...(remove && { remove }) };
+}
+
+function hasEntries(dict: Record<string, string> | undefined): boolean {
+  return dict !== undefined && Object.keys(dict).length > 0;
 }
 
 /** `NAME:latest`, or a cross-project ref: what `secrets` takes. `host:6379` and `v1:2` are not flagged. */

@@ -11,14 +11,18 @@ export interface EnvFlagOps {
   update?: Record<string, string>;
   remove?: string[];
   clear?: boolean;
-  /** `--env-vars-file` was given; the gate cannot read it from here. */
+  /** `--env-vars-file` was given, with this path. */
   file?: boolean;
+  filePath?: string;
 }
 
 export interface DeployFlags {
   env: EnvFlagOps;
   secrets: EnvFlagOps;
   serviceAccount?: string;
+  /** `--region` / `--project` given in flags: deploy-cloudrun passes its own first, so these win. */
+  region?: string;
+  project?: string;
   /** `--container` was given: later flags then change that container, which the gate does not follow. */
   containerFlag?: boolean;
 }
@@ -33,8 +37,9 @@ const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> =
   "--remove-env-vars": (f, v) => {
     f.env.remove = mergeFlagList(f.env.remove, parseGcloudList(v, "--remove-env-vars"), "--remove-env-vars");
   },
-  "--env-vars-file": (f) => {
+  "--env-vars-file": (f, v) => {
     f.env.file = true;
+    f.env.filePath = v;
   },
   "--set-secrets": (f, v) => {
     f.secrets.set = mergeFlagDict(f.secrets.set, parseGcloudDict(v, "--set-secrets"), "--set-secrets");
@@ -47,6 +52,12 @@ const VALUE_FLAGS: Record<string, (flags: DeployFlags, value: string) => void> =
   },
   "--service-account": (f, v) => {
     f.serviceAccount = v;
+  },
+  "--region": (f, v) => {
+    f.region = v;
+  },
+  "--project": (f, v) => {
+    f.project = v;
   },
   "--container": (f) => {
     f.containerFlag = true;

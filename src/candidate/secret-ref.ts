@@ -173,6 +173,15 @@ export function checkSecretFiles(files: SecretFile[], inputName = "secrets"): vo
     }
     byFile.set(fullPath, file);
     const sameDir = byDir.get(file.mountPath);
+    // gcloud (config_changes.py _UpdateManagedVolumes) compares each later file of a directory with
+    // the first one's secretName, which for a secret of another project is a new alias
+    // ("abcde-<uuid>"), never the secret's name: a second file there is always refused.
+    if (sameDir?.ref.project !== undefined) {
+      throw new CandidateError(
+        `${inputName}: ${printableKey(sameDir.key)} mounts a secret of another project in ${printableKey(file.mountPath)}, and gcloud refuses ${printableKey(file.key)} in the same directory ("Cannot update secret at [...] because a different secret is already mounted in the same directory"), even for another version of the same secret`,
+        { hint: "mount each file of a secret from another project in a directory of its own" },
+      );
+    }
     if (sameDir && !sameSecret(sameDir.ref, file.ref)) {
       throw new CandidateError(
         `${inputName}: ${printableKey(sameDir.key)} and ${printableKey(file.key)} mount two different secrets in ${printableKey(file.mountPath)}; Cloud Run allows one secret per mount directory`,

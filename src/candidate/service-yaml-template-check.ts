@@ -1,5 +1,5 @@
 // A service YAML committed before its render step ran still holds placeholders: `%NAME%`
-// (which breaks the YAML), `${NAME}`, `$NAME`, `__NAME__`, or an UPPER_SNAKE service name
+// (which breaks the YAML), `${{ expr }}`, `${NAME}`, `$NAME`, `__NAME__`, or an UPPER_SNAKE service name
 // such as MC_SERVICE_NAME. Cloud Run would receive them literally (or refuse them), and the
 // gate would judge a file that is not what gets deployed, so it refuses the file, with the
 // line. Inside a container's command/args, `$X` is shell (or Knative `$(X)`), not a placeholder.
@@ -12,6 +12,9 @@ export const TEMPLATE_HINT =
   "render the template first (envsubst, sed, or your templating step) and point service_yaml at the rendered file";
 
 const PLACEHOLDERS = [
+  // A GitHub Actions expression: the runner expands ${{ … }} in workflow files only, never in a
+  // file the workflow deploys, so it reaches Cloud Run as written.
+  /\$\{\{[^}]{1,200}\}\}/,
   /\$\{[^}\s]{1,100}\}/,
   /%[A-Za-z_][A-Za-z0-9_]{0,100}%/,
   // Upper case only: a lower-case `$x` is more often literal text (a bcrypt hash, a price).

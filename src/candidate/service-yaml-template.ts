@@ -1,10 +1,12 @@
 // Reads the containers, env and secret volumes of a Knative revision template
 // (`spec.template.spec`), turning each quirk of hand-edited files into a finding.
+import { isSeq } from "yaml";
 import { CandidateError } from "../errors.js";
 import type { EnvEntry, Finding, SecretRef, SecretVolume } from "../model.js";
 import { note, reservedEnvNote } from "./notes.js";
 import { isValidSecretVersion, SECRET_NAME } from "./secret-ref.js";
-import { child, isNullish, isStringScalar, items, locate, text, type YamlContext } from "./yaml-nodes.js";
+import { describeKind, gcloudKind, pythonIntParses } from "./yaml11.js";
+import { child, isNullish, items, locate, text, type YamlContext } from "./yaml-nodes.js";
 
 export type SecretAliases = Map<string, { project: string; secret: string }>;
 
@@ -125,7 +127,9 @@ function readEnv(
         ),
       );
     }
-    const valueNode = child(ctx, node, "value");
+    const given = child(ctx, node, "value");
+    // apitools skips an empty list given for a field that is not a list: no value, as for null.
+    const valueNode = isSeq(given) && given.items.length === 0 ? undefined : given;
     const valueFrom = child(ctx, node, "valueFrom");
     if (!isNullish(valueNode) && !isNullish(valueFrom)) {
       notes.push(
@@ -163,12 +167,18 @@ function readEnv(
       );
       continue;
     }
-    if (!isStringScalar(valueNode)) {
+    // gcloud reads the file as YAML 1.1 (yaml11.ts): `8080`, `yes`, `off`, `1_000` or a date there
+    // is no string, and apitools refuses it ("Expected type <class 'str'> for field value").
+    const kind = gcloudKind(valueNode);
+    if (kind !== "string") {
       notes.push(
-        note("env_value_not_string", "warn", `${name}: value is a YAML number or boolean, not a string`, "quote it, e.g. value: '8080'", {
-          subject: name,
-          location,
-        }),
+        note(
+          "env_value_not_string",
+          "fail",
+          `${name}: value is ${describeKind(kind ?? "unloadable")} for gcloud, which reads the file as YAML 1.1; gcloud run services replace refuses the file ("Expected type <class 'str'> for field value")`,
+          "quote it, e.g. value: '8080' or value: 'yes'",
+          { subject: name, location },
+        ),
       );
     }
     env.push({ name, container, value });
@@ -249,13 +259,20 @@ export function resolveSecret(
 
 function checkPort(ctx: YamlContext, port: unknown, notes: Finding[]): void {
   const portNode = child(ctx, port, "containerPort");
-  if (portNode === undefined || (!isStringScalar(portNode) && /^[0-9]+$/.test(text(portNode) ?? ""))) return;
+  const kind = gcloudKind(portNode);
+  // apitools skips a null, and an empty list given for a field that is not a list.
+  if (portNode === undefined || kind === "null" || kind === "int" || (isSeq(portNode) && portNode.items.length === 0)) return;
   const location = locate(ctx, portNode);
+  // apitools runs int() on a string given for an integer field: "8080" deploys, "http" does not.
+  // A YAML 1.1 boolean passes too (Python's bool is an int), as port 1 or 0.
+  const accepted = (kind === "string" && pythonIntParses(text(portNode) ?? "")) || kind === "bool";
   notes.push(
     note(
       "port_not_integer",
-      "warn",
-      `${where(location)}: containerPort is ${isStringScalar(portNode) ? "a string" : "not a number"}`,
+      accepted ? "warn" : "fail",
+      accepted
+        ? `${where(location)}: containerPort is ${kind === "bool" ? "a YAML 1.1 boolean, which gcloud sends as port 1 or 0" : "a string"}`
+        : `${where(location)}: containerPort is not an integer; gcloud run services replace refuses the file ("Expected type (<class 'int'>,) for field containerPort")`,
       "write containerPort: 8080 without quotes",
       {
         location,

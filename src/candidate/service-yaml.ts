@@ -39,7 +39,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
   }
   // A template first: its placeholders explain an unknown field or a bad name better than either error would.
   refuseTemplate(ctx, at(ctx, root, "metadata", "name"));
-  refuseUnknownFields(ctx);
+  const typeNotes = refuseUnknownFields(ctx);
   if (!SERVICE_NAME.test(name)) {
     throw invalid(
       `${file}:${locate(ctx, at(ctx, root, "metadata", "name")).line ?? 1}: metadata.name is not a valid Cloud Run service name`,
@@ -55,6 +55,7 @@ export function candidateFromServiceYaml(text: string, file: string, defaults: {
   const secretVolumes = readSecretVolumes(ctx, spec, containers, aliases, notes);
   const sidecarNote = sidecarSecretsNote(containers, secretVolumes);
   if (sidecarNote) notes.push(sidecarNote);
+  notes.push(...typeNotes);
   const ingress = containers.find((container) => container.serving);
 
   const candidate: RevisionConfig = {

@@ -1,8 +1,9 @@
 // Small accessors over a parsed YAML document that keep node positions, so every note
 // about a service YAML can point at its line. Working on nodes (not toJS) also means
 // aliases are resolved one at a time and never expanded wholesale.
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, Scalar } from "yaml";
 import type { SourceLocation } from "../model.js";
+import { resolvePlain11 } from "./yaml11.js";
 
 export interface YamlContext {
   doc: Document;
@@ -51,6 +52,10 @@ export function entries(ctx: YamlContext, node: unknown): [string, unknown][] {
 /** A scalar's value as text (numbers and booleans too); undefined for null, maps, sequences. */
 export function text(node: unknown): string | undefined {
   if (!isScalar(node)) return undefined;
+  // gcloud reads YAML 1.1 (yaml11.ts): `0o17` and `+.5`, numbers in YAML 1.2, are the strings it deploys.
+  if (node.tag === undefined && node.type === Scalar.PLAIN && typeof node.source === "string" && resolvePlain11(node.source) === "string") {
+    return node.source;
+  }
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);

@@ -1,7 +1,8 @@
 // Read the revision config each target will be judged on: live from Cloud Run,
 // or, before a deploy, the candidate the deploy step is about to apply.
 import type { AuthClient } from "google-auth-library";
-import { candidateFromDeployInputs } from "../candidate/deploy-inputs.js";
+import { candidateFromDeployInputs, envVarsFilePath } from "../candidate/deploy-inputs.js";
+import { parseKVString } from "../candidate/kv-string.js";
 import { note } from "../candidate/notes.js";
 import { refuseDeployFlagsWithServiceYaml } from "../candidate/replace-flags.js";
 import { candidateFromServiceYaml } from "../candidate/service-yaml.js";
@@ -39,7 +40,7 @@ export async function configReader(
     };
   }
   if (inputs.serviceYaml) return serviceYamlReader(inputs, inputs.serviceYaml, targets, readFile);
-  return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal));
+  return deployInputsReader(inputs, targets, (target) => readServiceTemplate(auth, inputs.endpoints.cloudRun, target, signal), readFile);
 }
 
 /** `gcloud run services replace` / deploy-cloudrun `metadata`: the YAML is the whole truth. */
@@ -67,6 +68,9 @@ async function serviceYamlReader(
       hint: `add ${config.service} under services: in the manifest, or fix metadata.name`,
     });
   }
+  // deploy-cloudrun parses `secrets` (not `env_vars`) before it looks at `metadata` (its main.ts
+  // run()), so a secrets input it cannot parse fails the deploy step even though it is then dropped.
+  if (inputs.secrets !== undefined) parseKVString(inputs.secrets, "secrets");
   const ignored = [inputs.envVars !== undefined && "env_vars", inputs.secrets !== undefined && "secrets"].filter(Boolean);
   if (ignored.length > 0) {
     config.notes = config.notes ?? [];
@@ -96,6 +100,7 @@ function deployInputsReader(
   targets: Target[],
   /** undefined: the service does not exist yet (any other failure throws). */
   readLive: (target: Target) => Promise<RevisionConfig | undefined>,
+  readFile: (path: string) => Promise<string>,
 ): ConfigReader {
   if (targets.length !== 1) {
     throw new InputError(`mode: candidate with env_vars/secrets checks one service, but ${targets.length} are selected`, {
@@ -104,6 +109,10 @@ function deployInputsReader(
   }
   return async (target) => {
     const live = await readLive(target);
+    // gcloud reads --env-vars-file from the deploy step's working directory; a file written
+    // between the gate and the deploy cannot be read here (candidateFromDeployInputs says so).
+    const envFile = envVarsFilePath(inputs.flags);
+    const envVarsFileText = envFile === undefined ? undefined : await readFile(envFile).catch(() => undefined);
     const config = candidateFromDeployInputs({
       service: target.service,
       project: target.project,
@@ -114,6 +123,7 @@ function deployInputsReader(
       ...(inputs.secrets !== undefined ? { secrets: inputs.secrets } : {}),
       ...(inputs.flags !== undefined ? { flags: inputs.flags } : {}),
       ...(live ? { live } : { firstDeploy: true }),
+      ...(envVarsFileText !== undefined ? { envVarsFileText } : {}),
     });
     return [{ requirement: target.requirement, config }];
   };

@@ -93,7 +93,7 @@ describe("extractDeployFlags", () => {
     ["--update-env-vars=A=1 --update-env-vars=B=2", { env: { update: { A: "1", B: "2" } }, secrets: {} }],
     ["--remove-env-vars=A,B --remove-env-vars C", { env: { remove: ["A", "B", "C"] }, secrets: {} }],
     ["--clear-env-vars --clear-secrets", { env: { clear: true }, secrets: { clear: true } }],
-    ["--env-vars-file=env.yaml", { env: { file: true }, secrets: {} }],
+    ["--env-vars-file=env.yaml", { env: { file: true, filePath: "env.yaml" }, secrets: {} }],
     ["--set-secrets=JWT=jwt:latest,/s/k=k:1", { env: {}, secrets: { set: { JWT: "jwt:latest", "/s/k": "k:1" } } }],
     ["--update-secrets=^;^A=a:1;B=b:2", { env: {}, secrets: { update: { A: "a:1", B: "b:2" } } }],
     ["--remove-secrets=A,/s/k", { env: {}, secrets: { remove: ["A", "/s/k"] } }],

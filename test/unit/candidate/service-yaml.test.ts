@@ -21,7 +21,7 @@ spec:
   template:
     metadata:
       annotations:
-        x: y${annotations}
+        x: "y"${annotations}
     spec:
 ${spec
   .split("\n")
@@ -118,7 +118,8 @@ describe("fixtures", () => {
     expect(ids(candidate)).toEqual([
       "candidate.port_not_integer:warn",
       "candidate.env_without_value:warn",
-      "candidate.env_value_not_string:warn",
+      // gcloud reads `value: 4` as an int and refuses the file (grammar-yaml11.test.ts).
+      "candidate.env_value_not_string:fail",
     ]);
     const lines = Object.fromEntries((candidate.notes ?? []).map((finding) => [finding.id, finding.location]));
     expect(lines).toEqual({
@@ -173,7 +174,7 @@ describe("template quirks", () => {
     ["clean single container", "containers:\n- image: x\n  env:\n  - {name: A, value: '1'}", []],
     [
       "two containers, one unnamed",
-      "containers:\n- image: x\n  ports: [{containerPort: 8080}]\n- name: side\n  image: y",
+      "containers:\n- image: x\n  ports: [{containerPort: 8080}]\n- name: side\n  image: z",
       ["candidate.container_unnamed:fail"],
     ],
     ["env without name", "containers:\n- image: x\n  env:\n  - value: '1'", ["candidate.env_without_name:fail"]],
@@ -205,7 +206,8 @@ describe("template quirks", () => {
       ["candidate.secret_name_invalid:fail"],
     ],
     ["reserved PORT", "containers:\n- image: x\n  env:\n  - {name: PORT, value: '8080'}", ["candidate.reserved_env_name:fail"]],
-    ["port not a number", "containers:\n- image: x\n  ports: [{containerPort: http}]", ["candidate.port_not_integer:warn"]],
+    // gcloud runs int() on the string and refuses the file (grammar-yaml11.test.ts).
+    ["port not a number", "containers:\n- image: x\n  ports: [{containerPort: http}]", ["candidate.port_not_integer:fail"]],
     [
       "mount of an undefined volume",
       "containers:\n- image: x\n  volumeMounts: [{name: nope, mountPath: /s}]",
