@@ -1,0 +1,68 @@
+// The GitHub token goes only to GITHUB_API_URL's origin: not only on a redirect
+// (github-transport.test.ts) but on any URL a GitHub answer hands Octokit to
+// request next, such as a pagination Link header, which Octokit follows with
+// the token whatever its origin.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { publishToGitHub } from "../../src/github/publish-to-github.js";
+import type { GitHubEmulator } from "../emulators/github.js";
+import { failing, recordingLog, runContext, settings, startGitHub, WRITE_TOKEN } from "./github-fixtures.js";
+
+describe("the GitHub token stays on GITHUB_API_URL's origin", () => {
+  let github: GitHubEmulator;
+  let elsewhere: GitHubEmulator;
+  beforeAll(async () => {
+    [github, elsewhere] = await Promise.all([startGitHub(), startGitHub()]);
+  });
+  afterAll(() => Promise.all([github.close(), elsewhere.close()]));
+  beforeEach(() => {
+    github.reset();
+    elsewhere.reset();
+  });
+
+  const nothingElsewhere = () => {
+    expect(elsewhere.requests).toHaveLength(0);
+    for (const request of elsewhere.requests) expect(JSON.stringify(request)).not.toContain(WRITE_TOKEN);
+  };
+
+  it.each([
+    ["another port", (other: string) => other],
+    ["userinfo naming the API host", (other: string, api: string) => other.replace("http://", `http://${new URL(api).host}@`)],
+  ])("a pagination Link to %s is not requested: the token does not go there", async (_, next) => {
+    github.faults.push({
+      match: /^GET .*\/comments$/,
+      fault: {
+        kind: "status",
+        status: 200,
+        body: [],
+        headers: { link: `<${next(elsewhere.url, github.url)}/repos/owner/repo/issues/7/comments?page=2>; rel="next"` },
+        times: 1,
+      },
+    });
+    const log = recordingLog();
+    const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+
+    nothingElsewhere();
+    expect(outcome.commentUrl).toBeUndefined();
+    expect(log.warnings()).toEqual([expect.stringContaining("could not write the PR comment (the gate's result stands)")]);
+    expect(log.warnings().join("\n")).not.toContain("/repos/owner/repo/issues/7/comments?page=2");
+  });
+
+  it("a pagination Link on the API's own origin is still followed", async () => {
+    github.faults.push({
+      match: /^GET .*\/comments$/,
+      fault: {
+        kind: "status",
+        status: 200,
+        body: [],
+        headers: { link: `<${github.url}/repos/owner/repo/issues/7/comments?page=2>; rel="next"` },
+        times: 1,
+      },
+    });
+    const log = recordingLog();
+    const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+
+    expect(log.warnings()).toEqual([]);
+    expect(outcome.commentUrl).toBeDefined();
+    expect(github.requests.some((request) => request.path.includes("page=2"))).toBe(true);
+  });
+});
