@@ -151,7 +151,13 @@ export async function handshake(
   // bypasses any global agent); otherwise ws connects directly, wss:// through the agent that keeps TLS sessions.
   const proxy = proxyFor(target);
   const direct = proxy === undefined && target.protocol === "wss:";
-  const agent = proxy !== undefined ? await tunnelAgent(proxy) : direct ? tlsSessions : undefined;
+  let agent: Awaited<ReturnType<typeof tunnelAgent>> | undefined;
+  try {
+    agent = proxy !== undefined ? await tunnelAgent(proxy, target) : direct ? tlsSessions : undefined;
+  } catch (error) {
+    // An unusable proxy URL (a ProxyFailure): the runner's configuration, not the revision, and never a throw out of the probe.
+    return { kind: "network", failure: classifyNetworkError(error, options.signal) };
+  }
   // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {

@@ -2,7 +2,7 @@
 // (github-transport.test.ts) but on any URL a GitHub answer hands Octokit to
 // request next, such as a pagination Link header, which Octokit follows with
 // the token whatever its origin.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publishToGitHub } from "../../src/github/publish-to-github.js";
 import type { GitHubEmulator } from "../emulators/github.js";
 import { failing, recordingLog, runContext, settings, startGitHub, WRITE_TOKEN } from "./github-fixtures.js";
@@ -64,5 +64,32 @@ describe("the GitHub token stays on GITHUB_API_URL's origin", () => {
     expect(log.warnings()).toEqual([]);
     expect(outcome.commentUrl).toBeDefined();
     expect(github.requests.some((request) => request.path.includes("page=2"))).toBe(true);
+  });
+
+  describe("behind a proxy URL no client can use", () => {
+    const saved = { ...process.env };
+    afterEach(() => {
+      for (const name of ["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"]) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    });
+
+    it.each(["http://gate:Pr0xyCan/aryPassw0rd7f3e@127.0.0.1:3128", "socks5://gate:Pr0xyCanaryPassw0rd7f3e@127.0.0.1:1080"])(
+      "%s: a warning naming the proxy variables, no part of the URL, nothing sent",
+      async (proxy) => {
+        process.env.HTTPS_PROXY = proxy;
+        process.env.HTTP_PROXY = proxy;
+        delete process.env.NO_PROXY;
+        const log = recordingLog();
+        const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+
+        expect(outcome.commentUrl).toBeUndefined();
+        expect(github.requests).toHaveLength(0);
+        const warnings = log.warnings().join("\n");
+        expect(warnings).toContain("HTTPS_PROXY");
+        for (const part of ["Pr0xyCan", "aryPassw0rd7f3e"]) expect(warnings).not.toContain(part);
+      },
+    );
   });
 });
