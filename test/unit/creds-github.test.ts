@@ -66,6 +66,30 @@ describe("the GitHub token stays on GITHUB_API_URL's origin", () => {
     expect(github.requests.some((request) => request.path.includes("page=2"))).toBe(true);
   });
 
+  it.each([
+    ["userinfo naming the API host", (other: string, api: string) => other.replace("http://", `http://${new URL(api).host}@`)],
+    ["a scheme-relative Location", (other: string) => other.replace("http:", "")],
+    ["a backslash Location", (other: string) => other.replace("http://", "/\\")],
+    ["the API host with a trailing dot", (_: string, api: string) => api.replace("127.0.0.1", "127.0.0.1.")],
+    ["the API host as an IPv4-mapped IPv6 address", (_: string, api: string) => api.replace("127.0.0.1", "[::ffff:127.0.0.1]")],
+    ["https on the API's host and port", (_: string, api: string) => api.replace("http:", "https:")],
+  ])("a 307 to %s is not followed: the token stays home", async (_, target) => {
+    github.faults.push({
+      match: /^POST .*\/comments$/,
+      fault: {
+        kind: "status",
+        status: 307,
+        headers: { location: `${target(elsewhere.url, github.url)}/repos/owner/repo/issues/7/comments` },
+      },
+    });
+    const log = recordingLog();
+    const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+
+    nothingElsewhere();
+    expect(outcome.commentUrl).toBeUndefined();
+    expect(log.warnings().join("\n")).not.toContain("/repos/owner/repo/issues/7/comments");
+  });
+
   describe("behind a proxy URL no client can use", () => {
     const saved = { ...process.env };
     afterEach(() => {
