@@ -2,6 +2,8 @@
 // (github-transport.test.ts) but on any URL a GitHub answer hands Octokit to
 // request next, such as a pagination Link header, which Octokit follows with
 // the token whatever its origin.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { publishToGitHub } from "../../src/github/publish-to-github.js";
 import type { GitHubEmulator } from "../emulators/github.js";
@@ -89,6 +91,39 @@ describe("the GitHub token stays on GITHUB_API_URL's origin", () => {
     expect(outcome.commentUrl).toBeUndefined();
     expect(log.warnings().join("\n")).not.toContain("/repos/owner/repo/issues/7/comments");
   });
+
+  it("an answer that never ends is cut at the cap, not read into memory until the timeout", async () => {
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const written: number[] = [];
+    const flood = createServer((req, res) => {
+      const index = written.push(0) - 1;
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written[index] = (written[index] ?? 0) + chunk.length;
+      };
+      res.on("drain", pump);
+      req.socket.on("close", () => res.destroy());
+      pump();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, "127.0.0.1", resolve));
+    try {
+      const api = `http://127.0.0.1:${(flood.address() as AddressInfo).port}`;
+      const log = recordingLog();
+      const started = Date.now();
+      const outcome = await publishToGitHub(failing, runContext(api), settings({ requestTimeoutMs: 20_000, budgetMs: 60_000 }), log);
+
+      expect(outcome.commentUrl).toBeUndefined();
+      expect(log.warnings()).toEqual([expect.stringContaining("could not write the PR comment (the gate's result stands)")]);
+      expect(log.warnings()[0]).toContain("MiB");
+      // Each attempt stops near the cap (64 MiB, plus what the sockets buffer), long before its 20 s timeout.
+      expect(written.length).toBeGreaterThan(0);
+      for (const bytes of written) expect(bytes).toBeLessThan(96 * 2 ** 20);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      flood.closeAllConnections();
+      flood.close();
+    }
+  }, 40_000);
 
   describe("behind a proxy URL no client can use", () => {
     const saved = { ...process.env };
