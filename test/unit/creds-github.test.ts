@@ -134,6 +134,37 @@ describe("the GitHub token stays on GITHUB_API_URL's origin", () => {
       }
     });
 
+    it.each([
+      ["407", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\nContent-Length: 0\r\n\r\n"],
+      ["302", "HTTP/1.1 302 Found\r\nLocation: ELSEWHERE/steal\r\nContent-Length: 0\r\n\r\n"],
+    ])("a proxy answering CONNECT with %s: a warning naming the proxy, nothing reaches GitHub or the Location", async (status, answer) => {
+      const proxy = createServer((_, res) => res.writeHead(502).end());
+      proxy.on("connect", (_req, socket) => socket.end(answer.replace("ELSEWHERE", elsewhere.url)));
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      try {
+        const proxyUrl = `http://gate:Pr0xyCanaryPassw0rd7f3e@127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+        process.env.HTTPS_PROXY = proxyUrl;
+        process.env.HTTP_PROXY = proxyUrl;
+        delete process.env.NO_PROXY;
+        const log = recordingLog();
+        const outcome = await publishToGitHub(failing, runContext(github.url), settings(), log);
+
+        expect(outcome.commentUrl).toBeUndefined();
+        expect(github.requests).toHaveLength(0);
+        nothingElsewhere();
+        const warnings = log.warnings().join("\n");
+        expect(warnings).toContain(
+          `the proxy http://127.0.0.1:${(proxy.address() as AddressInfo).port} failed the request to ${github.url}`,
+        );
+        expect(warnings).toContain(`HTTP ${status}`);
+        expect(warnings).not.toContain("Pr0xyCanaryPassw0rd7f3e");
+        expect(warnings).not.toContain("/steal");
+      } finally {
+        proxy.closeAllConnections();
+        proxy.close();
+      }
+    });
+
     it.each(["http://gate:Pr0xyCan/aryPassw0rd7f3e@127.0.0.1:3128", "socks5://gate:Pr0xyCanaryPassw0rd7f3e@127.0.0.1:1080"])(
       "%s: a warning naming the proxy variables, no part of the URL, nothing sent",
       async (proxy) => {
