@@ -4,11 +4,16 @@
 // proxyTunnel: every request, http:// too, goes through a CONNECT tunnel, so
 // the proxy never sees a request's headers (Authorization, the ID token).
 import { fetch, ProxyAgent } from "undici";
-import { ProxyFailure, proxyOrigin, proxyStatusReason } from "./proxy.js";
+import { checkProxyUrl, ProxyFailure, proxyOrigin, proxyStatusReason } from "./proxy.js";
 
 const agents = new Map<string, ProxyAgent>();
 
 export async function proxiedFetch(url: string, init: RequestInit | undefined, proxy: string): Promise<Response> {
+  try {
+    checkProxyUrl(proxy, url);
+  } catch (failure) {
+    throw new TypeError("fetch failed", { cause: failure });
+  }
   let agent = agents.get(proxy);
   if (!agent) {
     agent = new ProxyAgent({ uri: proxy, proxyTunnel: true });

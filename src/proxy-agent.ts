@@ -6,7 +6,7 @@
 // env-proxy rules nor a global agent (Node 24's NODE_USE_ENV_PROXY) apply.
 import * as http from "node:http";
 import * as https from "node:https";
-import { ProxyFailure, proxyFor, proxyOrigin, proxyStatusReason, recordProxyFailure } from "./proxy.js";
+import { checkProxyUrl, ProxyFailure, proxyFor, proxyOrigin, proxyStatusReason, recordProxyFailure } from "./proxy.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,12 +18,13 @@ const direct = { http: new http.Agent(KEEP_ALIVE), https: new https.Agent(KEEP_A
 /** The agent for `url`: a CONNECT tunnel through its proxy, else a direct one. */
 export async function agentFor(url: string | URL, env: Env = process.env): Promise<http.Agent> {
   const proxy = proxyFor(url, env);
-  if (proxy !== undefined) return tunnelAgent(proxy);
+  if (proxy !== undefined) return tunnelAgent(proxy, url);
   return /^(https|wss):$/.test(new URL(url).protocol) ? direct.https : direct.http;
 }
 
-/** One tunnelling agent per proxy URL (https-proxy-agent, loaded only when a proxy applies). */
-export function tunnelAgent(proxy: string): Promise<http.Agent> {
+/** One tunnelling agent per proxy URL (https-proxy-agent, loaded only when a proxy applies); a ProxyFailure for `target` when the URL is unusable. */
+export async function tunnelAgent(proxy: string, target: string | URL): Promise<http.Agent> {
+  checkProxyUrl(proxy, target);
   let agent = tunnels.get(proxy);
   if (!agent) {
     agent = makeTunnelAgent(proxy);

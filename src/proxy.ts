@@ -81,6 +81,35 @@ export function proxyOrigin(proxy: string): string {
   }
 }
 
+/**
+ * Refuse a proxy URL no client can use, as a ProxyFailure for `target` (every client's classifier
+ * knows it): not a URL (`http://u:pa/ss@host`, a port past 65535) or not an http(s) proxy. Left to
+ * the clients, the URL parser's TypeError escaped the WebSocket probe and ended the run, and Google's
+ * calls blamed the endpoint. Neither the URL nor any part of it is shown: it may hold a password.
+ */
+export function checkProxyUrl(proxy: string, target: string | URL): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(withScheme(proxy));
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "") return;
+  let origin = "the endpoint";
+  try {
+    origin = new URL(target).origin;
+  } catch {
+    // the target's origin is only for the message
+  }
+  throw new ProxyFailure(
+    origin,
+    "(from HTTPS_PROXY / HTTP_PROXY)",
+    url
+      ? `only http:// and https:// proxies are supported, not ${url.protocol.slice(0, 20)}//`
+      : "its URL is not a valid URL (not shown: it may hold a password)",
+  );
+}
+
 /** The passwords inside the proxy URLs of `env` (as written and decoded), for the run's redactor. */
 export function proxyPasswords(env: Env = process.env): string[] {
   const found = new Set<string>();

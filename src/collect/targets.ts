@@ -14,7 +14,7 @@ export function resolveTargets(inputs: Inputs, manifest: Manifest, credentialsPr
     inputs.services.length > 0
       ? inputs.services
       : manifest.services.map((service) => ({ name: service.name, region: undefined, project: undefined }));
-  return selected.map((selector) => {
+  const targets = selected.map((selector) => {
     const requirement = manifest.services.find((service) => service.name === selector.name);
     if (!requirement) {
       throw new InputError(`services: "${selector.name}" is not in the manifest ${manifest.file}`, {
@@ -31,4 +31,23 @@ export function resolveTargets(inputs: Inputs, manifest: Manifest, credentialsPr
       });
     return { project, region, service: selector.name, requirement };
   });
+  refuseSharedUrl(inputs, targets);
+  return targets;
+}
+
+/**
+ * `url` is one service's address. Probing several services there sent each one's tokens (signed
+ * with its own deployed secret) to that one origin, and judged each by another's answers.
+ */
+function refuseSharedUrl(inputs: Inputs, targets: readonly Target[]): void {
+  if (inputs.url === undefined || inputs.mode !== "live") return;
+  const probed = targets.filter(({ requirement }) => requirement.health || requirement.websocket || requirement.http?.length);
+  if (probed.length < 2) return;
+  const names = [...new Set(probed.map((target) => target.service))];
+  throw new InputError(
+    `url is one service's address, and ${probed.length} services with probes are selected (${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}): each one's tokens would go to that one URL`,
+    {
+      hint: "select the service url belongs to with the services input (one gate step per url), or drop url to probe each service at its own URL",
+    },
+  );
 }

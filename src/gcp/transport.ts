@@ -82,6 +82,10 @@ export class TransportResponse {
 /** Send every request of a client's transporter through transportFetch. */
 export function useTransport(transporter: gaxios.Gaxios): void {
   transporter.defaults.fetchImplementation = transportFetch as unknown as typeof fetch;
+  // gaxios would build its own proxy agent from HTTPS_PROXY first, only for ../proxy.ts's interceptor
+  // (routeThroughProxy) to replace it: wasted, and an unusable proxy URL threw the URL parser's
+  // TypeError there, reported as the endpoint's network error. The gate's agent is the one proxy decision.
+  transporter.defaults.noProxy = [/(?:)/];
 }
 
 export async function transportFetch(input: string | URL, init: TransportInit = {}): Promise<TransportResponse> {

@@ -30,13 +30,31 @@ export interface ClientSettings {
   fetch?: Fetch;
 }
 
+/** A URL's origin, with any userinfo dropped (never shown); "an invalid URL" when it is not one. */
+function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "" ? `${parsed.origin} (with userinfo)` : parsed.origin;
+  } catch {
+    return "an invalid URL";
+  }
+}
+
 /** 5xx and network errors are retried twice (1 s, 4 s); 4xx answers are final. */
 const RETRIES = 2;
 
 export function githubClient(settings: ClientSettings): GitHubClient {
   const base = settings.fetch ?? githubFetch;
-  const bounded: Fetch = (url, init) =>
-    base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
+  const home = originOf(settings.apiUrl);
+  const bounded: Fetch = async (url, init) => {
+    // Octokit sends the token with every request, whatever its URL: pagination follows a Link
+    // header's `next` as given, so an answer naming another origin would
+    // get the token and the request. Only GITHUB_API_URL's origin is ever asked (redirects:
+    // ./direct-fetch.ts). The message names origins only: a URL's path or query may carry anything.
+    const target = originOf(url instanceof Request ? url.url : String(url));
+    if (target !== home) throw new TypeError(`a GitHub request to ${target} is not on GITHUB_API_URL's origin (${home}): not sent`);
+    return base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
+  };
   const onLimit =
     (kind: string) => (retryAfterSeconds: number, options: { method?: string; url?: string }, _: unknown, retryCount: number) => {
       const worthIt = retryCount < 2 && retryAfterSeconds * 1000 < settings.remainingMs();

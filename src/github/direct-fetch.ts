@@ -27,14 +27,65 @@ export const githubFetch: Fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   // Redirects stay on this origin (below), so one proxy decision holds for every hop.
   const send = proxyFor(url) !== undefined ? throughProxy : direct;
-  return (await followRedirects(url, init ?? {}, send)) as unknown as Response;
+  const { answer, at } = await followRedirects(url, init ?? {}, send);
+  return (await readWhole(answer, at)) as unknown as Response;
 };
+
+/**
+ * The most of one GitHub answer the gate reads. The largest it asks for is a page of 100 comments
+ * (or PRs) of up to 65,536 characters each, about 27 MB at 4 bytes a character; anything past this
+ * is not GitHub's API. Read whole, answers were unbounded: an endless body filled memory (1.6 GB in
+ * 8 s on loopback) until the request timeout, and one cut short reached Octokit, which reads a
+ * failed JSON body as "" and carries on.
+ */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** One hop's answer, as node-fetch's and fetch's responses both give it. */
 interface Hop {
   status: number;
-  headers: { get(name: string): string | null };
+  statusText?: string;
+  headers: { get(name: string): string | null; [Symbol.iterator](): Iterator<[string, string]> };
   body: unknown;
+}
+
+/** What Octokit reads of a fetch Response, with the body already read (so a body that fails, fails the fetch). */
+class WholeAnswer {
+  readonly ok: boolean;
+  readonly redirected = false;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: Hop["headers"],
+    readonly url: string,
+    private readonly bytes: Buffer,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+  async text(): Promise<string> {
+    return new TextDecoder().decode(this.bytes);
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new Uint8Array(this.bytes).buffer;
+  }
+}
+
+/** The answer's body, counted as it streams (node-fetch's Node stream or fetch's web stream), refused past the cap. */
+async function readWhole(answer: Hop, url: URL): Promise<WholeAnswer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (answer.body !== null && answer.body !== undefined) {
+    for await (const chunk of answer.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      // Leaving the loop ends the stream (destroys or cancels it), so nothing more is read.
+      if (size > MAX_ANSWER_BYTES)
+        throw new TypeError(`GitHub at ${url.origin} answered more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB: not read`);
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+  }
+  return new WholeAnswer(answer.status, answer.statusText ?? "", answer.headers, url.href, Buffer.concat(chunks, size));
 }
 type Send = (
   url: URL,
@@ -55,7 +106,7 @@ const direct: Send = async (url, init) =>
 const throughProxy: Send = (url, init) =>
   gateFetch(url.href, { ...init, body: init.body as NonNullable<RequestInit["body"]> | null, redirect: "manual" });
 
-async function followRedirects(first: string, init: RequestInit, send: Send): Promise<Hop> {
+async function followRedirects(first: string, init: RequestInit, send: Send): Promise<{ answer: Hop; at: URL }> {
   let url = new URL(first);
   let method = (init.method ?? "GET").toUpperCase();
   let body: unknown = init.body ?? null;
@@ -63,7 +114,7 @@ async function followRedirects(first: string, init: RequestInit, send: Send): Pr
   for (let hop = 0; ; hop++) {
     const response = await send(url, { method, headers: Object.fromEntries(headers), body, signal: init.signal ?? null });
     const location = response.headers.get("location");
-    if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return response;
+    if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return { answer: response, at: url };
     if (init.redirect === "error" || hop >= MAX_REDIRECTS) {
       // Octokit reports a thrown TypeError as a failed request (HTTP 500), with this message.
       throw new TypeError(`GitHub answered too many redirects (more than ${MAX_REDIRECTS})`);

@@ -207,6 +207,17 @@ export const websocketRequirementSchema = z
   .strict()
   .superRefine((value, ctx) => {
     if (value.protocol !== "plain") return;
+    // A header name and a subprotocol are HTTP tokens: ws refuses anything else before sending (the run used to end on its throw).
+    if (
+      (value.token_in === "header" || value.token_in === "subprotocol") &&
+      value.token_name !== undefined &&
+      !HTTP_TOKEN.test(value.token_name)
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["token_name"],
+        message: `with token_in: ${value.token_in} it must be an HTTP token: letters, digits and !#$%&'*+-.^_\`|~, no spaces`,
+      });
     if (value.token_in === "message" && value.message === undefined)
       ctx.addIssue({
         code: "custom",
@@ -217,10 +228,13 @@ export const websocketRequirementSchema = z
       ctx.addIssue({ code: "custom", path: ["message"], message: "message is the token's first message: it needs token_in: message" });
   });
 
+/** RFC 9110 token: a header name, a WebSocket subprotocol. */
+const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
 /** A header the manifest adds to a probe: a token name, a value without line breaks (no header injection). */
 const headerName = z
   .string()
-  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be an HTTP header name")
+  .regex(HTTP_TOKEN, "must be an HTTP header name")
   // A credential in the manifest is a credential in the repository; the gate sends its own, masked.
   .refine(
     (name) => !/^(authorization|x-serverless-authorization|cookie|proxy-authorization|host)$/i.test(name),

@@ -21,7 +21,8 @@ export type HttpOutcome =
 
 /** Why a connection failed, in classes a user acts on differently. */
 export interface NetworkFailure {
-  class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "proxy" | "other";
+  /** `request`: refused before anything was sent (the manifest asked for a request that cannot be made). */
+  class: "timeout" | "aborted" | "dns" | "refused" | "reset" | "tls" | "proxy" | "request" | "other";
   /** Short and safe: error codes only, never a message that could echo a URL's query or a body. */
   reason: string;
 }

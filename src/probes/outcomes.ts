@@ -135,6 +135,7 @@ function networkFinding(path: string, failure: NetworkFailure): Described {
     timeout: "ws.timeout",
     aborted: "ws.aborted",
     proxy: "ws.proxy_error",
+    request: "ws.request_invalid",
     other: "ws.network",
   };
   const hints: Record<NetworkFailure["class"], string> = {
@@ -145,12 +146,14 @@ function networkFinding(path: string, failure: NetworkFailure): Described {
     timeout: "the backend did not answer in time",
     aborted: "the run's timeout was reached; raise the timeout input",
     proxy: PROXY_HINT,
+    request:
+      "check websocket.token_name: as a header name or a subprotocol it must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~, no spaces)",
     other: "check the URL and network path",
   };
   return {
     id: ids[failure.class],
-    // A deadline or the runner's proxy: nothing was learnt about the revision.
-    status: failure.class === "aborted" || failure.class === "proxy" ? "error" : "fail",
+    // A deadline, the runner's proxy or a request never sent: nothing was learnt about the revision.
+    status: failure.class === "aborted" || failure.class === "proxy" || failure.class === "request" ? "error" : "fail",
     message: `WebSocket ${path} could not connect: ${failure.reason}`,
     hint: hints[failure.class],
     found: failure.class,

@@ -109,7 +109,20 @@ function refusalSpec(ws: WebsocketRequirement): HandshakeSpec {
 
 /** The Origin a browser on the site sends: the first allowed one (a backend that checks Origin refuses none). */
 function withOrigin(headers: Record<string, string>, ws: WebsocketRequirement, origin = ws.allowed_origins?.[0]) {
-  return origin ? { ...headers, Origin: origin } : headers;
+  return origin ? { ...headers, Origin: serializedOrigin(origin) } : headers;
+}
+
+/**
+ * An origin as a browser sends it (RFC 6454 ASCII serialization): host lower-cased and punycoded, default
+ * port dropped. As written, `https://bücher.example` could not even be a header value: node:http threw.
+ */
+function serializedOrigin(origin: string): string {
+  try {
+    const serialized = new URL(origin).origin;
+    return serialized === "null" ? origin : serialized;
+  } catch {
+    return origin;
+  }
 }
 
 /** The WebSocket with the minted token, plus the refusal outcomes (started earlier, or now). */

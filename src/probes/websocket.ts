@@ -65,7 +65,10 @@ const CLOSE_WAIT_MS = 2_000;
 /** The socket's URL on the service, or undefined when `path` would leave its origin (see urlOnService). */
 export function websocketUrl(baseUrl: string, path: string): URL | undefined {
   const url = urlOnService(baseUrl, path);
-  if (url) url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  if (!url) return undefined;
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  // A fragment never goes on the wire (nor does /health send one); ws would throw on it rather than drop it.
+  url.hash = "";
   return url;
 }
 
@@ -148,7 +151,13 @@ export async function handshake(
   // bypasses any global agent); otherwise ws connects directly, wss:// through the agent that keeps TLS sessions.
   const proxy = proxyFor(target);
   const direct = proxy === undefined && target.protocol === "wss:";
-  const agent = proxy !== undefined ? await tunnelAgent(proxy) : direct ? tlsSessions : undefined;
+  let agent: Awaited<ReturnType<typeof tunnelAgent>> | undefined;
+  try {
+    agent = proxy !== undefined ? await tunnelAgent(proxy, target) : direct ? tlsSessions : undefined;
+  } catch (error) {
+    // An unusable proxy URL (a ProxyFailure): the runner's configuration, not the revision, and never a throw out of the probe.
+    return { kind: "network", failure: classifyNetworkError(error, options.signal) };
+  }
   // The auth message alone needs no answer: without expect_reply, staying open is the acceptance.
   const awaitingReply = spec.send !== undefined || spec.expect_reply !== undefined;
   return new Promise((resolve) => {
@@ -159,15 +168,24 @@ export async function handshake(
     let reply: ReplyOutcome | undefined;
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, action: () => void) => timers.push(setTimeout(action, ms));
-    const socket = new WebSocket(target, protocols, {
-      headers: { ...headers, ...options.headers },
-      handshakeTimeout: timeoutMs,
-      followRedirects: false,
-      perMessageDeflate: false,
-      maxPayload: 1024 * 1024,
-      ...(agent ? { agent } : {}),
-      ...(direct ? { secureContext: trustedContext() } : {}),
-    });
+    let socket: InstanceType<typeof WebSocket>;
+    try {
+      socket = new WebSocket(target, protocols, {
+        headers: { ...headers, ...options.headers },
+        handshakeTimeout: timeoutMs,
+        followRedirects: false,
+        perMessageDeflate: false,
+        maxPayload: 1024 * 1024,
+        ...(agent ? { agent } : {}),
+        ...(direct ? { secureContext: trustedContext() } : {}),
+      });
+    } catch (error) {
+      // ws and node:http refuse some requests in the constructor, before anything is sent (a header
+      // name or a subprotocol that is not an HTTP token): thrown out of here, it ended the whole run
+      // as "unexpected SyntaxError". Its message is never kept: ws's "Invalid URL: …" quotes the URL,
+      // and with token_in: query the URL carries the token.
+      return resolve({ kind: "network", failure: unsendable(error) });
+    }
     // The refused upgrade's request: ending it directly spares terminate() building an Error (with its stack) per refusal.
     let refusedRequest: ClientRequest | undefined;
     const finish = (outcome: HandshakeOutcome) => {
@@ -260,4 +278,14 @@ export async function handshake(
       finish({ kind: "network", failure: classifyNetworkError(error, options.signal) });
     });
   });
+}
+
+/** A handshake refused before anything was sent: the manifest asked for a request ws cannot make. Names and codes only. */
+function unsendable(error: unknown): NetworkFailure {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+  const what = [code, name].find((value): value is string => typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]{1,40}$/.test(value));
+  return {
+    class: "request",
+    reason: `the upgrade request could not be built from the manifest's websocket settings (token_name, path)${what ? ` (${what})` : ""}: nothing was sent`,
+  };
 }
