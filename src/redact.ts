@@ -127,9 +127,22 @@ export function secretForms(value: string): SecretForms {
   const forms = new Set<string>([value]);
   const add = (form: string) => form.length >= MIN_FORM_LENGTH && forms.add(form);
   for (const line of value.split(/\r?\n/)) add(line.trim());
-  add(JSON.stringify(value).slice(1, -1));
-  add(encodeURIComponent(value));
-  add(encodeURIComponent(value).replace(/%20/g, "+"));
+  const json = JSON.stringify(value).slice(1, -1);
+  add(json);
+  // Other languages' JSON: Go escapes < > & and U+2028/9; Python (ensure_ascii) every non-ASCII
+  // character; PHP those and the slash. A backend's debug page or error body is any of them.
+  add(json.replace(/[<>&\u2028\u2029]/g, unicodeEscape));
+  const ascii = json.replace(/[\u0080-\uffff]/g, unicodeEscape);
+  add(ascii);
+  add(ascii.replace(/\//g, "\\/"));
+  add(json.replace(/\//g, "\\/"));
+  // A secret in a URL: every encoder keeps a different set of characters as they are (a query
+  // string form-encoded, Go's QueryEscape, Python's quote, a URL parser's own serialisation), in
+  // upper- or lower-case hex. A secret of letters and digits only is the same in all of them.
+  for (const encoded of urlEncodings(value)) {
+    add(encoded);
+    add(encoded.replace(/%[0-9A-F]{2}/g, (code) => code.toLowerCase()));
+  }
   const bytes = Buffer.from(value, "utf8");
   for (const shift of [0, 1, 2]) {
     const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
@@ -141,4 +154,38 @@ export function secretForms(value: string): SecretForms {
   const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/.exec(value);
   if (jwt?.[1]) add(jwt[1]);
   return [...forms];
+}
+
+const unicodeEscape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * Which ASCII characters each URL encoder leaves as they are (every other byte becomes %XX, UTF-8):
+ * encodeURIComponent; RFC 3986's unreserved set (Go's QueryEscape, Python's quote_plus); the form
+ * encoding of URLSearchParams; Python's quote (the slash kept); encodeURI; and what a WHATWG URL
+ * parser encodes in a query and in a path it is handed (only controls, space, quotes, <, >, …).
+ */
+const URL_KEEPS: readonly RegExp[] = [
+  /[A-Za-z0-9\-_.!~*'()]/,
+  /[A-Za-z0-9\-_.~]/,
+  /[A-Za-z0-9*\-_.]/,
+  /[A-Za-z0-9\-_.~/]/,
+  /[A-Za-z0-9\-_.!~*'();/?:@&=+$,#]/,
+  /[!$-&(-;=?-~]/,
+  /[!$-;=@-_a-z|~]/,
+];
+
+/** The secret as each URL encoder writes it, with a space as %20 and as +. */
+function urlEncodings(value: string): Set<string> {
+  const bytes = Buffer.from(value, "utf8");
+  const encodings = new Set<string>();
+  for (const keep of URL_KEEPS) {
+    let encoded = "";
+    for (const byte of bytes) {
+      const char = String.fromCharCode(byte);
+      encoded += byte < 0x80 && keep.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    }
+    encodings.add(encoded);
+    if (encoded.includes("%20")) encodings.add(encoded.replace(/%20/g, "+"));
+  }
+  return encodings;
 }
