@@ -53,7 +53,7 @@ export function credentialShape(value: string): string | undefined {
  * character or two; names, paths and dates run in words ("us-central1",
  * "MyApp_Production_2024"). Long hex is a key too.
  */
-function randomLooking(word: string): boolean {
+export function randomLooking(word: string): boolean {
   if (/^[0-9a-f]{32,}$/i.test(word)) return true;
   if (!/[0-9]/.test(word) || !/[A-Za-z]/.test(word)) return false;
   const runs = word.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+/g) ?? [];
