@@ -3,8 +3,12 @@
 // fallback), checks judge it, and nobody reads the rule from another stage.
 // Pure.
 
-/** Names that look like they hold a credential. */
-export const SECRET_SHAPED_NAME = /SECRET|_KEY$|^KEY$|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
+/**
+ * Names that look like they hold a credential: besides SECRET, KEY, TOKEN and PASSWORD, the words secret
+ * scanners key on (passw, pwd, creds, apikey): DB_PASS, MYSQL_PWD, SMTP_PASSPHRASE, PAYMENT_APIKEY. A
+ * password a person chose has no random shape to give it away, so its name is all there is to go by.
+ */
+export const SECRET_SHAPED_NAME = /SECRET|_KEY$|^KEY$|APIKEY|TOKEN|PASSW|PASSPHRASE|(^|_)PASS(_|$)|(^|_)PWD(_|$)|CREDENTIAL|CREDS|PRIVATE/i;
 
 const DEV_FALLBACK_PATTERNS = [
   /^(secret|changeme|change-me|password|jwt[-_]?secret|your[-_]?secret[-_]?key|supersecret|default|test|dev|development|local)$/i,
