@@ -49,6 +49,13 @@ describe("candidate inputs holding a literal secret", () => {
     ["flags: a secret in --set-env-vars", { flags: `--set-env-vars=JWT_SECRET_STAGING=${PASTED} --bogus=${PASTED}` }],
     ["flags: a pasted value in --set-secrets", { flags: `--set-secrets=JWT_SECRET_STAGING=${PASTED}` }],
     ["flags: an unterminated quote", { flags: `--set-env-vars="DB_PASSWORD=${WORDS}` }],
+    ["env_vars: the value alone, its NAME= forgotten", { env_vars: PASTED }],
+    ["secrets: the value alone, its NAME= forgotten", { secrets: PASTED }],
+    ["env_vars: the value as the name", { env_vars: `${PASTED}=x` }],
+    ["flags: the value alone in --set-env-vars", { flags: `--set-env-vars=${PASTED}` }],
+    ["flags: the value alone in --update-secrets", { flags: `--update-secrets=${PASTED}` }],
+    ["flags: the value as a flag", { flags: `--${PASTED}` }],
+    ["flags: the value as a positional argument", { flags: PASTED }],
   ])("%s", async (_, inputs) => {
     const run = await candidate(inputs);
     expect(["fail", "error"]).toContain(run.outputs.result);
