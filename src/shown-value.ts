@@ -16,8 +16,14 @@ export function shownValue(value: string): string {
 
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#@]*@/i;
 const URL_WITH_USER = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+@/i;
+/**
+ * A secret-named parameter or field with a value: in a query or connection string (`password=`,
+ * `db_password=`, `Db.Password=`), in JSON or YAML config (`"password": "…"`, `secret: …`), in a header
+ * (`Authorization: …`). The name may carry a prefix (`db_`, `smtp.`), never be part of a word (`bypass=`);
+ * a colon counts after a quote or before a space only, so a secret ref `jwt-secret:latest` is not one.
+ */
 const SECRET_PARAMETER =
-  /(^|[?&;\s])(password|passwd|pwd|pass|token|access_token|refresh_token|id_token|api_?key|key|secret|client_secret|sig|signature|accountkey|sharedaccesskey|auth)\s*=\s*[^&;\s]+/i;
+  /(^|[?&;,{\s"'])([\w.-]*[_.-])?(password|passwd|pwd|pass|passphrase|token|access_token|refresh_token|id_token|api_?key|access_?key|secret_?key|private_?key|key|secret|client_secret|credentials?|sig|signature|accountkey|sharedaccesskey|auth|authorization)(["']?\s*=|["']\s*:|:\s)\s*["']?[^\s"',;&}]+/i;
 /** Issuers' own token formats: AWS, GitHub, Slack, Stripe, OpenAI, Google, GitLab, npm; bearer and basic headers. */
 const ISSUED_TOKEN = new RegExp(
   [
