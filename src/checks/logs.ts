@@ -51,8 +51,15 @@ export function checkLogs(
   const atLeast = facts.errors.truncated ? "at least " : "";
   const tooMany = errors.length > logs.max_errors;
   const failing = tooMany || denied.length > 0;
-  const shown = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES).map((line) => logExcerpt(line, redact));
-  const related = failing ? relatedFinding(shown, configFindings) : undefined;
+  const picked = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES);
+  const shown = picked.map((line) => logExcerpt(line, redact));
+  // Judged on the part of each line the report shows (the excerpt's cut is deferred, see logExcerpt).
+  const related = failing
+    ? relatedFinding(
+        picked.map((line) => ({ ...line, message: line.message.slice(0, SHOWN_MESSAGE_CHARS - 1) })),
+        configFindings,
+      )
+    : undefined;
   const parts = [
     `${atLeast}${errors.length} log entr${errors.length === 1 ? "y" : "ies"} at ERROR or above since ${revision} was created (max_errors ${logs.max_errors})`,
     ...(denied.length > 0 ? [`${denied.length} line${denied.length === 1 ? "" : "s"} matching a deny pattern`] : []),
