@@ -60,7 +60,10 @@ services:
 `);
     const events = await mkdtemp(join(tmpdir(), "gate-events-"));
     const eventPath = join(events, "pull_request.json");
-    await writeFile(eventPath, JSON.stringify({ action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } }));
+    await writeFile(
+      eventPath,
+      JSON.stringify({ action: "synchronize", number: PR, pull_request: { number: PR, head: { sha: "feedface" } } }),
+    );
     const run = await runAction(world.inputs(manifest, { github_token: TOKEN, check_name: "deploy gate", timeout: "15" }), {
       GITHUB_API_URL: github.url,
       GITHUB_REPOSITORY: "owner/repo",
@@ -74,7 +77,14 @@ services:
     expect(comments).toHaveLength(1);
     const sent = github.requests.map((request) => request.body).join("\n");
     expect(sent).toContain("health.status");
-    const parts = [SECRET, SECRET.slice(0, 8), SECRET.slice(-8), encodeURIComponent(SECRET).slice(10, 30), Buffer.from(SECRET).toString("base64").slice(4, 30), TOKEN];
+    const parts = [
+      SECRET,
+      SECRET.slice(0, 8),
+      SECRET.slice(-8),
+      encodeURIComponent(SECRET).slice(10, 30),
+      Buffer.from(SECRET).toString("base64").slice(4, 30),
+      TOKEN,
+    ];
     for (const [where, text] of Object.entries({ "GitHub's requests": sent, "the run's output": run.everything })) {
       for (const part of parts) {
         const at = text.indexOf(part);
