@@ -9,6 +9,8 @@
 // A cut never leaves a tail that could begin a secret: if the kept text ends
 // with the first characters of any known spelling of one, those go too.
 
+import { ISSUED_TOKEN, SECRET_PARAMETER } from "./secret-shapes.js";
+
 /** Every spelling of every known secret (src/redact.ts secretForms). */
 export type SecretForms = readonly string[];
 
@@ -66,12 +68,27 @@ export function cutText(text: string, cap: number, forms: SecretForms = [], alre
   return cut ? `${shown}…` : shown;
 }
 
-/** Tokens of any issuer in untrusted text: a JWT (or its first segments), a PEM block, URL userinfo. */
+const ISSUED_TOKENS = new RegExp(ISSUED_TOKEN.source, "g");
+const SECRET_PARAMETERS = new RegExp(SECRET_PARAMETER.source, "gi");
+
+/**
+ * Tokens of any issuer in untrusted text: a JWT (or its first segments), a PEM block, URL userinfo,
+ * the formats of AWS, GitHub, Slack, Stripe, Google… keys (a debug page dumping the environment), a
+ * bearer or basic credential, and the value of a secret-named parameter (`password=…`, `"api_key": …`),
+ * as configured values withhold them (src/shown-value.ts).
+ */
 export function withoutCredentialShapes(text: string): string {
   return text
     .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "[redacted]")
     .replace(/eyJ[A-Za-z0-9_-]{6,}(\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]")
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1[redacted]@");
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1[redacted]@")
+    .replace(ISSUED_TOKENS, (token) => {
+      const scheme = /^(Bearer|Basic)\s+/.exec(token);
+      return scheme ? `${scheme[0]}[redacted]` : token.startsWith('"private_key"') ? token : "[redacted]";
+    })
+    .replace(SECRET_PARAMETERS, (match, head: string, value: string) =>
+      /^(Bearer|Basic)$/i.test(value) || value.startsWith("[redacted]") || value.startsWith("***") ? match : `${head}[redacted]`,
+    );
 }
 
 /** `text` without its longest tail that is the beginning of a known spelling of a secret. */

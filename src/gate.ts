@@ -28,6 +28,7 @@ import { latestSecretVersions } from "./collect/rotation.js";
 import { type SecretVault, secretVault } from "./collect/secrets.js";
 import { jwtSecretValue } from "./collect/signing-secret.js";
 import { type TestSecretContext, testSecretFacts } from "./collect/test-secret.js";
+import { credentialShape } from "./shown-value.js";
 import { comparesValue, needsValue, publicValue } from "./collect/value-reads.js";
 import { type AccessorFacts, type ProjectNumbers, type SecretState, type SecretValueFacts, secretKey, secretTextOf } from "./facts.js";
 import type { Iam } from "./gcp/iam.js";
@@ -135,6 +136,7 @@ async function assessRevision(
   run: RunState,
   context: GateContext,
 ): Promise<{ entry: ConfigUnderTest; service: ServiceReport }> {
+  maskPastedRefs(entry, context.mask);
   // Facts: this revision's own secrets (the signed probes wait only for them), and the rest alongside.
   const ownSecrets = run.vault.load(
     entry.config,
@@ -170,6 +172,19 @@ async function assessRevision(
   const service = serviceReport(entry, { vault: run.vault, numbers }, accessor, jwtSecret?.facts, testSecret, probes, later, context);
   context.onServiceDone?.(service);
   return { entry, service };
+}
+
+/**
+ * A secret "name" or version shaped like a credential is a value pasted where a reference belongs
+ * (`--set-secrets=JWT_SECRET=<the value>`): refText withholds it, and it is masked so that no other
+ * message naming the secret (the IAM grant that reads it, the gcloud command that creates it) quotes it.
+ */
+function maskPastedRefs(entry: ConfigUnderTest, mask: (value: string) => void): void {
+  for (const config of entry.previous ? [entry.config, entry.previous] : [entry.config]) {
+    for (const { ref } of secretRefsOf(config)) {
+      for (const part of [ref.secret, ref.version]) if (credentialShape(part)) mask(part);
+    }
+  }
 }
 
 /** The facts the config checks need beyond the revision's own secrets. */

@@ -3,6 +3,7 @@
 import { InputError } from "./errors.js";
 import type { RevisionSelector, ShardSpec } from "./model.js";
 import { projectFromEnv } from "./project-from-env.js";
+import { credentialShape } from "./shown-value.js";
 
 export type { RevisionSelector };
 
@@ -292,8 +293,14 @@ function validate(name: string, value: string, pattern: RegExp, expected: string
     throw new InputError(`${name}: "${clipForMessage(value)}" is not ${expected}`, { hint: `fix the ${name} input` });
 }
 
-/** Inputs are user text: cap what an error message echoes and flatten it, so the error stays one readable line. */
+/**
+ * Inputs are user text: cap what an error message echoes and flatten it, so the error stays one readable line.
+ * A credential in the wrong input (a token as project_id, a URL with its password) is described, never quoted:
+ * the message reaches the report, the summary and the PR comment, where the runner's masking does not.
+ */
 export function clipForMessage(text: string): string {
+  const why = credentialShape(text);
+  if (why) return `(not shown: ${why})`;
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
   return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat;
 }

@@ -52,10 +52,17 @@ export async function run(deps: Deps): Promise<RunOutcome> {
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
     const settings = inputs;
     if (deps.lastWords) backstop = startBackstop(settings, deps.lastWords, (raw) => redactReport(raw, deps.redact), startedAt);
+    // The last words are redacted when rendered: a value masked after a service finished (another
+    // service's secret, read later) may be in that service's findings (a log line quoting it), so
+    // they are rendered again, as when a service finishes (at the same bounded cost).
+    const mask = (value: string) => {
+      deps.mask(value);
+      if (finished.length > 0) backstop?.serviceDone(finished);
+    };
     report = await withDeadline(settings.timeoutSeconds, (signal) =>
       settings.mode === "aggregate"
         ? aggregate(settings, deps, signal, startedAt)
-        : gate(settings, deps, signal, startedAt, (service) => {
+        : gate(settings, { ...deps, mask }, signal, startedAt, (service) => {
             finished.push(service);
             backstop?.serviceDone(finished);
           }),

@@ -4,6 +4,7 @@
 // excerpts of untrusted text cut to size (src/cut.ts): a secret cut first is one
 // redaction can no longer find, and its first characters would be printed.
 import { type SecretForms, settleCuts } from "./cut.js";
+import { randomLooking } from "./shown-value.js";
 
 const MIN_REDACTED_LENGTH = 4;
 /** Shorter derived spellings are too likely to occur in ordinary text to be replaced everywhere. */
@@ -20,6 +21,8 @@ export interface Redactor {
 export function redactor(): Redactor {
   const values = new Set<string>();
   const forms = new Set<string>();
+  /** A random-looking secret's first and last characters (see secretFragments), and whose they are. */
+  const fragments = new Map<string, Fragment[]>();
   let sorted: string[] = [];
   let index: FormIndex | undefined;
   return {
@@ -28,13 +31,18 @@ export function redactor(): Redactor {
       if (trimmed.length < MIN_REDACTED_LENGTH || values.has(trimmed)) return false;
       values.add(trimmed);
       for (const form of secretForms(trimmed)) forms.add(form);
+      for (const fragment of secretFragments(trimmed)) {
+        const owners = fragments.get(fragment.text);
+        if (owners) owners.push(fragment);
+        else fragments.set(fragment.text, [fragment]);
+      }
       // Sorted and indexed on the next redact: a fleet adds thousands of values in a row.
       index = undefined;
       return true;
     },
     redact(text) {
       if (!index) {
-        sorted = [...forms].sort((a, b) => b.length - a.length);
+        sorted = [...new Set([...forms, ...fragments.keys()])].sort((a, b) => b.length - a.length);
         index = indexForms(sorted);
       }
       let result = text;
@@ -43,11 +51,63 @@ export function redactor(): Redactor {
       // whose first characters occur in the text are tried.
       const tried = sorted.length <= DIRECT_FORMS ? sorted : candidates(index, text).map((position) => sorted[position] as string);
       for (const form of tried) {
-        if (result.includes(form)) result = result.split(form).join(REDACTED);
+        if (!result.includes(form)) continue;
+        const owners = fragments.get(form);
+        if (forms.has(form)) result = result.split(form).join(REDACTED);
+        // Longer forms went first: what is left of a secret here is a part of it, cut out as far as it runs.
+        if (owners) for (const fragment of owners) result = withoutFragment(result, fragment);
       }
       return settleCuts(result, sorted);
     },
   };
+}
+
+/** Characters of a secret's start or end a diagnostic prints ("the first 10 characters", incident 3). */
+const FRAGMENT_CHARS = 8;
+
+interface Fragment {
+  /** The first or the last FRAGMENT_CHARS characters of `value`. */
+  text: string;
+  value: string;
+  head: boolean;
+}
+
+/**
+ * A diagnostic that prints a secret's first or last characters (incident 3 printed the first 10)
+ * leaks them through any report that quotes it. Of a random-looking secret, 8 characters of its
+ * start or end occur nowhere else, so each run of them is cut out: the start as far as it goes
+ * on, the end as far as it goes back. A secret made of words ("staging-db-password") has none:
+ * its start is ordinary text ("staging-api"), and replacing that would garble (and point at) it.
+ */
+function secretFragments(value: string): Fragment[] {
+  if (value.length < 2 * FRAGMENT_CHARS || value.length > 4096 || /\s/.test(value) || !randomLooking(value)) return [];
+  // A JWT's first segment is its header, the same in every token of its algorithm: its signature is a form already.
+  if (/^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(value)) return [];
+  const mixed = (text: string) => (/[0-9]/.test(text) && /[A-Za-z]/.test(text)) || (/[a-z]/.test(text) && /[A-Z]/.test(text));
+  const ends: Fragment[] = [
+    { text: value.slice(0, FRAGMENT_CHARS), value, head: true },
+    { text: value.slice(-FRAGMENT_CHARS), value, head: false },
+  ];
+  return ends.filter((fragment) => mixed(fragment.text));
+}
+
+/** `text` with every run of `fragment.value` that starts (or ends) where the value does replaced. */
+function withoutFragment(text: string, { text: fragment, value, head }: Fragment): string {
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(fragment); at !== -1; at = text.indexOf(fragment, at + FRAGMENT_CHARS)) {
+    if (at < from) continue;
+    let start = at;
+    let end = at + FRAGMENT_CHARS;
+    if (head) {
+      while (end < text.length && end - start < value.length && text[end] === value[end - start]) end++;
+    } else {
+      while (start > from && end - start < value.length && text[start - 1] === value[value.length - (end - start) - 1]) start--;
+    }
+    out += `${text.slice(from, start)}${REDACTED}`;
+    from = end;
+  }
+  return from === 0 ? text : `${out}${text.slice(from)}`;
 }
 
 /** Forms by their first three characters (as one small integer: no string per position), as positions in the longest-first order. */
@@ -127,9 +187,22 @@ export function secretForms(value: string): SecretForms {
   const forms = new Set<string>([value]);
   const add = (form: string) => form.length >= MIN_FORM_LENGTH && forms.add(form);
   for (const line of value.split(/\r?\n/)) add(line.trim());
-  add(JSON.stringify(value).slice(1, -1));
-  add(encodeURIComponent(value));
-  add(encodeURIComponent(value).replace(/%20/g, "+"));
+  const json = JSON.stringify(value).slice(1, -1);
+  add(json);
+  // Other languages' JSON: Go escapes < > & and U+2028/9; Python (ensure_ascii) every non-ASCII
+  // character; PHP those and the slash. A backend's debug page or error body is any of them.
+  add(json.replace(/[<>&\u2028\u2029]/g, unicodeEscape));
+  const ascii = json.replace(/[\u0080-\uffff]/g, unicodeEscape);
+  add(ascii);
+  add(ascii.replace(/\//g, "\\/"));
+  add(json.replace(/\//g, "\\/"));
+  // A secret in a URL: every encoder keeps a different set of characters as they are (a query
+  // string form-encoded, Go's QueryEscape, Python's quote, a URL parser's own serialisation), in
+  // upper- or lower-case hex. A secret of letters and digits only is the same in all of them.
+  for (const encoded of urlEncodings(value)) {
+    add(encoded);
+    add(encoded.replace(/%[0-9A-F]{2}/g, (code) => code.toLowerCase()));
+  }
   const bytes = Buffer.from(value, "utf8");
   for (const shift of [0, 1, 2]) {
     const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
@@ -141,4 +214,38 @@ export function secretForms(value: string): SecretForms {
   const jwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/.exec(value);
   if (jwt?.[1]) add(jwt[1]);
   return [...forms];
+}
+
+const unicodeEscape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * Which ASCII characters each URL encoder leaves as they are (every other byte becomes %XX, UTF-8):
+ * encodeURIComponent; RFC 3986's unreserved set (Go's QueryEscape, Python's quote_plus); the form
+ * encoding of URLSearchParams; Python's quote (the slash kept); encodeURI; and what a WHATWG URL
+ * parser encodes in a query and in a path it is handed (only controls, space, quotes, <, >, …).
+ */
+const URL_KEEPS: readonly RegExp[] = [
+  /[A-Za-z0-9\-_.!~*'()]/,
+  /[A-Za-z0-9\-_.~]/,
+  /[A-Za-z0-9*\-_.]/,
+  /[A-Za-z0-9\-_.~/]/,
+  /[A-Za-z0-9\-_.!~*'();/?:@&=+$,#]/,
+  /[!$-&(-;=?-~]/,
+  /[!$-;=@-_a-z|~]/,
+];
+
+/** The secret as each URL encoder writes it, with a space as %20 and as +. */
+function urlEncodings(value: string): Set<string> {
+  const bytes = Buffer.from(value, "utf8");
+  const encodings = new Set<string>();
+  for (const keep of URL_KEEPS) {
+    let encoded = "";
+    for (const byte of bytes) {
+      const char = String.fromCharCode(byte);
+      encoded += byte < 0x80 && keep.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    }
+    encodings.add(encoded);
+    if (encoded.includes("%20")) encodings.add(encoded.replace(/%20/g, "+"));
+  }
+  return encodings;
 }

@@ -20,8 +20,12 @@ export function runnerDeps(): Deps {
     mask: (value) => {
       if (!secrets.add(value)) return;
       core.setSecret(value);
-      // The runner masks an ::add-mask:: value as a whole; mask a PEM key's lines one by one too.
-      for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8 && line.trim() !== value.trim()) core.setSecret(line.trim());
+      // The runner masks an ::add-mask:: value exactly as registered, in lines that never hold a newline:
+      // a value read with its trailing newline (`echo … | gcloud secrets create --data-file=-`) or spaces
+      // masks nothing in a later step unless registered without them. A PEM key's lines one by one too.
+      const trimmed = value.trim();
+      if (trimmed !== value) core.setSecret(trimmed);
+      for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8 && line.trim() !== trimmed) core.setSecret(line.trim());
     },
     redact: secrets.redact,
     setFailed: (message) => core.setFailed(line(message)),

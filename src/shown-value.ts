@@ -5,6 +5,7 @@
 // which the report, the comment and the logs must never carry. Those are
 // described instead: what is wrong, and why the value is withheld.
 import { deferCut } from "./cut.js";
+import { ISSUED_TOKEN, SECRET_PARAMETER } from "./secret-shapes.js";
 
 const SHOWN_CHARS = 100;
 
@@ -16,26 +17,6 @@ export function shownValue(value: string): string {
 
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#@]*@/i;
 const URL_WITH_USER = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+@/i;
-const SECRET_PARAMETER =
-  /(^|[?&;\s])(password|passwd|pwd|pass|token|access_token|refresh_token|id_token|api_?key|key|secret|client_secret|sig|signature|accountkey|sharedaccesskey|auth)\s*=\s*[^&;\s]+/i;
-/** Issuers' own token formats: AWS, GitHub, Slack, Stripe, OpenAI, Google, GitLab, npm; bearer and basic headers. */
-const ISSUED_TOKEN = new RegExp(
-  [
-    "\\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\\b",
-    "\\bgh[pousr]_[A-Za-z0-9]{20,}",
-    "\\bgithub_pat_[A-Za-z0-9_]{20,}",
-    "\\bxox[abposr]-[A-Za-z0-9-]{10,}",
-    "\\b[spr]k_(live|test)_[A-Za-z0-9]{10,}",
-    "\\bsk-[A-Za-z0-9_-]{20,}",
-    "\\bAIza[0-9A-Za-z_-]{30,}",
-    "\\bya29\\.[0-9A-Za-z_-]{10,}",
-    "\\bglpat-[0-9A-Za-z_-]{20,}",
-    "\\bnpm_[A-Za-z0-9]{30,}",
-    "\\b(Bearer|Basic)\\s+[A-Za-z0-9+/=._~-]{8,}",
-    '"private_key"\\s*:',
-  ].join("|"),
-);
-
 /** Why `value` looks like a credential, or undefined when it reads as ordinary configuration. */
 export function credentialShape(value: string): string | undefined {
   if (value.includes("-----BEGIN")) return "it holds a PEM key or certificate";
@@ -53,7 +34,7 @@ export function credentialShape(value: string): string | undefined {
  * character or two; names, paths and dates run in words ("us-central1",
  * "MyApp_Production_2024"). Long hex is a key too.
  */
-function randomLooking(word: string): boolean {
+export function randomLooking(word: string): boolean {
   if (/^[0-9a-f]{32,}$/i.test(word)) return true;
   if (!/[0-9]/.test(word) || !/[A-Za-z]/.test(word)) return false;
   const runs = word.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+/g) ?? [];

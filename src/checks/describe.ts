@@ -1,6 +1,7 @@
 // Words shared by every check's messages, so findings read the same everywhere.
 import type { RevisionConfig } from "../model.js";
 import { shownValue } from "../shown-value.js";
+import { withoutCredentialShapes } from "../cut.js";
 import { shortName } from "../resource-name.js";
 
 export function describeRevision(config: RevisionConfig): string {
@@ -32,7 +33,8 @@ const CREDENTIAL_SHAPED = [
  * redacted from the whole report before any renderer clips it, so no cut can keep a secret's start.
  */
 export function untrustedMessage(text: string): string {
-  let result = text;
+  // Every excerpt's shapes too (other issuers' tokens, password= values), as a cut excerpt withholds them.
+  let result = withoutCredentialShapes(text);
   for (const shape of CREDENTIAL_SHAPED) result = result.replace(shape, "[redacted]");
   return result
     .replace(/\s*[\r\n]+\s*/g, " ")

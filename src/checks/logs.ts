@@ -6,6 +6,7 @@ import type { ServiceRequirement } from "../manifest/load.js";
 import type { Finding, LogFacts, LogLine, RevisionConfig } from "../model.js";
 import { matchesPattern } from "../manifest/pattern.js";
 import { shortName } from "../resource-name.js";
+import { deferCut } from "../cut.js";
 
 /** Entries shown in the report; the count covers all of them. */
 export const SHOWN_ENTRIES = 3;
@@ -50,8 +51,15 @@ export function checkLogs(
   const atLeast = facts.errors.truncated ? "at least " : "";
   const tooMany = errors.length > logs.max_errors;
   const failing = tooMany || denied.length > 0;
-  const shown = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES).map((line) => logExcerpt(line, redact));
-  const related = failing ? relatedFinding(shown, configFindings) : undefined;
+  const picked = (denied.length > 0 ? denied : errors).slice(0, SHOWN_ENTRIES);
+  const shown = picked.map((line) => logExcerpt(line, redact));
+  // Judged on the part of each line the report shows (the excerpt's cut is deferred, see logExcerpt).
+  const related = failing
+    ? relatedFinding(
+        picked.map((line) => ({ ...line, message: line.message.slice(0, SHOWN_MESSAGE_CHARS - 1) })),
+        configFindings,
+      )
+    : undefined;
   const parts = [
     `${atLeast}${errors.length} log entr${errors.length === 1 ? "y" : "ies"} at ERROR or above since ${revision} was created (max_errors ${logs.max_errors})`,
     ...(denied.length > 0 ? [`${denied.length} line${denied.length === 1 ? "" : "s"} matching a deny pattern`] : []),
@@ -71,12 +79,18 @@ export function checkLogs(
   ];
 }
 
-/** Redact first (a secret cut in half would no longer match its mask), then strip controls, then clip. */
+/**
+ * Redact what is known now, strip controls, and leave the clip to the report's redaction (src/cut.ts):
+ * in a fleet this line is judged while another service's secret may still be on its way, and a clip
+ * made now would keep that secret's first characters where no later redaction finds them. The
+ * deferred cut also withholds credential shapes (a JWT another client sent), as every excerpt does.
+ */
 export function logExcerpt(line: LogLine, redact: (text: string) => string): LogLine {
   const clean = redact(line.message)
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, " ")
     .trim();
-  const message = clean.length > SHOWN_MESSAGE_CHARS ? `${clean.slice(0, SHOWN_MESSAGE_CHARS - 1)}…` : clean;
+  // One character of the cap is the "…" a cut line ends with, as before.
+  const message = deferCut(clean, SHOWN_MESSAGE_CHARS - 1);
   return { timestamp: line.timestamp.replace(/[^0-9A-Za-z:.+-]/g, ""), severity: line.severity, message };
 }
 
