@@ -31,7 +31,12 @@ const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: 
   { flag: "secrets", input: "secrets", value: "STRING", help: "candidate: deploy-cloudrun's secrets string (NAME=secret:version, ...)" },
   { flag: "env-vars-update-strategy", input: "env_vars_update_strategy", value: "S", help: "candidate: merge (default) or overwrite" },
   { flag: "secrets-update-strategy", input: "secrets_update_strategy", value: "S", help: "candidate: merge (default) or overwrite" },
-  { flag: "url", input: "url", value: "URL", help: "base URL to probe instead of the service or tag URL (one service: pick it with --services)" },
+  {
+    flag: "url",
+    input: "url",
+    value: "URL",
+    help: "base URL to probe instead of the service or tag URL (one service: pick it with --services)",
+  },
   { flag: "id-token", input: "id_token", value: "true|false", help: "send a Google ID token to a private service (default false)" },
   { flag: "id-token-audience", input: "id_token_audience", value: "URL", help: "audience of that ID token (default: the probed URL)" },
   { flag: "fail-on", input: "fail_on", value: "LEVEL", help: "error (default), warning, or never" },
