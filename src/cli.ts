@@ -5,6 +5,18 @@ import { runCli } from "./cli/run.js";
 import { describeError } from "./errors.js";
 import { escapeLog } from "./report/escape.js";
 
+let reported = false;
+// A throw inside an event handler or an unawaited rejection never reaches runCli's catch: Node
+// would print its stack. The same one line and exit 2 (error) as any error the CLI cannot decide past.
+const crashed = (error: unknown) => {
+  if (reported) return;
+  reported = true;
+  process.stderr.write(`cloud-run-deploy-gate: internal error: ${escapeLog(describeError(error))}\n`);
+  process.exit(2);
+};
+process.on("uncaughtException", crashed);
+process.on("unhandledRejection", crashed);
+
 void runCli({
   args: process.argv.slice(2),
   env: process.env,
@@ -21,6 +33,7 @@ void runCli({
   // The verdict is out: a probe still hanging past the deadline must not hold
   // the terminal. Exit once stdout and stderr have drained.
   .then((code) => {
+    reported = true;
     // Set first: if draining never ends, the watchdog ends the process with this code.
     process.exitCode = code;
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

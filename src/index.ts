@@ -1,17 +1,57 @@
 // Entry point of the action: the runner executes dist/index.js, built from here.
+import { appendFileSync, writeSync } from "node:fs";
 import { describeError } from "./errors.js";
+import { DEFAULT_FAIL_ON } from "./inputs.js";
 import { actionLastWords } from "./last-words.js";
 import { run } from "./main.js";
 import { escapeLog } from "./report/escape.js";
 import { runnerDeps } from "./runner.js";
 
-void run({ ...runnerDeps(), lastWords: actionLastWords(process.env) })
+const deps = runnerDeps();
+const lastWords = actionLastWords(process.env);
+const startedAt = Date.now();
+let reported = false;
+
+// A throw inside an event handler or a rejected promise nobody awaits (a library's socket
+// callback, a timer) never reaches run()'s try/catch: Node would print its stack and exit with
+// no result in the outputs. It gets what run() gives any error it cannot decide past: result=error
+// in the outputs and one redacted error line, no stack. After run() has reported, its result stands.
+const crashed = (error: unknown) => {
+  const what = escapeLog(deps.redact(describeError(error))).replace(/%/g, "%25");
+  if (reported) {
+    writeSync(1, `::warning::cloud-run-deploy-gate: ${what}, after the run had reported (its result stands)\n`);
+    return;
+  }
+  reported = true;
+  const words = lastWords(
+    {
+      result: "error",
+      services: [],
+      checks: [{ id: "error.internal", status: "error", message: `internal error: ${deps.redact(describeError(error))}` }],
+      started_at: new Date(startedAt).toISOString(),
+      duration_ms: Date.now() - startedAt,
+    },
+    DEFAULT_FAIL_ON,
+  );
+  for (const file of words.files) {
+    try {
+      appendFileSync(file.path, file.text);
+    } catch {}
+  }
+  writeSync(1, words.stdout);
+  process.exit(1);
+};
+process.on("uncaughtException", crashed);
+process.on("unhandledRejection", crashed);
+
+void run({ ...deps, lastWords })
   .catch((error: unknown) => {
     // run() reports every gate error itself; this only catches the runner's own I/O failing (e.g. no GITHUB_OUTPUT).
     process.exitCode = 1;
     process.stdout.write(`::error::cloud-run-deploy-gate failed: ${escapeLog(describeError(error)).replace(/%/g, "%25")}\n`);
   })
   .finally(() => {
+    reported = true;
     // The report is written; a socket a misbehaving server keeps open must not hold the job.
     setTimeout(() => process.exit(), 1_000).unref();
   });
