@@ -3,33 +3,17 @@
 // rendered. A secret the gate reads after that (another service's, still on its
 // way from Secret Manager) must not stay in them: a finished service's log line
 // may carry it. Through dist/index.js, with the main thread stalled by a preload.
-import { createServer, request, type Server } from "node:http";
+import type { Server } from "node:http";
 import { writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revisionLog } from "../emulators/logging.js";
 import { addSecret, deploy } from "../emulators/scenario.js";
 import { reportOf, runAction } from "./harness.js";
 import { startWorld, type World } from "./world.js";
+import { slowAccess } from "../emulators/slow-forwarder.js";
 
 const SHARED = "Vq7Zr2Kp9Lx4Wm8Tn3Hb6Jd1Fs5Gc0YaQeUi";
-
-/** Forwards to `target`, holding each secret access (`…:access`) back `delayMs`. */
-async function slowAccess(target: string, delayMs: number): Promise<{ url: string; server: Server }> {
-  const server = createServer((incoming, answer) => {
-    const delay = /:access(\?|$)/.test(incoming.url ?? "") ? delayMs : 0;
-    setTimeout(() => {
-      const outgoing = request(new URL(incoming.url ?? "/", target), { method: incoming.method, headers: incoming.headers }, (reply) => {
-        answer.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(answer);
-      });
-      incoming.pipe(outgoing);
-    }, delay);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
 
 describe("the watchdog's last words", () => {
   let world: World;

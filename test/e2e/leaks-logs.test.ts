@@ -4,13 +4,13 @@
 // to size then keeps the first characters of that secret, which no redaction
 // recognises once the value is known. Through dist/index.js, against the
 // emulators; a forwarder in front of Secret Manager makes the slow read certain.
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revisionLog } from "../emulators/logging.js";
 import { addSecret, deploy } from "../emulators/scenario.js";
 import { reportOf, runAction } from "./harness.js";
 import { startWorld, type World } from "./world.js";
+import { slowAccess } from "../emulators/slow-forwarder.js";
 
 /** Random-looking, so no other text of a run shares 4 of its first characters. */
 const SHARED = "Vq7Zr2Kp9Lx4Wm8Tn3Hb6Jd1Fs5Gc0YaQeUi";
@@ -20,22 +20,6 @@ function expectNoPrefix(text: string, secret: string, where: string): void {
   for (let length = 4; length <= secret.length; length++) {
     expect(text.includes(secret.slice(0, length)), `${where} shows the first ${length} characters of the secret`).toBe(false);
   }
-}
-
-/** Forwards to `target`, holding each secret access (`…:access`) back `delayMs`. */
-async function slowAccess(target: string, delayMs: number): Promise<{ url: string; server: Server }> {
-  const server = createServer((incoming, answer) => {
-    const delay = /:access(\?|$)/.test(incoming.url ?? "") ? delayMs : 0;
-    setTimeout(() => {
-      const outgoing = request(new URL(incoming.url ?? "/", target), { method: incoming.method, headers: incoming.headers }, (reply) => {
-        answer.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(answer);
-      });
-      incoming.pipe(outgoing);
-    }, delay);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 describe("log excerpts: cut only once every secret of the run is known", () => {
