@@ -78,19 +78,21 @@ const SECRET_PARAMETERS = new RegExp(SECRET_PARAMETER.source, "gi");
  * as configured values withhold them (src/shown-value.ts).
  */
 export function withoutCredentialShapes(text: string): string {
-  return text
-    .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "[redacted]")
-    .replace(/eyJ[A-Za-z0-9_-]{6,}(\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]")
-    // The scheme starts where a run of scheme characters starts: from every `.` or `-` of a long run
-    // (word boundaries, each), the scan to the run's end was quadratic: 3 s for 80,000 characters.
-    .replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1[redacted]@")
-    .replace(ISSUED_TOKENS, (token) => {
-      const scheme = /^(Bearer|Basic)\s+/.exec(token);
-      return scheme ? `${scheme[0]}[redacted]` : token.startsWith('"private_key"') ? token : "[redacted]";
-    })
-    .replace(SECRET_PARAMETERS, (match, head: string, value: string) =>
-      /^(Bearer|Basic)$/i.test(value) || value.startsWith("[redacted]") || value.startsWith("***") ? match : `${head}[redacted]`,
-    );
+  return (
+    text
+      .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "[redacted]")
+      .replace(/eyJ[A-Za-z0-9_-]{6,}(\.[A-Za-z0-9_-]*){0,2}/g, "[redacted]")
+      // The scheme starts where a run of scheme characters starts: from every `.` or `-` of a long run
+      // (word boundaries, each), the scan to the run's end was quadratic: 3 s for 80,000 characters.
+      .replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1[redacted]@")
+      .replace(ISSUED_TOKENS, (token) => {
+        const scheme = /^(Bearer|Basic)\s+/.exec(token);
+        return scheme ? `${scheme[0]}[redacted]` : token.startsWith('"private_key"') ? token : "[redacted]";
+      })
+      .replace(SECRET_PARAMETERS, (match, head: string, value: string) =>
+        /^(Bearer|Basic)$/i.test(value) || value.startsWith("[redacted]") || value.startsWith("***") ? match : `${head}[redacted]`,
+      )
+  );
 }
 
 /** `text` without its longest tail that is the beginning of a known spelling of a secret. */
