@@ -24,11 +24,12 @@ import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { agentFor } from "../proxy-agent.js";
+import { FetchHeaders } from "./fetch-headers.js";
 
 /** The part of fetch's RequestInit that gaxios passes (with its own extras: agent, size). */
 export interface TransportInit {
   method?: string;
-  headers?: Headers | Record<string, string>;
+  headers?: FetchHeaders | Headers | Record<string, string>;
   body?: unknown;
   signal?: AbortSignal | null;
   agent?: Agent;
@@ -46,7 +47,7 @@ export class TransportResponse {
   constructor(
     readonly status: number,
     readonly statusText: string,
-    readonly headers: Headers,
+    readonly headers: FetchHeaders,
     readonly url: string,
     private readonly bytes: Buffer,
   ) {
@@ -97,7 +98,7 @@ export async function transportFetch(input: string | URL, init: TransportInit = 
   if (signal?.aborted) throw abortError();
   const agent = init.agent ?? (await agentFor(url));
   const headers: Record<string, string> = {};
-  (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, name) => {
+  (init.headers instanceof FetchHeaders ? init.headers : new FetchHeaders(init.headers)).forEach((value, name) => {
     headers[name] = value;
   });
   // Plain answers only (see above); fetch's default Accept.
@@ -153,7 +154,7 @@ export async function transportFetch(input: string | URL, init: TransportInit = 
           );
         }
         // Inside an event handler a throw would end the process: a header fetch's Headers refuses is a failed call.
-        let headers: Headers;
+        let headers: FetchHeaders;
         try {
           headers = headersOf(answer);
         } catch (error) {
@@ -178,8 +179,8 @@ function requestBody(body: unknown): { bytes: Buffer; type?: string } | undefine
   throw new TypeError("a request body of this kind is not supported (string, bytes or URLSearchParams)");
 }
 
-function headersOf(answer: IncomingMessage): Headers {
-  const headers = new Headers();
+function headersOf(answer: IncomingMessage): FetchHeaders {
+  const headers = new FetchHeaders();
   const raw = answer.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] as string, raw[index + 1] as string);
   return headers;
