@@ -3,13 +3,14 @@ import { appendFileSync, writeSync } from "node:fs";
 import { describeError } from "./errors.js";
 import { DEFAULT_FAIL_ON } from "./inputs.js";
 import { actionLastWords } from "./last-words.js";
-import { run } from "./main.js";
+import { completeReport, errorReport, run } from "./main.js";
+import { redactReport } from "./publish.js";
 import { escapeLog } from "./report/escape.js";
 import { runnerDeps } from "./runner.js";
 
 const deps = runnerDeps();
 const lastWords = actionLastWords(process.env);
-const startedAt = Date.now();
+const startedAt = new Date();
 let reported = false;
 
 // A throw inside an event handler or a rejected promise nobody awaits (a library's socket
@@ -23,16 +24,9 @@ const crashed = (error: unknown) => {
     return;
   }
   reported = true;
-  const words = lastWords(
-    {
-      result: "error",
-      services: [],
-      checks: [{ id: "error.internal", status: "error", message: `internal error: ${deps.redact(describeError(error))}` }],
-      started_at: new Date(startedAt).toISOString(),
-      duration_ms: Date.now() - startedAt,
-    },
-    DEFAULT_FAIL_ON,
-  );
+  // The report any error gets (main.ts), redacted as publish would: one path, one wording.
+  const report = redactReport(completeReport(errorReport(error, startedAt), undefined, process.env), deps.redact);
+  const words = lastWords(report, DEFAULT_FAIL_ON);
   for (const file of words.files) {
     try {
       appendFileSync(file.path, file.text);
