@@ -1,6 +1,6 @@
 // Entry point of the action: the runner executes dist/index.js, built from here.
 import { appendFileSync, writeSync } from "node:fs";
-import { describeError } from "./errors.js";
+import { describeError, foreignCode, GateError } from "./errors.js";
 import { DEFAULT_FAIL_ON } from "./inputs.js";
 import { actionLastWords } from "./last-words.js";
 import { completeReport, errorReport, run } from "./main.js";
@@ -38,9 +38,20 @@ const crashed = (error: unknown) => {
 process.on("uncaughtException", crashed);
 process.on("unhandledRejection", crashed);
 
-void run({ ...deps, lastWords })
+// @actions/core's own error names no output and no file: say which, and how to fix it.
+const setOutput: typeof deps.setOutput = (name, value) => {
+  try {
+    deps.setOutput(name, value);
+  } catch (error) {
+    throw new GateError(`cannot write the output ${name} to GITHUB_OUTPUT (${foreignCode(error) ?? "no such file"})`, {
+      hint: "the runner sets GITHUB_OUTPUT to a writable file: do not override it in env:, or unset it outside a runner",
+    });
+  }
+};
+
+void run({ ...deps, setOutput, lastWords })
   .catch((error: unknown) => {
-    // run() reports every gate error itself; this only catches the runner's own I/O failing (e.g. no GITHUB_OUTPUT).
+    // run() reports every gate error itself; this only catches the runner's own I/O failing (an unwritable GITHUB_OUTPUT).
     process.exitCode = 1;
     process.stdout.write(`::error::cloud-run-deploy-gate failed: ${escapeLog(describeError(error)).replace(/%/g, "%25")}\n`);
   })

@@ -90,6 +90,8 @@ export async function run(deps: Deps): Promise<RunOutcome> {
     deps.setOutput("recommendation", complete.recommendation);
     backstop?.publishing(annotationTimeMs(report));
     published = await publish(report, inputs, deps);
+  } finally {
+    // Also when publishing threw (an unwritable GITHUB_OUTPUT): the step still says what the gate decided.
     if (shouldFailJob(report.result, failOn)) {
       const failed = failedChecks(allFindings(report), failOn);
       deps.setFailed(
@@ -100,7 +102,6 @@ export async function run(deps: Deps): Promise<RunOutcome> {
             : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
       );
     }
-  } finally {
     backstop?.stop();
   }
   return { result: report.result, report: published };
