@@ -1,15 +1,16 @@
 // Entry point of the action: the runner executes dist/index.js, built from here.
 import { appendFileSync, writeSync } from "node:fs";
-import { describeError } from "./errors.js";
+import { describeError, foreignCode, GateError } from "./errors.js";
 import { DEFAULT_FAIL_ON } from "./inputs.js";
 import { actionLastWords } from "./last-words.js";
-import { run } from "./main.js";
+import { completeReport, errorReport, run } from "./main.js";
+import { redactReport } from "./publish.js";
 import { escapeLog } from "./report/escape.js";
 import { runnerDeps } from "./runner.js";
 
 const deps = runnerDeps();
 const lastWords = actionLastWords(process.env);
-const startedAt = Date.now();
+const startedAt = new Date();
 let reported = false;
 
 // A throw inside an event handler or a rejected promise nobody awaits (a library's socket
@@ -23,16 +24,9 @@ const crashed = (error: unknown) => {
     return;
   }
   reported = true;
-  const words = lastWords(
-    {
-      result: "error",
-      services: [],
-      checks: [{ id: "error.internal", status: "error", message: `internal error: ${deps.redact(describeError(error))}` }],
-      started_at: new Date(startedAt).toISOString(),
-      duration_ms: Date.now() - startedAt,
-    },
-    DEFAULT_FAIL_ON,
-  );
+  // The report any error gets (main.ts), redacted as publish would: one path, one wording.
+  const report = redactReport(completeReport(errorReport(error, startedAt), undefined, process.env), deps.redact);
+  const words = lastWords(report, DEFAULT_FAIL_ON);
   for (const file of words.files) {
     try {
       appendFileSync(file.path, file.text);
@@ -44,9 +38,20 @@ const crashed = (error: unknown) => {
 process.on("uncaughtException", crashed);
 process.on("unhandledRejection", crashed);
 
-void run({ ...deps, lastWords })
+// @actions/core's own error names no output and no file: say which, and how to fix it.
+const setOutput: typeof deps.setOutput = (name, value) => {
+  try {
+    deps.setOutput(name, value);
+  } catch (error) {
+    throw new GateError(`cannot write the output ${name} to GITHUB_OUTPUT (${foreignCode(error) ?? "no such file"})`, {
+      hint: "the runner sets GITHUB_OUTPUT to a writable file: do not override it in env:, or unset it outside a runner",
+    });
+  }
+};
+
+void run({ ...deps, setOutput, lastWords })
   .catch((error: unknown) => {
-    // run() reports every gate error itself; this only catches the runner's own I/O failing (e.g. no GITHUB_OUTPUT).
+    // run() reports every gate error itself; this only catches the runner's own I/O failing (an unwritable GITHUB_OUTPUT).
     process.exitCode = 1;
     process.stdout.write(`::error::cloud-run-deploy-gate failed: ${escapeLog(describeError(error)).replace(/%/g, "%25")}\n`);
   })

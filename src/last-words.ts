@@ -13,6 +13,8 @@ export function actionLastWords(env: Readonly<Record<string, string | undefined>
       ["result", report.result],
       ["report", JSON.stringify(report)],
       ["failed_checks", failedChecks(allFindings(report), failOn).join(",")],
+      // Always set (README): a run that could not decide holds.
+      ["recommendation", report.recommendation ?? "hold"],
     ];
     const message = `cloud-run-deploy-gate could not decide: ${report.checks?.[0]?.message ?? "the run was stopped"}`;
     return {

@@ -11,7 +11,7 @@ import { limitConcurrency } from "./gcp/limit.js";
 import { annotationTimeMs } from "./github/check-run.js";
 import { DEFAULT_FAIL_ON, inputReader, parseInputs, type Inputs } from "./inputs.js";
 import { type Manifest, parseManifest } from "./manifest/load.js";
-import { type GateResult, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
+import { type GateResult, type Recommendation, REPORT_SCHEMA_VERSION, type Report } from "./model.js";
 import { describeProxies, proxyPasswords } from "./proxy.js";
 import { publish, type Publisher, redactReport } from "./publish.js";
 import { type RenderLastWords, type RunBackstop, startBackstop, withDeadline } from "./deadline.js";
@@ -42,6 +42,9 @@ export async function run(deps: Deps): Promise<RunOutcome> {
   let report: Report;
   // Services finish one by one; if the deadline strikes, the report still shows those that did.
   const finished: Report["services"] = [];
+  // Past the deadline the body may still finish a service (its aborted calls become findings): the
+  // report as of the deadline is the one published, in every form, and so are the last words.
+  let cut = false;
   let backstop: RunBackstop | undefined;
   try {
     // A proxy URL's password is a credential: masked before anything could print it.
@@ -51,7 +54,13 @@ export async function run(deps: Deps): Promise<RunOutcome> {
     inputs = parseInputs(inputReader(deps.env), deps.env);
     for (const secret of [inputs.accessToken, inputs.credentialsJson, inputs.githubToken]) if (secret) deps.mask(secret);
     const settings = inputs;
-    if (deps.lastWords) backstop = startBackstop(settings, deps.lastWords, (raw) => redactReport(raw, deps.redact), startedAt);
+    if (deps.lastWords)
+      backstop = startBackstop(
+        settings,
+        deps.lastWords,
+        (raw) => redactReport(completeReport(raw, settings, deps.env), deps.redact),
+        startedAt,
+      );
     // The last words are redacted when rendered: a value masked after a service finished (another
     // service's secret, read later) may be in that service's findings (a log line quoting it), so
     // they are rendered again, as when a service finishes (at the same bounded cost).
@@ -63,22 +72,26 @@ export async function run(deps: Deps): Promise<RunOutcome> {
       settings.mode === "aggregate"
         ? aggregate(settings, deps, signal, startedAt)
         : gate(settings, { ...deps, mask }, signal, startedAt, (service) => {
+            if (cut) return;
             finished.push(service);
             backstop?.serviceDone(finished);
           }),
     );
   } catch (error) {
+    cut = true;
     report = errorReport(error, startedAt, finished);
   }
-  report = { schema_version: REPORT_SCHEMA_VERSION, commit: deps.env.GITHUB_SHA ?? null, ...shardOf(inputs), ...report };
+  const complete = completeReport(report, inputs, deps.env);
+  report = complete;
   const failOn = inputs?.failOn ?? DEFAULT_FAIL_ON;
-  report.recommendation = recommend(report, failOn);
   let published: Report;
   try {
     // Before publishing: even a run whose GitHub exchange fails leaves the pipeline its next move.
-    deps.setOutput("recommendation", report.recommendation);
+    deps.setOutput("recommendation", complete.recommendation);
     backstop?.publishing(annotationTimeMs(report));
     published = await publish(report, inputs, deps);
+  } finally {
+    // Also when publishing threw (an unwritable GITHUB_OUTPUT): the step still says what the gate decided.
     if (shouldFailJob(report.result, failOn)) {
       const failed = failedChecks(allFindings(report), failOn);
       deps.setFailed(
@@ -89,7 +102,6 @@ export async function run(deps: Deps): Promise<RunOutcome> {
             : `cloud-run-deploy-gate: the deploy is bad (${failed.join(", ")})`,
       );
     }
-  } finally {
     backstop?.stop();
   }
   return { result: report.result, report: published };
@@ -182,12 +194,27 @@ async function readManifest(path: string, deps: Deps): Promise<string> {
   }
 }
 
-function errorReport(error: unknown, startedAt: Date, finished: Report["services"]): Report {
+/** What every report carries besides its verdict: schema, commit, shard, and what to do (the recommendation). */
+export function completeReport(report: Report, inputs: Inputs | undefined, env: Deps["env"]): Report & { recommendation: Recommendation } {
+  const complete: Report = { schema_version: REPORT_SCHEMA_VERSION, commit: env.GITHUB_SHA ?? null, ...shardOf(inputs), ...report };
+  return { ...complete, recommendation: recommend(complete, inputs?.failOn ?? DEFAULT_FAIL_ON) };
+}
+
+/** The report of a run that could not decide: the services finished so far, and the error. Also the entry point's, for a crash. */
+export function errorReport(error: unknown, startedAt: Date, finished: readonly Report["services"][number][] = []): Report {
   const code = error instanceof GateError ? error.code : "INTERNAL";
   return {
     result: "error",
-    services: finished,
-    checks: [{ id: `error.${code.toLowerCase()}`, status: "error", message: describeError(error) }],
+    // A copy: the list the caller holds is not the report's, whatever it does with it next.
+    services: [...finished],
+    // Not ours: a bug (ours or a dependency's), said as such; describeError withholds what it quoted.
+    checks: [
+      {
+        id: `error.${code.toLowerCase()}`,
+        status: "error",
+        message: `${error instanceof GateError ? "" : "internal error: "}${describeError(error)}`,
+      },
+    ],
     started_at: startedAt.toISOString(),
     duration_ms: Date.now() - startedAt.getTime(),
   };

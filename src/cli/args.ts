@@ -5,6 +5,7 @@
 // machine (ps, /proc) and land in shell history. They come from env vars.
 import { parseArgs } from "node:util";
 import { DEFAULT_TIMEOUT_SECONDS } from "../inputs.js";
+import { credentialShape } from "../shown-value.js";
 
 /** Flags whose value is the input's value. */
 const VALUE_FLAGS: readonly { flag: string; input: string; value: string; help: string }[] = [
@@ -116,6 +117,42 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** An option name safe to quote back: a flag's shape, and nothing like a credential. */
+const QUOTABLE_OPTION = /^-{1,2}[A-Za-z][A-Za-z0-9-]{0,40}$/;
+
+/** parseArgs's message, without what it quotes unless that is an option's name. */
+function parseFailure(error: unknown): string {
+  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : "";
+  const code = error !== null && typeof error === "object" ? (error as { code?: unknown }).code : undefined;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const name = /'([^']*)'/.exec(message)?.[1] ?? "";
+    return QUOTABLE_OPTION.test(name) && credentialShape(name) === undefined
+      ? `Unknown option '${name}'`
+      : "Unknown option (not shown: it is not a flag's name, and may be a value, even a secret)";
+  }
+  // The others name the option (defined by us) and never its value: "Option '--x' does not take an argument".
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && credentialShape(message) === undefined) return message;
+  return "the command line could not be read (see --help)";
+}
+
+/** Where a stray argument was, never what it was. */
+function strayArgument(tokens: readonly { kind: string; index: number }[], index: number): string {
+  const before = tokens.filter((token) => token.index < index).at(-1) as { kind: string; rawName?: string; value?: string } | undefined;
+  const after =
+    before?.kind === "option" && before.rawName
+      ? ` (it follows ${before.rawName}${before.value !== undefined ? " and its value" : ""})`
+      : before?.kind === "option-terminator"
+        ? " (after --)"
+        : "";
+  return `the ${ordinal(index + 1)} argument${after} belongs to no flag, and is not shown: it may be a secret. Every value goes with its flag (--manifest PATH); a value with spaces needs quotes`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
 export function parseCommandLine(args: readonly string[]): CliOptions {
   for (const arg of args) {
     const name = /^--([a-z-]+)(=|$)/.exec(arg)?.[1];
@@ -142,11 +179,15 @@ export function parseCommandLine(args: readonly string[]): CliOptions {
   for (const spec of [...FILE_FLAGS, ...ENV_FLAGS]) options[spec.flag] = { type: "string" };
 
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let tokens: { kind: string; index: number }[];
   try {
-    ({ values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false }));
+    ({ values, tokens } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true, tokens: true }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    throw new UsageError(parseFailure(error));
   }
+  // Node's own message quotes the stray argument: it may be a token a quoting slip left without its flag.
+  const stray = tokens.find((token) => token.kind === "positional");
+  if (stray) throw new UsageError(strayArgument(tokens, stray.index));
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   const all = (name: string) => (Array.isArray(values[name]) ? (values[name] as string[]) : []);
 
