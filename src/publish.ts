@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { settleCuts } from "./cut.js";
 import { defaultReportId, type RunContext, readRunContext } from "./github/context.js";
 import { publishToGitHub, stickyCommentBody } from "./github/publish-to-github.js";
+import { readFailure } from "./read-file.js";
 import { DEFAULT_FAIL_ON, DEFAULT_TIMEOUT_SECONDS, type Inputs } from "./inputs.js";
 import type { Finding, Report } from "./model.js";
 import { escapeLog, inertJson } from "./report/escape.js";
@@ -121,8 +122,8 @@ async function writeReportFile(
   try {
     await out.writeFile(path, jsonPieces({ ...report, github }));
     return path;
-  } catch {
-    out.log.warning(`could not write the report file ${path}`);
+  } catch (error) {
+    out.log.warning(`could not write the report file ${path}: ${readFailure(error)}`);
     return undefined;
   }
 }

@@ -5,8 +5,10 @@
 // without blocking, the open handle is checked (no race with a swap of the
 // path), and at most the cap plus one byte is ever read.
 import { isUtf8 } from "node:buffer";
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { lstat, open, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { foreignCode } from "./errors.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -74,6 +76,40 @@ export async function readRegularFile(path: string, { maxBytes = DEFAULT_MAX_FIL
   }
 }
 
+/**
+ * Writes `text` (in pieces) as the regular file at `path`, mode 0600, never through a symlink.
+ * The report file's path is fixed (RUNNER_TEMP/deploy-gate-report.json), so anything that ran
+ * before in the job could plant a symlink there, and writeFile followed it: the report (and
+ * its PR comment body) overwrote whatever file the link named, or created the file a dangling
+ * link named. Here a target that is not a regular file is refused (why, in `reason`), and the
+ * text goes to a new file beside it, created with O_EXCL and O_NOFOLLOW, then renamed over the
+ * path: a rename replaces a directory entry, it never writes through one, so a link swapped in
+ * after the check is replaced, not followed. A reader never sees half a file either.
+ */
+export async function writeRegularFile(path: string, text: Iterable<string>): Promise<void> {
+  const existing = await lstat(path).catch((error: unknown) => {
+    if (foreignCode(error) === "ENOENT") return undefined;
+    throw fromSystemError(error);
+  });
+  if (existing && !existing.isFile()) {
+    throw new FileReadError("ENOTREG", `it is ${kindOf(existing)}, not a regular file: remove it and run again`);
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString("hex")}.tmp`);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(temporary, flags, 0o600);
+    for (const piece of text) await handle.writeFile(piece);
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw error instanceof FileReadError ? error : fromSystemError(error);
+  }
+}
+
 /** The reason to show after "cannot read X": ours in words, a system error by its code. */
 export function readFailure(error: unknown): string {
   if (error instanceof FileReadError) return error.reason;
@@ -81,12 +117,14 @@ export function readFailure(error: unknown): string {
 }
 
 function kindOf(stats: {
+  isSymbolicLink?(): boolean;
   isDirectory(): boolean;
   isFIFO(): boolean;
   isCharacterDevice(): boolean;
   isBlockDevice(): boolean;
   isSocket(): boolean;
 }): string {
+  if (stats.isSymbolicLink?.()) return "a symbolic link";
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a named pipe (FIFO)";
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";

@@ -1,10 +1,9 @@
 // The GitHub Actions runner as the gate's I/O: inputs from INPUT_*, outputs
 // to GITHUB_OUTPUT, the summary to GITHUB_STEP_SUMMARY, masking via ::add-mask::,
 // the report file under RUNNER_TEMP.
-import { writeFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import type { Deps } from "./main.js";
-import { readRegularFile } from "./read-file.js";
+import { readRegularFile, writeRegularFile } from "./read-file.js";
 import { redactor } from "./redact.js";
 import { escapeLog } from "./report/escape.js";
 
@@ -16,7 +15,8 @@ export function runnerDeps(): Deps {
   return {
     env: process.env,
     readFile: readRegularFile,
-    writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
+    // Never through a symlink planted at the fixed path (src/read-file.ts).
+    writeFile: writeRegularFile,
     mask: (value) => {
       if (!secrets.add(value)) return;
       core.setSecret(value);

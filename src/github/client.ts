@@ -8,11 +8,11 @@ import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { githubFetch } from "./direct-fetch.js";
+import { GitHubRefusal, githubFetch } from "./direct-fetch.js";
 
 // What @actions/github's getOctokit builds, without @actions/github: its proxy-aware
 // fetch bundles undici (418 KB, ~30 ms of every start-up) into every run; ours loads it only behind a proxy.
-const GitHub = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest, finalRefusals, retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHub>;
 type Fetch = typeof globalThis.fetch;
 
@@ -28,6 +28,20 @@ export interface ClientSettings {
   info: (line: string) => void;
   /** Tests inject a fetch; the runner uses githubFetch (node-fetch, or gateFetch behind a proxy: ./direct-fetch.ts). */
   fetch?: Fetch;
+}
+
+/**
+ * The gate's own refusals (./direct-fetch.ts) are final. Octokit wraps a failed fetch as an HTTP 500
+ * RequestError, which the retry plugin sends again twice (1 s, 4 s later): a refused redirect was
+ * POSTed three times, an answer past the cap read three times. Registered before the retry plugin,
+ * this error hook runs first and hands on the refusal itself: an error without a request, which
+ * neither the retry nor the throttling plugin retries. A real 5xx or network error still is.
+ */
+function finalRefusals(octokit: Octokit): void {
+  octokit.hook.error("request", (error) => {
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof GitHubRefusal ? cause : error;
+  });
 }
 
 /** A URL's origin, with any userinfo dropped (never shown); "an invalid URL" when it is not one. */
@@ -52,7 +66,7 @@ export function githubClient(settings: ClientSettings): GitHubClient {
     // get the token and the request. Only GITHUB_API_URL's origin is ever asked (redirects:
     // ./direct-fetch.ts). The message names origins only: a URL's path or query may carry anything.
     const target = originOf(url instanceof Request ? url.url : String(url));
-    if (target !== home) throw new TypeError(`a GitHub request to ${target} is not on GITHUB_API_URL's origin (${home}): not sent`);
+    if (target !== home) throw new GitHubRefusal(`a GitHub request to ${target} is not on GITHUB_API_URL's origin (${home}): not sent`);
     return base(url, { ...init, signal: AbortSignal.any([settings.signal, AbortSignal.timeout(settings.requestTimeoutMs)]) });
   };
   const onLimit =

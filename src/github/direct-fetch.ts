@@ -19,6 +19,15 @@ import { agentFor } from "../proxy-agent.js";
 
 type Fetch = typeof globalThis.fetch;
 
+/**
+ * A request the gate itself will not send or read (another origin, too many redirects, an answer
+ * past the cap): final. Octokit turns any failed fetch into HTTP 500, which its retry plugin
+ * retries; ./client.ts hands this error on unwrapped, so it is never sent again (and never waits 1 s, 4 s).
+ */
+export class GitHubRefusal extends TypeError {
+  override readonly name = "GitHubRefusal";
+}
+
 /** The Fetch standard's limit is 20; GitHub's API redirects once at most (a renamed repository). */
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -81,7 +90,7 @@ async function readWhole(answer: Hop, url: URL): Promise<WholeAnswer> {
       size += chunk.byteLength;
       // Leaving the loop ends the stream (destroys or cancels it), so nothing more is read.
       if (size > MAX_ANSWER_BYTES)
-        throw new TypeError(`GitHub at ${url.origin} answered more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB: not read`);
+        throw new GitHubRefusal(`GitHub at ${url.origin} answered more than ${MAX_ANSWER_BYTES / 2 ** 20} MiB: not read`);
       chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     }
   }
@@ -116,13 +125,12 @@ async function followRedirects(first: string, init: RequestInit, send: Send): Pr
     const location = response.headers.get("location");
     if (!REDIRECTS.has(response.status) || location === null || init.redirect === "manual") return { answer: response, at: url };
     if (init.redirect === "error" || hop >= MAX_REDIRECTS) {
-      // Octokit reports a thrown TypeError as a failed request (HTTP 500), with this message.
-      throw new TypeError(`GitHub answered too many redirects (more than ${MAX_REDIRECTS})`);
+      throw new GitHubRefusal(`GitHub answered too many redirects (more than ${MAX_REDIRECTS})`);
     }
     const next = new URL(location, url);
     if (next.origin !== url.origin) {
       // The message names origins only: a Location's path or query may carry anything.
-      throw new TypeError(`GitHub at ${url.origin} answered ${response.status} to another origin (${next.origin}): not followed`);
+      throw new GitHubRefusal(`GitHub at ${url.origin} answered ${response.status} to another origin (${next.origin}): not followed`);
     }
     // As the Fetch standard: 303, and 301/302 after a POST, become a GET without a body.
     if (response.status === 303 ? method !== "HEAD" : (response.status === 301 || response.status === 302) && method === "POST") {
