@@ -3,7 +3,6 @@
 // runner (or a test, or the CLI) supplies the I/O through `deps`.
 import { aggregate } from "./aggregate/aggregate.js";
 import { assess } from "./gate.js";
-import { memo } from "./memo.js";
 import { selectShard } from "./collect/shard.js";
 import { resolveTargets } from "./collect/targets.js";
 import { describeError, GateError, ManifestError } from "./errors.js";
@@ -117,7 +116,7 @@ async function gate(
   const manifest = parseManifest(await readManifest(inputs.manifest, deps), inputs.manifest);
   if (inputs.mode === "live") assertVerifyFits(manifest.services, inputs.timeoutSeconds);
   // The Google clients are most of the start-up; a run stopped by its inputs or manifest never loads them.
-  const [{ configReader }, { authenticate, fetchIdToken }, { iam }, { secretManager }, { cloudLogging }] = await Promise.all([
+  const [{ configReader }, { authenticate, fetchIdToken, idTokens }, { iam }, { secretManager }, { cloudLogging }] = await Promise.all([
     import("./collect/configs.js"),
     import("./gcp/auth/index.js"),
     import("./gcp/iam.js"),
@@ -137,7 +136,7 @@ async function gate(
     projects: [...new Set(targets.map((target) => target.project))],
     probe: inputs.mode === "live",
     env: deps.env,
-    idToken: inputs.idToken ? idTokenOnce((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,
+    idToken: inputs.idToken ? idTokens((audience) => fetchIdToken(credentials, audience, signal), inputs.idTokenAudience) : undefined,
     signal,
     onServiceDone,
     logging: cloudLogging(client, inputs.endpoints.logging),
@@ -167,18 +166,6 @@ function shardShare<T extends ReturnType<typeof resolveTargets>[number]>(all: T[
 
 function shardOf(inputs: Inputs | undefined): Pick<Report, "shard"> {
   return inputs?.shard ? { shard: { index: inputs.shard.index, total: inputs.shard.total } } : {};
-}
-
-/** One ID token per audience per run: revisions of one service (split traffic, tags) share it. */
-function idTokenOnce(
-  fetch: (audience: string) => Promise<string>,
-  fixedAudience: string | undefined,
-): (audience: string) => Promise<string> {
-  const once = memo<string>();
-  return (probed) => {
-    const audience = fixedAudience ?? probed;
-    return once(audience, () => fetch(audience));
-  };
 }
 
 async function readManifest(path: string, deps: Deps): Promise<string> {

@@ -42,3 +42,51 @@ export async function fetchIdToken(creds: GcpCredentials, audience: string, sign
   }
   return token;
 }
+
+/** Reused until this long before its `exp`: a round that starts with it must not see it expire. */
+const REFRESH_BEFORE_EXP_MS = 5 * 60_000;
+/** Google's ID tokens last an hour: the lifetime assumed when one has no readable `exp`. */
+const ASSUMED_LIFETIME_MS = 60 * 60_000;
+
+/**
+ * The ID tokens of one run, per audience (`fixedAudience`, id_token_audience, overrides the probed one):
+ * concurrent callers share one mint, and a token is reused until shortly before it expires. A mint
+ * that failed is not kept: the next caller (a later `verify:` round) asks again, so one transient
+ * failure of the IAM Credentials or OAuth endpoint does not fail every round after it.
+ */
+export function idTokens(
+  mint: (audience: string) => Promise<string>,
+  fixedAudience: string | undefined,
+  now: () => number = Date.now,
+): (audience: string) => Promise<string> {
+  const cached = new Map<string, { token: Promise<string>; reuseUntilMs: number }>();
+  return (probed) => {
+    const audience = fixedAudience ?? probed;
+    const entry = cached.get(audience);
+    if (entry && now() < entry.reuseUntilMs) return entry.token;
+    const startedAt = now();
+    const token = mint(audience);
+    const fresh = { token, reuseUntilMs: Number.POSITIVE_INFINITY };
+    cached.set(audience, fresh);
+    token.then(
+      (value) => {
+        fresh.reuseUntilMs = (expiresAtMs(value) ?? startedAt + ASSUMED_LIFETIME_MS) - REFRESH_BEFORE_EXP_MS;
+      },
+      () => {
+        if (cached.get(audience) === fresh) cached.delete(audience);
+      },
+    );
+    return token;
+  };
+}
+
+/** A JWT's `exp` in milliseconds, read without verifying it (Google signed it; we only schedule the next mint). */
+function expiresAtMs(token: string): number | undefined {
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

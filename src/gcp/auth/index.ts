@@ -30,7 +30,7 @@ import {
   JWT_TOKEN_TYPE,
 } from "./types.js";
 
-export { fetchIdToken } from "./id-token.js";
+export { fetchIdToken, idTokens } from "./id-token.js";
 export { type AuthSettings, CLOUD_PLATFORM_SCOPE, type GcpCredentials, type IdTokenSource } from "./types.js";
 
 const PROVIDER = /^projects\/[^/]+\/locations\/[^/]+\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/;
