@@ -138,10 +138,13 @@ async function assessRevision(
 ): Promise<{ entry: ConfigUnderTest; service: ServiceReport }> {
   maskPastedRefs(entry, context.mask);
   // Facts: this revision's own secrets (the signed probes wait only for them), and the rest alongside.
-  const ownSecrets = run.vault.load(
-    entry.config,
-    (envName) => needsValue(context.manifest, entry.config.service, envName),
-    (envName) => publicValue(entry.requirement, envName),
+  // startNow: a shared secret's failure, already settled by another service, rejects before the await below.
+  const ownSecrets = startNow(() =>
+    run.vault.load(
+      entry.config,
+      (envName) => needsValue(context.manifest, entry.config.service, envName),
+      (envName) => publicValue(entry.requirement, envName),
+    ),
   );
   const otherFacts = startNow(() => collectOtherFacts(entry, run));
   // One cursor for the revision's logs: the first read here, then each `verify:` round's new entries.
